@@ -1,0 +1,133 @@
+package io.rollout4j.model;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Durations as Argo Rollouts writes them: Go duration strings ({@code "30s"}, {@code "10m"}, {@code
+ * "1h30m"}, {@code "1.5h"}, {@code "500ms"}) and, for pause steps, bare integers meaning seconds.
+ */
+public final class DurationStrings {
+  private DurationStrings() {}
+
+  /**
+   * Parses a Go duration string ({@code time.ParseDuration}): an optional sign, then one or more
+   * decimal numbers each followed by a unit among ns, us, µs, ms, s, m, h. {@code "0"} alone is
+   * allowed. Returns empty when the text is not a valid duration.
+   */
+  public static Optional<Duration> parseGo(String text) {
+    String s = text;
+    if (s.isEmpty()) {
+      return Optional.empty();
+    }
+    boolean negative = false;
+    if (s.charAt(0) == '-' || s.charAt(0) == '+') {
+      negative = s.charAt(0) == '-';
+      s = s.substring(1);
+    }
+    if (s.equals("0")) {
+      return Optional.of(Duration.ZERO);
+    }
+    if (s.isEmpty()) {
+      return Optional.empty();
+    }
+    BigDecimal totalNanos = BigDecimal.ZERO;
+    int i = 0;
+    while (i < s.length()) {
+      int start = i;
+      while (i < s.length() && (Character.isDigit(s.charAt(i)) || s.charAt(i) == '.')) {
+        i++;
+      }
+      String number = s.substring(start, i);
+      if (number.isEmpty()
+          || number.equals(".")
+          || number.indexOf('.') != number.lastIndexOf('.')) {
+        return Optional.empty();
+      }
+      int unitStart = i;
+      while (i < s.length() && !Character.isDigit(s.charAt(i)) && s.charAt(i) != '.') {
+        i++;
+      }
+      long unitNanos =
+          switch (s.substring(unitStart, i)) {
+            case "ns" -> 1L;
+            case "us", "µs", "μs" -> 1_000L;
+            case "ms" -> 1_000_000L;
+            case "s" -> 1_000_000_000L;
+            case "m" -> 60_000_000_000L;
+            case "h" -> 3_600_000_000_000L;
+            default -> -1L;
+          };
+      if (unitNanos < 0) {
+        return Optional.empty();
+      }
+      totalNanos = totalNanos.add(new BigDecimal(number).multiply(BigDecimal.valueOf(unitNanos)));
+      // Go rejects durations beyond int64 nanoseconds (about 292 years).
+      if (totalNanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+        return Optional.empty();
+      }
+    }
+    long nanos = totalNanos.longValue();
+    return Optional.of(Duration.ofNanos(negative ? -nanos : nanos));
+  }
+
+  /**
+   * Reads a pause duration as Argo does: an integer is seconds; a string of digits is seconds;
+   * anything else is a Go duration truncated to whole seconds. Empty when unparseable.
+   */
+  public static Optional<Duration> parsePause(IntOrString value) {
+    Integer seconds = value.intValue();
+    if (seconds != null) {
+      return Optional.of(Duration.ofSeconds(seconds));
+    }
+    String text = value.stringValue();
+    if (text == null) {
+      return Optional.empty();
+    }
+    if (!text.isEmpty() && text.chars().allMatch(Character::isDigit)) {
+      try {
+        return Optional.of(Duration.ofSeconds(Long.parseLong(text)));
+      } catch (NumberFormatException e) {
+        return Optional.empty();
+      }
+    }
+    return parseGo(text).map(d -> Duration.ofSeconds(d.getSeconds()));
+  }
+
+  /**
+   * Formats a duration the way people write them in manifests: {@code 10m}, {@code 1h30m}, {@code
+   * 45s}, {@code 1500ms}; zero is {@code 0s}.
+   */
+  public static String format(Duration duration) {
+    if (duration.isZero()) {
+      return "0s";
+    }
+    StringBuilder out = new StringBuilder();
+    Duration d = duration;
+    if (d.isNegative()) {
+      out.append('-');
+      d = d.negated();
+    }
+    if (d.getNano() != 0) {
+      if (d.getNano() % 1_000_000 == 0 && d.getSeconds() < 1_000_000) {
+        return out.append(d.toMillis()).append("ms").toString();
+      }
+      return out.append(d.toNanos()).append("ns").toString();
+    }
+    long seconds = d.getSeconds();
+    long hours = seconds / 3600;
+    long minutes = (seconds % 3600) / 60;
+    long secs = seconds % 60;
+    if (hours > 0) {
+      out.append(hours).append('h');
+    }
+    if (minutes > 0) {
+      out.append(minutes).append('m');
+    }
+    if (secs > 0) {
+      out.append(secs).append('s');
+    }
+    return out.toString();
+  }
+}

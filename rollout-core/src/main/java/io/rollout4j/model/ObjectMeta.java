@@ -1,0 +1,103 @@
+package io.rollout4j.model;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The Kubernetes object metadata Rollout4j reads and writes. Server-managed fields other than these
+ * (for example {@code managedFields}) are not kept.
+ */
+public record ObjectMeta(
+    @Nullable String name,
+    @Nullable String generateName,
+    @Nullable String namespace,
+    @Nullable String uid,
+    @Nullable String resourceVersion,
+    @Nullable Long generation,
+    @Nullable String creationTimestamp,
+    @Nullable String deletionTimestamp,
+    Map<String, String> labels,
+    Map<String, String> annotations,
+    List<OwnerReference> ownerReferences,
+    List<String> finalizers) {
+
+  public ObjectMeta {
+    labels = Immutables.map(labels);
+    annotations = Immutables.map(annotations);
+    ownerReferences = Immutables.list(ownerReferences);
+    finalizers = Immutables.list(finalizers);
+  }
+
+  /** Metadata with nothing set. */
+  public static ObjectMeta empty() {
+    return new ObjectMeta(
+        null, null, null, null, null, null, null, null, Map.of(), Map.of(), List.of(), List.of());
+  }
+
+  /** Metadata with just a name and an optional namespace. */
+  public static ObjectMeta of(String name, @Nullable String namespace) {
+    return new ObjectMeta(
+        name, null, namespace, null, null, null, null, null, Map.of(), Map.of(), List.of(),
+        List.of());
+  }
+
+  /** Metadata carrying only labels and annotations, as in a pod template. */
+  public static ObjectMeta ofLabels(Map<String, String> labels, Map<String, String> annotations) {
+    return new ObjectMeta(
+        null, null, null, null, null, null, null, null, labels, annotations, List.of(), List.of());
+  }
+
+  public ObjectMeta withNamespace(@Nullable String newNamespace) {
+    return new ObjectMeta(
+        name,
+        generateName,
+        newNamespace,
+        uid,
+        resourceVersion,
+        generation,
+        creationTimestamp,
+        deletionTimestamp,
+        labels,
+        annotations,
+        ownerReferences,
+        finalizers);
+  }
+
+  public ObjectMeta withLabel(String key, String value) {
+    Map<String, String> copy = new LinkedHashMap<>(labels);
+    copy.put(key, value);
+    return new ObjectMeta(
+        name,
+        generateName,
+        namespace,
+        uid,
+        resourceVersion,
+        generation,
+        creationTimestamp,
+        deletionTimestamp,
+        copy,
+        annotations,
+        ownerReferences,
+        finalizers);
+  }
+
+  public ObjectMeta withAnnotation(String key, String value) {
+    Map<String, String> copy = new LinkedHashMap<>(annotations);
+    copy.put(key, value);
+    return new ObjectMeta(
+        name,
+        generateName,
+        namespace,
+        uid,
+        resourceVersion,
+        generation,
+        creationTimestamp,
+        deletionTimestamp,
+        labels,
+        copy,
+        ownerReferences,
+        finalizers);
+  }
+}
