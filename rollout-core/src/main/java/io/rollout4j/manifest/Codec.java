@@ -357,12 +357,12 @@ final class Codec {
       boolean nullable = info.nullable[i];
       String fieldPath = child(path, name);
       if (value == null || (value.isNull() && !nullable)) {
-        if (raw == List.class) {
+        if (nullable) {
+          args[i] = null;
+        } else if (raw == List.class) {
           args[i] = List.of();
         } else if (raw == Map.class) {
           args[i] = Map.of();
-        } else if (nullable) {
-          args[i] = null;
         } else if (metadataDefault && raw == ObjectMeta.class) {
           args[i] = ObjectMeta.empty();
         } else {
