@@ -39,6 +39,11 @@ public final class RolloutValidator {
       "Rollout has missing field '.spec.strategy.canary or .spec.strategy.blueGreen'";
 
   private static final Set<String> SCALE_DOWN_MODES = Set.of("never", "onsuccess", "progressively");
+
+  /** Kubernetes resource quantities: a decimal number and an optional SI/binary suffix. */
+  private static final Pattern QUANTITY =
+      Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?\\d+)?");
+
   private static final Pattern DOWNWARD_API =
       Pattern.compile(
           "metadata\\.(name|namespace|uid|labels\\['[^']+'\\]|annotations\\['[^']+'\\])");
@@ -180,6 +185,32 @@ public final class RolloutValidator {
       if (!(container.get("image") instanceof String image) || image.isEmpty()) {
         problems.add(Problem.error(path + ".image", "Required value"));
       }
+      if (container.get("resources") instanceof Map<?, ?> resources) {
+        for (String kind : List.of("requests", "limits")) {
+          if (resources.get(kind) instanceof Map<?, ?> quantities) {
+            quantities.forEach(
+                (resource, quantity) ->
+                    validateQuantity(
+                        quantity, path + ".resources." + kind + "." + resource, problems));
+          }
+        }
+      }
+    }
+  }
+
+  private static void validateQuantity(
+      @Nullable Object quantity, String path, List<Problem> problems) {
+    boolean valid =
+        quantity instanceof Number
+            || (quantity instanceof String text && QUANTITY.matcher(text).matches());
+    if (!valid) {
+      problems.add(
+          Problem.error(
+              path,
+              "Invalid value: \""
+                  + quantity
+                  + "\": quantities must match the regular expression"
+                  + " '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"));
     }
   }
 

@@ -92,7 +92,7 @@ public final class DurationStrings {
         return Optional.empty();
       }
     }
-    return parseGo(text).map(d -> Duration.ofSeconds(d.getSeconds()));
+    return parseGo(text).map(d -> Duration.ofSeconds(d.toSeconds()));
   }
 
   /**
