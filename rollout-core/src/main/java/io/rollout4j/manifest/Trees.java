@@ -349,9 +349,12 @@ final class Trees {
     options.setSplitLines(false);
     options.setWidth(Integer.MAX_VALUE);
     options.setAllowUnicode(true);
-    // The default YAML 1.1 resolver on output quotes strings that any reader, old or new, could
-    // mistake for another type ("yes", "on", "2024-01-01", "1:30").
-    return new Yaml(new BlockStringRepresenter(options), options).dump(tree);
+    return new Yaml(
+            new SafeConstructor(new LoaderOptions()),
+            new StringStyleRepresenter(options),
+            options,
+            new QuotingResolver())
+        .dump(tree);
   }
 
   static String writeJson(Object tree) {
@@ -365,17 +368,23 @@ final class Trees {
   }
 
   /** Multi-line strings (queries, scripts) as literal blocks, like people write them. */
-  private static final class BlockStringRepresenter extends Representer {
-    BlockStringRepresenter(DumperOptions options) {
+  /**
+   * Strings are always written as strings: multi-line text (queries, scripts) as a literal block,
+   * like people write them; text with control characters or YAML 1.1 line breaks (NEL, LS, PS)
+   * double-quoted with escapes, never as {@code !!binary} nor as a block that would not read back.
+   */
+  private static final class StringStyleRepresenter extends Representer {
+    StringStyleRepresenter(DumperOptions options) {
       super(options);
       Represent plain = java.util.Objects.requireNonNull(this.representers.get(String.class));
       this.representers.put(
           String.class,
           data -> {
             String s = (String) data;
-            if (s.indexOf('\n') >= 0
-                && !s.contains("\r")
-                && s.chars().noneMatch(Trees::unprintable)) {
+            if (s.chars().anyMatch(Trees::needsEscape)) {
+              return representScalar(Tag.STR, s, DumperOptions.ScalarStyle.DOUBLE_QUOTED);
+            }
+            if (s.indexOf('\n') >= 0) {
               return representScalar(Tag.STR, s, DumperOptions.ScalarStyle.LITERAL);
             }
             return plain.representData(data);
@@ -383,11 +392,27 @@ final class Trees {
     }
   }
 
-  private static boolean unprintable(int c) {
+  private static boolean needsEscape(int c) {
     return (c < 0x20 && c != '\n' && c != '\t')
         || c == 0x7f
         || (c >= 0x80 && c < 0xa0)
-        || c == 0xfeff;
+        || c == 0x2028
+        || c == 0x2029
+        || c == 0xfeff
+        || Character.isSurrogate((char) c);
+  }
+
+  /**
+   * On output, a string is written plain only if neither YAML 1.1 (SnakeYAML, PyYAML, go-yaml v2)
+   * nor YAML 1.2 (our reader) would read it as something else: "yes", "on", "2024-01-01", "1:30"
+   * and "0o17" all get quotes.
+   */
+  private static final class QuotingResolver extends Resolver {
+    @Override
+    protected void addImplicitResolvers() {
+      super.addImplicitResolvers();
+      CoreSchemaResolver.addCoreSchema(this);
+    }
   }
 
   /**
@@ -398,19 +423,23 @@ final class Trees {
   private static final class CoreSchemaResolver extends Resolver {
     @Override
     protected void addImplicitResolvers() {
-      addImplicitResolver(
+      addCoreSchema(this);
+    }
+
+    static void addCoreSchema(Resolver resolver) {
+      resolver.addImplicitResolver(
           Tag.BOOL, Pattern.compile("^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF");
-      addImplicitResolver(
+      resolver.addImplicitResolver(
           Tag.INT, Pattern.compile("^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), "-+0123456789");
-      addImplicitResolver(
+      resolver.addImplicitResolver(
           Tag.FLOAT,
           Pattern.compile(
               "^(?:[-+]?(?:\\.[0-9]+|[0-9]+(?:\\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
                   + "|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"),
           "-+0123456789.");
-      addImplicitResolver(Tag.MERGE, Pattern.compile("^(?:<<)$"), "<");
-      addImplicitResolver(Tag.NULL, Pattern.compile("^(?:~|null|Null|NULL| )$"), "~nN\0");
-      addImplicitResolver(Tag.NULL, Pattern.compile("^$"), null);
+      resolver.addImplicitResolver(Tag.MERGE, Pattern.compile("^(?:<<)$"), "<");
+      resolver.addImplicitResolver(Tag.NULL, Pattern.compile("^(?:~|null|Null|NULL| )$"), "~nN\0");
+      resolver.addImplicitResolver(Tag.NULL, Pattern.compile("^$"), null);
     }
   }
 }
