@@ -23,6 +23,12 @@ public final class AnalysisBuilder {
 
   AnalysisBuilder() {}
 
+  static AnalysisBuilder of(Consumer<AnalysisBuilder> spec) {
+    AnalysisBuilder builder = new AnalysisBuilder();
+    spec.accept(builder);
+    return builder;
+  }
+
   public AnalysisBuilder template(String templateName) {
     templates.add(AnalysisTemplateRef.of(Checks.notBlank(templateName, "templates.templateName")));
     return this;
@@ -72,9 +78,7 @@ public final class AnalysisBuilder {
   }
 
   public AnalysisBuilder runMetadata(Consumer<MetadataBuilder> metadata) {
-    MetadataBuilder builder = new MetadataBuilder();
-    metadata.accept(builder);
-    this.runMetadata = builder.build();
+    this.runMetadata = MetadataBuilder.of(metadata);
     return this;
   }
 

@@ -68,16 +68,12 @@ public final class BlueGreenBuilder {
   }
 
   public BlueGreenBuilder prePromotionAnalysis(Consumer<AnalysisBuilder> spec) {
-    AnalysisBuilder builder = new AnalysisBuilder();
-    spec.accept(builder);
-    this.prePromotionAnalysis = builder.buildStep();
+    this.prePromotionAnalysis = AnalysisBuilder.of(spec).buildStep();
     return this;
   }
 
   public BlueGreenBuilder postPromotionAnalysis(Consumer<AnalysisBuilder> spec) {
-    AnalysisBuilder builder = new AnalysisBuilder();
-    spec.accept(builder);
-    this.postPromotionAnalysis = builder.buildStep();
+    this.postPromotionAnalysis = AnalysisBuilder.of(spec).buildStep();
     return this;
   }
 
@@ -88,16 +84,12 @@ public final class BlueGreenBuilder {
   }
 
   public BlueGreenBuilder previewMetadata(Consumer<MetadataBuilder> spec) {
-    MetadataBuilder builder = new MetadataBuilder();
-    spec.accept(builder);
-    this.previewMetadata = builder.build();
+    this.previewMetadata = MetadataBuilder.of(spec);
     return this;
   }
 
   public BlueGreenBuilder activeMetadata(Consumer<MetadataBuilder> spec) {
-    MetadataBuilder builder = new MetadataBuilder();
-    spec.accept(builder);
-    this.activeMetadata = builder.build();
+    this.activeMetadata = MetadataBuilder.of(spec);
     return this;
   }
 

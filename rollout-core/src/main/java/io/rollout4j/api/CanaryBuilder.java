@@ -77,9 +77,7 @@ public final class CanaryBuilder {
 
   /** An analysis step: the rollout waits for the run to succeed. */
   public CanaryBuilder analysis(Consumer<AnalysisBuilder> spec) {
-    AnalysisBuilder builder = new AnalysisBuilder();
-    spec.accept(builder);
-    steps.add(new Step.Analysis(builder.buildStep()));
+    steps.add(new Step.Analysis(AnalysisBuilder.of(spec).buildStep()));
     return this;
   }
 
@@ -164,23 +162,17 @@ public final class CanaryBuilder {
 
   /** Background analysis: one run for the whole update. */
   public CanaryBuilder backgroundAnalysis(Consumer<AnalysisBuilder> spec) {
-    AnalysisBuilder builder = new AnalysisBuilder();
-    spec.accept(builder);
-    this.analysis = builder.buildBackground();
+    this.analysis = AnalysisBuilder.of(spec).buildBackground();
     return this;
   }
 
   public CanaryBuilder canaryMetadata(Consumer<MetadataBuilder> spec) {
-    MetadataBuilder builder = new MetadataBuilder();
-    spec.accept(builder);
-    this.canaryMetadata = builder.build();
+    this.canaryMetadata = MetadataBuilder.of(spec);
     return this;
   }
 
   public CanaryBuilder stableMetadata(Consumer<MetadataBuilder> spec) {
-    MetadataBuilder builder = new MetadataBuilder();
-    spec.accept(builder);
-    this.stableMetadata = builder.build();
+    this.stableMetadata = MetadataBuilder.of(spec);
     return this;
   }
 

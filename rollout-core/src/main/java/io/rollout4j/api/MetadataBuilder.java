@@ -11,6 +11,12 @@ public final class MetadataBuilder {
 
   MetadataBuilder() {}
 
+  static PodMetadata of(java.util.function.Consumer<MetadataBuilder> spec) {
+    MetadataBuilder builder = new MetadataBuilder();
+    spec.accept(builder);
+    return builder.build();
+  }
+
   public MetadataBuilder label(String key, String value) {
     labels.put(Checks.notBlank(key, "labels key"), value);
     return this;
