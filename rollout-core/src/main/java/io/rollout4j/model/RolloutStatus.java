@@ -49,6 +49,247 @@ public record RolloutStatus(
     return Boolean.TRUE.equals(abort);
   }
 
+  /** An empty status to fill in. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this status, to derive a changed copy. */
+  public Builder toBuilder() {
+    return Builder.from(this);
+  }
+
+  /** Builds a status field by field; unset fields stay absent. */
+  public static final class Builder {
+    private @Nullable Boolean abort;
+    private List<PauseCondition> pauseConditions = List.of();
+    private @Nullable Boolean controllerPause;
+    private @Nullable String abortedAt;
+    private @Nullable String currentPodHash;
+    private @Nullable String currentStepHash;
+    private @Nullable Integer replicas;
+    private @Nullable Integer updatedReplicas;
+    private @Nullable Integer readyReplicas;
+    private @Nullable Integer availableReplicas;
+    private @Nullable Integer currentStepIndex;
+    private @Nullable Integer collisionCount;
+    private @Nullable String observedGeneration;
+    private List<Condition> conditions = List.of();
+    private @Nullable CanaryStatus canary;
+    private @Nullable BlueGreenStatus blueGreen;
+    private @Nullable Integer HPAReplicas;
+    private @Nullable String selector;
+    private @Nullable String stableRS;
+    private @Nullable String restartedAt;
+    private @Nullable Boolean promoteFull;
+    private @Nullable RolloutPhase phase;
+    private @Nullable String message;
+    private @Nullable String workloadObservedGeneration;
+    private @Nullable Map<String, Object> alb;
+    private List<Map<String, Object>> albs = List.of();
+    private @Nullable Map<String, Object> duration;
+
+    private Builder() {}
+
+    private static Builder from(RolloutStatus s) {
+      Builder b = new Builder();
+      b.abort = s.abort;
+      b.pauseConditions = s.pauseConditions;
+      b.controllerPause = s.controllerPause;
+      b.abortedAt = s.abortedAt;
+      b.currentPodHash = s.currentPodHash;
+      b.currentStepHash = s.currentStepHash;
+      b.replicas = s.replicas;
+      b.updatedReplicas = s.updatedReplicas;
+      b.readyReplicas = s.readyReplicas;
+      b.availableReplicas = s.availableReplicas;
+      b.currentStepIndex = s.currentStepIndex;
+      b.collisionCount = s.collisionCount;
+      b.observedGeneration = s.observedGeneration;
+      b.conditions = s.conditions;
+      b.canary = s.canary;
+      b.blueGreen = s.blueGreen;
+      b.HPAReplicas = s.HPAReplicas;
+      b.selector = s.selector;
+      b.stableRS = s.stableRS;
+      b.restartedAt = s.restartedAt;
+      b.promoteFull = s.promoteFull;
+      b.phase = s.phase;
+      b.message = s.message;
+      b.workloadObservedGeneration = s.workloadObservedGeneration;
+      b.alb = s.alb;
+      b.albs = s.albs;
+      b.duration = s.duration;
+      return b;
+    }
+
+    public Builder abort(@Nullable Boolean abort) {
+      this.abort = abort;
+      return this;
+    }
+
+    public Builder pauseConditions(List<PauseCondition> pauseConditions) {
+      this.pauseConditions = pauseConditions;
+      return this;
+    }
+
+    public Builder controllerPause(@Nullable Boolean controllerPause) {
+      this.controllerPause = controllerPause;
+      return this;
+    }
+
+    public Builder abortedAt(@Nullable String abortedAt) {
+      this.abortedAt = abortedAt;
+      return this;
+    }
+
+    public Builder currentPodHash(@Nullable String currentPodHash) {
+      this.currentPodHash = currentPodHash;
+      return this;
+    }
+
+    public Builder currentStepHash(@Nullable String currentStepHash) {
+      this.currentStepHash = currentStepHash;
+      return this;
+    }
+
+    public Builder replicas(@Nullable Integer replicas) {
+      this.replicas = replicas;
+      return this;
+    }
+
+    public Builder updatedReplicas(@Nullable Integer updatedReplicas) {
+      this.updatedReplicas = updatedReplicas;
+      return this;
+    }
+
+    public Builder readyReplicas(@Nullable Integer readyReplicas) {
+      this.readyReplicas = readyReplicas;
+      return this;
+    }
+
+    public Builder availableReplicas(@Nullable Integer availableReplicas) {
+      this.availableReplicas = availableReplicas;
+      return this;
+    }
+
+    public Builder currentStepIndex(@Nullable Integer currentStepIndex) {
+      this.currentStepIndex = currentStepIndex;
+      return this;
+    }
+
+    public Builder collisionCount(@Nullable Integer collisionCount) {
+      this.collisionCount = collisionCount;
+      return this;
+    }
+
+    public Builder observedGeneration(@Nullable String observedGeneration) {
+      this.observedGeneration = observedGeneration;
+      return this;
+    }
+
+    public Builder conditions(List<Condition> conditions) {
+      this.conditions = conditions;
+      return this;
+    }
+
+    public Builder canary(@Nullable CanaryStatus canary) {
+      this.canary = canary;
+      return this;
+    }
+
+    public Builder blueGreen(@Nullable BlueGreenStatus blueGreen) {
+      this.blueGreen = blueGreen;
+      return this;
+    }
+
+    public Builder HPAReplicas(@Nullable Integer HPAReplicas) {
+      this.HPAReplicas = HPAReplicas;
+      return this;
+    }
+
+    public Builder selector(@Nullable String selector) {
+      this.selector = selector;
+      return this;
+    }
+
+    public Builder stableRS(@Nullable String stableRS) {
+      this.stableRS = stableRS;
+      return this;
+    }
+
+    public Builder restartedAt(@Nullable String restartedAt) {
+      this.restartedAt = restartedAt;
+      return this;
+    }
+
+    public Builder promoteFull(@Nullable Boolean promoteFull) {
+      this.promoteFull = promoteFull;
+      return this;
+    }
+
+    public Builder phase(@Nullable RolloutPhase phase) {
+      this.phase = phase;
+      return this;
+    }
+
+    public Builder message(@Nullable String message) {
+      this.message = message;
+      return this;
+    }
+
+    public Builder workloadObservedGeneration(@Nullable String workloadObservedGeneration) {
+      this.workloadObservedGeneration = workloadObservedGeneration;
+      return this;
+    }
+
+    public Builder alb(@Nullable Map<String, Object> alb) {
+      this.alb = alb;
+      return this;
+    }
+
+    public Builder albs(List<Map<String, Object>> albs) {
+      this.albs = albs;
+      return this;
+    }
+
+    public Builder duration(@Nullable Map<String, Object> duration) {
+      this.duration = duration;
+      return this;
+    }
+
+    public RolloutStatus build() {
+      return new RolloutStatus(
+          abort,
+          pauseConditions,
+          controllerPause,
+          abortedAt,
+          currentPodHash,
+          currentStepHash,
+          replicas,
+          updatedReplicas,
+          readyReplicas,
+          availableReplicas,
+          currentStepIndex,
+          collisionCount,
+          observedGeneration,
+          conditions,
+          canary,
+          blueGreen,
+          HPAReplicas,
+          selector,
+          stableRS,
+          restartedAt,
+          promoteFull,
+          phase,
+          message,
+          workloadObservedGeneration,
+          alb,
+          albs,
+          duration);
+    }
+  }
+
   /** {@code status.pauseConditions[]}: why and since when the controller paused. */
   public record PauseCondition(PauseReason reason, String startTime) {}
 
