@@ -431,7 +431,7 @@ final class Codec {
     return out;
   }
 
-  private static @Nullable Object encodeValue(@Nullable Object value) {
+  static @Nullable Object encodeValue(@Nullable Object value) {
     if (value == null
         || value instanceof String
         || value instanceof Number

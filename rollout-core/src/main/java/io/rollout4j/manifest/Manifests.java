@@ -100,6 +100,14 @@ public final class Manifests {
     return Codec.encodeResource(resource);
   }
 
+  /**
+   * Any model value (a record such as a pod template, a list, a scalar) as the JSON-like tree it is
+   * written as in a manifest.
+   */
+  public static @Nullable Object toTree(Object modelValue) {
+    return Codec.encodeValue(modelValue);
+  }
+
   private record Result(
       List<Resource> resources, List<Integer> documentOf, List<Problem> problems) {}
 

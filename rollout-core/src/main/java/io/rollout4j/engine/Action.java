@@ -1,0 +1,31 @@
+package io.rollout4j.engine;
+
+import io.rollout4j.model.GenericResource;
+import io.rollout4j.port.TrafficSplit;
+
+/** One change the engine makes through a port. */
+public sealed interface Action {
+
+  /** Create a ReplicaSet for a new pod template. */
+  record CreateReplicaSet(GenericResource replicaSet) implements Action {}
+
+  /** Write a changed ReplicaSet (replicas, annotations, ephemeral pod metadata). */
+  record UpdateReplicaSet(GenericResource replicaSet, int fromReplicas, int toReplicas)
+      implements Action {
+    public boolean scalesUp() {
+      return toReplicas > fromReplicas;
+    }
+  }
+
+  /** Delete a ReplicaSet beyond the revision history limit. */
+  record DeleteReplicaSet(String namespace, String name) implements Action {}
+
+  /** Tell the mesh to route as the split says. */
+  record SetTraffic(TrafficSplit split) implements Action {}
+
+  /** Write the referenced workload (scaling a Deployment for {@code workloadRef.scaleDown}). */
+  record UpdateWorkload(GenericResource workload) implements Action {}
+
+  /** Record a Kubernetes Event on the rollout. */
+  record Event(String type, String reason, String message) implements Action {}
+}

@@ -1,0 +1,904 @@
+package io.rollout4j.engine;
+
+import io.rollout4j.model.CanaryStrategy;
+import io.rollout4j.model.DurationStrings;
+import io.rollout4j.model.GenericResource;
+import io.rollout4j.model.OwnerReference;
+import io.rollout4j.model.PauseReason;
+import io.rollout4j.model.PodMetadata;
+import io.rollout4j.model.PodTemplateSpec;
+import io.rollout4j.model.Rollout;
+import io.rollout4j.model.RolloutStatus;
+import io.rollout4j.model.Step;
+import io.rollout4j.port.TrafficSplit;
+import io.rollout4j.strategy.canary.CanaryReplicas;
+import io.rollout4j.strategy.canary.CanarySteps;
+import io.rollout4j.strategy.canary.ReplicaCounts;
+import io.rollout4j.strategy.canary.ReplicaSetState;
+import io.rollout4j.strategy.canary.TrafficWeights;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One reconcile of a canary rollout. Built per call; holds the inputs and accumulates actions, the
+ * new status and the earliest instant at which the rollout wants to be looked at again.
+ */
+final class CanaryDecision {
+  private static final Duration DEFAULT_SCALE_DOWN_DELAY = Duration.ofSeconds(30);
+
+  private final Rollout stored;
+  private final Observation observation;
+  private final Instant now;
+  private final CanaryStrategy canary;
+  private final List<Action> actions = new ArrayList<>();
+  private RolloutStatus status;
+  private @Nullable Instant wakeAt;
+
+  CanaryDecision(Rollout rollout, Observation observation, Instant now) {
+    this.stored = rollout;
+    this.observation = observation;
+    this.now = now;
+    this.canary = java.util.Objects.requireNonNull(rollout.spec().canary());
+    this.status = Reconciler.statusOf(rollout);
+  }
+
+  Decision decide() {
+    PodTemplateSpec template = template();
+    if (template == null) {
+      return StatusRules.invalidSpec(
+          stored, now, "InvalidSpec", "the pod template could not be read from spec.workloadRef");
+    }
+    String hash = PodTemplateHash.of(template, status.collisionCount());
+    List<ReplicaSetView> sets = replicaSets();
+    int nextRevision = sets.stream().mapToInt(ReplicaSetView::revision).max().orElse(0) + 1;
+
+    if (!hash.equals(status.currentPodHash()) || !stepsHash().equals(status.currentStepHash())) {
+      startUpdate(hash);
+    }
+    Rollout rollout = stored.withStatus(status);
+
+    ReplicaSetView newRs = find(sets, hash);
+    ReplicaSetView stableRs = status.stableRS() == null ? null : find(sets, status.stableRS());
+    List<ReplicaSetView> older = new ArrayList<>();
+    for (ReplicaSetView rs : sets) {
+      if (rs != newRs && rs != stableRs) {
+        older.add(rs);
+      }
+    }
+    boolean initial = stableRs == null;
+    boolean promoted = hash.equals(status.stableRS());
+    boolean aborted = status.isAborted();
+    boolean routed = canary.trafficRouting() != null;
+
+    if (aborted && status.abortedAt() == null) {
+      status = status.toBuilder().abortedAt(now.toString()).build();
+      event(
+          "Warning",
+          "RolloutAborted",
+          "Rollout aborted update to revision " + revisionOf(newRs, nextRevision));
+    }
+
+    // 1. Replica targets for the new and stable ReplicaSets.
+    TrafficWeights observed = observedWeights();
+    ReplicaCounts counts =
+        initial
+            ? new ReplicaCounts(rollout.spec().effectiveReplicas(), 0)
+            : CanaryReplicas.desired(
+                rollout,
+                newRs == null
+                    ? ReplicaSetState.of(rollout.name() + "-" + hash, hash, 0, 0)
+                    : newRs.state(),
+                stableRs == null ? null : stableRs.state(),
+                older.stream().map(ReplicaSetView::state).toList(),
+                observed);
+    if (rollout.spec().isPaused()) {
+      // A manually paused rollout neither scales nor advances.
+      counts =
+          new ReplicaCounts(
+              newRs == null ? 0 : newRs.replicas(),
+              stableRs == null ? 0 : (promoted ? 0 : stableRs.replicas()));
+    }
+
+    // 2. Ensure the new ReplicaSet exists and is scaled; stable likewise.
+    int canaryTarget = counts.canary();
+    if (aborted && routed && newRs != null && !promoted) {
+      canaryTarget = abortedCanaryTarget(newRs, canaryTarget);
+    }
+    if (newRs == null) {
+      if (!rollout.spec().isPaused() || initial) {
+        GenericResource created =
+            ReplicaSets.build(
+                stored, template, hash, nextRevision, canaryTarget, ephemeral(promoted || initial));
+        actions.add(new Action.CreateReplicaSet(created));
+        event(
+            "Normal",
+            "ScalingReplicaSet",
+            "Created ReplicaSet "
+                + created.metadata().name()
+                + " (revision "
+                + nextRevision
+                + ") with size "
+                + canaryTarget);
+      }
+    } else {
+      scale(
+          newRs,
+          canaryTarget,
+          ephemeral(promoted || initial),
+          newRs.revision() < nextRevision - 1 && !promoted ? nextRevision : null);
+    }
+    if (stableRs != null && !promoted) {
+      scale(stableRs, counts.stable(), canary.stableMetadata(), null);
+    }
+
+    // 3. Traffic.
+    TrafficSplit split = null;
+    if (routed) {
+      split =
+          desiredSplit(rollout, hash, newRs, stableRs, initial, promoted, aborted, canaryTarget);
+      if (split != null && !split.equals(observation.traffic())) {
+        actions.add(new Action.SetTraffic(split));
+      }
+    }
+    TrafficSplit effective = split != null ? split : observation.traffic();
+
+    // 4. Steps, promotion.
+    if (!aborted && !rollout.spec().isPaused()) {
+      if (initial) {
+        if (newRs != null && newRs.availableReplicas() >= rollout.spec().effectiveReplicas()) {
+          promote(hash, null, "Initial deploy");
+        }
+      } else if (!promoted) {
+        advance(rollout, hash, newRs, stableRs, older, counts, effective);
+      }
+    }
+
+    // 5. Older ReplicaSets: scaled down (after their deadline), then pruned to the history limit.
+    handleOlder(older, routed, rollout);
+
+    // 6. Status.
+    finishStatus(rollout, hash, sets, newRs, effective);
+    Duration requeue =
+        wakeAt == null
+            ? null
+            : Duration.between(now, wakeAt).isNegative()
+                ? Duration.ZERO
+                : Duration.between(now, wakeAt);
+    return new Decision(actions, status, requeue);
+  }
+
+  // ---------------------------------------------------------------- revision
+
+  private @Nullable PodTemplateSpec template() {
+    if (stored.spec().workloadRef() != null) {
+      return observation.workloadTemplate();
+    }
+    return stored.spec().template();
+  }
+
+  private String stepsHash() {
+    String json = String.valueOf(io.rollout4j.manifest.Manifests.toTree(canary.steps()));
+    int hash = 0x811c9dc5;
+    for (byte b : json.getBytes(StandardCharsets.UTF_8)) {
+      hash ^= b & 0xff;
+      hash *= 0x01000193;
+    }
+    return Integer.toUnsignedString(hash);
+  }
+
+  /** A changed pod template or step list starts the update over, as in Argo. */
+  private void startUpdate(String hash) {
+    boolean templateChanged = !hash.equals(status.currentPodHash());
+    int steps = canary.steps().size();
+    Integer index = steps == 0 ? null : 0;
+    if (status.stableRS() == null || hash.equals(status.stableRS())) {
+      // Initial deploy, or back to the stable revision: no steps to walk through.
+      index = steps == 0 ? null : steps;
+      if (status.stableRS() != null && templateChanged) {
+        event("Normal", "SkipSteps", "Rollback to stable ReplicaSet");
+      }
+    }
+    RolloutStatus.Builder b =
+        status.toBuilder()
+            .currentPodHash(hash)
+            .currentStepHash(stepsHash())
+            .currentStepIndex(index)
+            .pauseConditions(List.of())
+            .controllerPause(null)
+            .promoteFull(null);
+    if (templateChanged) {
+      b.abort(null).abortedAt(null);
+      b.canary(
+          status.canary() == null
+              ? null
+              : new RolloutStatus.CanaryStatus(
+                  null, null, null, status.canary().weights(), null, List.of()));
+    }
+    status = b.build();
+  }
+
+  // ---------------------------------------------------------------- replica sets
+
+  private List<ReplicaSetView> replicaSets() {
+    List<ReplicaSetView> views = new ArrayList<>();
+    for (GenericResource rs : observation.replicaSets()) {
+      ReplicaSetView view = ReplicaSetView.of(rs);
+      if (view != null) {
+        views.add(view);
+      }
+    }
+    return views;
+  }
+
+  private static @Nullable ReplicaSetView find(List<ReplicaSetView> sets, @Nullable String hash) {
+    for (ReplicaSetView rs : sets) {
+      if (rs.hash().equals(hash)) {
+        return rs;
+      }
+    }
+    return null;
+  }
+
+  private static int revisionOf(@Nullable ReplicaSetView rs, int next) {
+    return rs == null || rs.revision() == 0 ? next : rs.revision();
+  }
+
+  private @Nullable PodMetadata ephemeral(boolean stable) {
+    return stable ? canary.stableMetadata() : canary.canaryMetadata();
+  }
+
+  /** Scales a ReplicaSet and keeps its ephemeral pod metadata in its role. */
+  private void scale(
+      ReplicaSetView rs, int replicas, @Nullable PodMetadata metadata, @Nullable Integer revision) {
+    GenericResource updated = ReplicaSets.withReplicas(rs.resource(), replicas);
+    updated = ReplicaSets.withEphemeral(updated, metadata);
+    if (revision != null) {
+      updated =
+          ReplicaSets.withAnnotation(updated, RolloutLabels.REVISION, Integer.toString(revision));
+    }
+    if (replicas > 0 && rs.scaleDownDeadline() != null) {
+      updated = ReplicaSets.withAnnotation(updated, RolloutLabels.SCALE_DOWN_DEADLINE, null);
+    }
+    if (!updated.equals(rs.resource())) {
+      actions.add(new Action.UpdateReplicaSet(updated, rs.replicas(), replicas));
+      if (rs.replicas() != replicas) {
+        event(
+            "Normal",
+            "ScalingReplicaSet",
+            "Scaled ReplicaSet " + rs.name() + " from " + rs.replicas() + " to " + replicas);
+      }
+    }
+  }
+
+  /**
+   * After an abort with a traffic router, the canary keeps its pods for {@code
+   * abortScaleDownDelaySeconds} (30 s by default; 0 keeps them) once traffic has left it.
+   */
+  private int abortedCanaryTarget(ReplicaSetView newRs, int target) {
+    if (target >= newRs.replicas()) {
+      return target;
+    }
+    Integer configured = canary.abortScaleDownDelaySeconds();
+    if (configured != null && configured == 0) {
+      return newRs.replicas();
+    }
+    Duration delay = configured == null ? DEFAULT_SCALE_DOWN_DELAY : Duration.ofSeconds(configured);
+    Instant deadline = newRs.scaleDownDeadline();
+    if (deadline == null) {
+      GenericResource marked =
+          ReplicaSets.withAnnotation(
+              newRs.resource(), RolloutLabels.SCALE_DOWN_DEADLINE, now.plus(delay).toString());
+      actions.add(new Action.UpdateReplicaSet(marked, newRs.replicas(), newRs.replicas()));
+      wake(now.plus(delay));
+      return newRs.replicas();
+    }
+    if (now.isBefore(deadline)) {
+      wake(deadline);
+      return newRs.replicas();
+    }
+    return target;
+  }
+
+  private void handleOlder(List<ReplicaSetView> older, boolean routed, Rollout rollout) {
+    List<ReplicaSetView> sorted = new ArrayList<>(older);
+    sorted.sort(Comparator.comparingInt(ReplicaSetView::revision));
+    int budget = Integer.MAX_VALUE;
+    if (!routed) {
+      // Basic canary: older pods carry traffic, so drain them within maxUnavailable.
+      int available =
+          observation.replicaSets().stream()
+              .mapToInt(
+                  rs -> {
+                    ReplicaSetView v = ReplicaSetView.of(rs);
+                    return v == null ? 0 : Math.min(v.replicas(), v.availableReplicas());
+                  })
+              .sum();
+      int minAvailable =
+          rollout.spec().effectiveReplicas() - CanaryReplicas.maxUnavailable(rollout);
+      budget = Math.max(0, available - minAvailable);
+    }
+    for (ReplicaSetView rs : sorted) {
+      if (rs.replicas() == 0) {
+        continue;
+      }
+      Instant deadline = rs.scaleDownDeadline();
+      if (deadline != null && now.isBefore(deadline)) {
+        wake(deadline);
+        continue;
+      }
+      int target = 0;
+      if (!routed) {
+        // Unavailable pods go at once; available ones only within the maxUnavailable budget.
+        int drainedAvailable = Math.min(budget, rs.availableReplicas());
+        target = rs.availableReplicas() - drainedAvailable;
+        budget -= drainedAvailable;
+      }
+      if (target != rs.replicas()) {
+        GenericResource updated = ReplicaSets.withReplicas(rs.resource(), target);
+        updated = ReplicaSets.withAnnotation(updated, RolloutLabels.SCALE_DOWN_DEADLINE, null);
+        actions.add(new Action.UpdateReplicaSet(updated, rs.replicas(), target));
+        event(
+            "Normal",
+            "ScalingReplicaSet",
+            "Scaled down ReplicaSet " + rs.name() + " from " + rs.replicas() + " to " + target);
+      }
+    }
+    // revisionHistoryLimit: keep that many scaled-down older ReplicaSets, delete the oldest.
+    List<ReplicaSetView> idle =
+        sorted.stream().filter(rs -> rs.replicas() == 0 && rs.statusReplicas() == 0).toList();
+    int excess = idle.size() - rollout.spec().effectiveRevisionHistoryLimit();
+    for (int i = 0; i < excess; i++) {
+      ReplicaSetView rs = idle.get(i);
+      actions.add(new Action.DeleteReplicaSet(String.valueOf(stored.namespace()), rs.name()));
+    }
+  }
+
+  // ---------------------------------------------------------------- traffic
+
+  private @Nullable TrafficWeights observedWeights() {
+    RolloutStatus.Weights weights = status.canary() == null ? null : status.canary().weights();
+    if (weights != null) {
+      return TrafficWeights.of(weights.canary().weight(), weights.stable().weight());
+    }
+    TrafficSplit traffic = observation.traffic();
+    return traffic == null
+        ? null
+        : TrafficWeights.of(traffic.canaryWeight(), traffic.stableWeight());
+  }
+
+  /**
+   * The split the mesh should carry (reference b.3), or null to leave it as it is. Traffic only
+   * moves to the canary once its ReplicaSet is fully available at its current target, and the
+   * canary subset only switches to a new hash then.
+   */
+  private @Nullable TrafficSplit desiredSplit(
+      Rollout rollout,
+      String hash,
+      @Nullable ReplicaSetView newRs,
+      @Nullable ReplicaSetView stableRs,
+      boolean initial,
+      boolean promoted,
+      boolean aborted,
+      int canaryTarget) {
+    TrafficSplit current = observation.traffic();
+    if (initial || promoted) {
+      if (newRs == null || !newRs.fullyAvailable()) {
+        return null;
+      }
+      return TrafficSplit.of(0, hash, hash);
+    }
+    String stableHash = stableRs == null ? status.stableRS() : stableRs.hash();
+    boolean canaryReady =
+        newRs != null && newRs.fullyAvailable() && newRs.replicas() >= canaryTarget;
+    String canaryHash =
+        canaryReady
+            ? hash
+            : current != null && current.canaryHash() != null ? current.canaryHash() : stableHash;
+    if (aborted || newRs == null || newRs.availableReplicas() == 0) {
+      // Abort: all traffic back to stable; the canary subset keeps its hash until scaled down.
+      String keep = newRs != null && newRs.availableReplicas() > 0 ? hash : canaryHash;
+      return withRoutes(TrafficSplit.of(0, keep, stableHash), List.of());
+    }
+    int weight;
+    if (Boolean.TRUE.equals(status.promoteFull())) {
+      weight =
+          canaryReady && newRs.availableReplicas() >= rollout.spec().effectiveReplicas()
+              ? 100
+              : currentWeight(current);
+    } else {
+      int index = CanarySteps.currentStepIndex(rollout);
+      List<Step> steps = canary.steps();
+      if (index >= steps.size()) {
+        weight =
+            canaryReady && newRs.availableReplicas() >= rollout.spec().effectiveReplicas()
+                ? 100
+                : previousWeight(rollout, steps.size());
+      } else {
+        weight =
+            canaryReady ? CanarySteps.currentSetWeight(rollout) : previousWeight(rollout, index);
+      }
+    }
+    if (!canaryReady) {
+      // Never point more traffic at a ReplicaSet than it had before it was ready.
+      weight = Math.min(weight, currentWeight(current));
+    }
+    if (stableRs != null
+        && stableRs.availableReplicas() < Math.ceil(stableRs.replicas() * (100 - weight) / 100.0)
+        && weight < currentWeight(current)) {
+      // Stable cannot take the traffic back yet; keep the split until it can.
+      return null;
+    }
+    return withRoutes(
+        TrafficSplit.of(weight, canaryHash, stableHash), headerAndMirrorRoutes(rollout));
+  }
+
+  private static int currentWeight(@Nullable TrafficSplit current) {
+    return current == null ? 0 : current.canaryWeight();
+  }
+
+  /** The last setWeight strictly before the given step index (0 if none). */
+  private int previousWeight(Rollout rollout, int index) {
+    List<Step> steps = canary.steps();
+    for (int i = Math.min(index, steps.size()) - 1; i >= 0; i--) {
+      Optional<Integer> w = CanarySteps.setWeightOf(steps.get(i));
+      if (w.isPresent()) {
+        return w.get();
+      }
+    }
+    return 0;
+  }
+
+  private static TrafficSplit withRoutes(
+      TrafficSplit split, List<TrafficSplit.HeaderRoute> routes) {
+    return new TrafficSplit(
+        split.canaryWeight(), split.canaryHash(), split.stableHash(), routes, List.of());
+  }
+
+  /** Header routes set by steps up to the current one, the latest per route name winning. */
+  private List<TrafficSplit.HeaderRoute> headerAndMirrorRoutes(Rollout rollout) {
+    Map<String, TrafficSplit.HeaderRoute> routes = new LinkedHashMap<>();
+    List<Step> steps = canary.steps();
+    int index = Math.min(CanarySteps.currentStepIndex(rollout), steps.size() - 1);
+    for (int i = 0; i <= index; i++) {
+      for (Step action : actionsOf(steps.get(i))) {
+        if (action instanceof Step.SetHeaderRoute h && h.name() != null) {
+          if (h.match().isEmpty()) {
+            routes.remove(h.name());
+          } else {
+            Map<String, Map<String, String>> headers = new TreeMap<>();
+            for (Step.HeaderRoutingMatch m : h.match()) {
+              Map<String, String> value = new TreeMap<>();
+              if (m.headerValue().exact() != null) {
+                value.put("exact", m.headerValue().exact());
+              }
+              if (m.headerValue().regex() != null) {
+                value.put("regex", m.headerValue().regex());
+              }
+              if (m.headerValue().prefix() != null) {
+                value.put("prefix", m.headerValue().prefix());
+              }
+              headers.put(m.headerName(), value);
+            }
+            routes.put(h.name(), new TrafficSplit.HeaderRoute(h.name(), headers));
+          }
+        }
+      }
+    }
+    return List.copyOf(routes.values());
+  }
+
+  private static List<Step> actionsOf(Step step) {
+    return step instanceof Step.Combined c ? c.actions() : List.of(step);
+  }
+
+  // ---------------------------------------------------------------- steps
+
+  private void advance(
+      Rollout rollout,
+      String hash,
+      @Nullable ReplicaSetView newRs,
+      @Nullable ReplicaSetView stableRs,
+      List<ReplicaSetView> older,
+      ReplicaCounts counts,
+      @Nullable TrafficSplit traffic) {
+    int replicas = rollout.spec().effectiveReplicas();
+    boolean routed = canary.trafficRouting() != null;
+    if (Boolean.TRUE.equals(status.promoteFull())) {
+      if (newRs != null
+          && newRs.availableReplicas() >= replicas
+          && (!routed || atWeight(traffic, hash, 100))) {
+        promote(hash, stableRs, "Full promotion requested");
+      }
+      return;
+    }
+    List<Step> steps = canary.steps();
+    int index = CanarySteps.currentStepIndex(rollout);
+    if (index >= steps.size()) {
+      boolean ready =
+          newRs != null && newRs.availableReplicas() >= replicas && newRs.replicas() >= replicas;
+      boolean basicDone = routed || older.stream().allMatch(rs -> rs.availableReplicas() == 0);
+      if (ready && basicDone && (!routed || atWeight(traffic, hash, 100))) {
+        promote(
+            hash,
+            stableRs,
+            steps.isEmpty()
+                ? "Completed rolling update"
+                : "Completed all " + steps.size() + " canary steps");
+      }
+      return;
+    }
+    Step step = steps.get(index);
+    List<Step> parts = actionsOf(step);
+    for (Step part : parts) {
+      if (part instanceof Step.Experiment || part instanceof Step.Plugin) {
+        unsupported(index, part);
+        return;
+      }
+    }
+    clearUnsupported();
+    Step.Pause pause = null;
+    boolean needsTargets = false;
+    boolean waitsForAnalysis = false;
+    for (Step part : parts) {
+      if (part instanceof Step.Pause p) {
+        pause = p;
+      } else if (part instanceof Step.SetWeight || part instanceof Step.SetCanaryScale) {
+        needsTargets = true;
+      } else if (part instanceof Step.Analysis) {
+        waitsForAnalysis = true;
+      }
+    }
+    if (needsTargets
+        && !atTargets(newRs, stableRs, older, counts, routed, traffic, hash, rollout)) {
+      return;
+    }
+    if (waitsForAnalysis) {
+      // The analysis issue creates and assesses the run; until then the step waits.
+      return;
+    }
+    if (pause != null && !pauseDone(pause)) {
+      return;
+    }
+    completeStep(index, steps.size(), step);
+  }
+
+  private boolean atWeight(@Nullable TrafficSplit traffic, String hash, int weight) {
+    return traffic != null && traffic.canaryWeight() == weight && hash.equals(traffic.canaryHash());
+  }
+
+  private boolean atTargets(
+      @Nullable ReplicaSetView newRs,
+      @Nullable ReplicaSetView stableRs,
+      List<ReplicaSetView> older,
+      ReplicaCounts counts,
+      boolean routed,
+      @Nullable TrafficSplit traffic,
+      String hash,
+      Rollout rollout) {
+    if (newRs == null
+        || newRs.replicas() != counts.canary()
+        || newRs.availableReplicas() < counts.canary()) {
+      return false;
+    }
+    if (!routed || !canary.isDynamicStableScale()) {
+      if (stableRs == null
+          || stableRs.replicas() != counts.stable()
+          || stableRs.statusReplicas() != counts.stable()) {
+        return false;
+      }
+    }
+    if (!routed) {
+      return older.stream().allMatch(rs -> rs.availableReplicas() == 0);
+    }
+    int weight = CanarySteps.currentSetWeight(rollout);
+    return traffic != null
+        && traffic.canaryWeight() == weight
+        && (weight == 0 || hash.equals(traffic.canaryHash()));
+  }
+
+  /** Adds the pause condition on first sight; done when its duration passed or a user resumed. */
+  private boolean pauseDone(Step.Pause pause) {
+    RolloutStatus.PauseCondition condition =
+        status.pauseConditions().stream()
+            .filter(c -> c.reason() == PauseReason.CANARY_PAUSE_STEP)
+            .findFirst()
+            .orElse(null);
+    if (condition == null) {
+      if (Boolean.TRUE.equals(status.controllerPause())) {
+        // The user resumed: the condition was cleared while the controller's pause remained.
+        status = status.toBuilder().controllerPause(null).build();
+        return true;
+      }
+      List<RolloutStatus.PauseCondition> conditions = new ArrayList<>(status.pauseConditions());
+      conditions.add(
+          new RolloutStatus.PauseCondition(PauseReason.CANARY_PAUSE_STEP, now.toString()));
+      status = status.toBuilder().pauseConditions(conditions).controllerPause(true).build();
+      Optional<Duration> duration = pause.parsedDuration();
+      if (duration.isPresent()) {
+        if (duration.get().isZero()) {
+          return false;
+        }
+        wake(now.plus(duration.get()));
+      }
+      return false;
+    }
+    Optional<Duration> duration = pause.parsedDuration();
+    if (duration.isEmpty()) {
+      return false;
+    }
+    Instant end = Instant.parse(condition.startTime()).plus(duration.get());
+    if (now.isBefore(end)) {
+      wake(end);
+      return false;
+    }
+    status =
+        status.toBuilder()
+            .pauseConditions(status.pauseConditions().stream().filter(c -> c != condition).toList())
+            .controllerPause(null)
+            .build();
+    return true;
+  }
+
+  private void completeStep(int index, int total, Step step) {
+    status = status.toBuilder().currentStepIndex(index + 1).build();
+    event(
+        "Normal",
+        "RolloutStepCompleted",
+        "Rollout step " + (index + 1) + "/" + total + " completed (" + describe(step) + ")");
+  }
+
+  private static String describe(Step step) {
+    if (step instanceof Step.SetWeight w) {
+      return "setWeight: " + w.weight();
+    }
+    if (step instanceof Step.Pause p) {
+      return p.duration() == null
+          ? "pause"
+          : "pause: "
+              + DurationStrings.parsePause(p.duration()).map(DurationStrings::format).orElse("?");
+    }
+    return step.kind();
+  }
+
+  private void unsupported(int index, Step step) {
+    String message =
+        "The Rollout \""
+            + stored.name()
+            + "\" is invalid: step "
+            + index
+            + " ("
+            + step.kind()
+            + ") is not supported by Rollout4j; remove it, or run this rollout with Argo Rollouts";
+    status =
+        status.toBuilder()
+            .conditions(
+                StatusRules.set(
+                    status.conditions(),
+                    StatusRules.INVALID_SPEC,
+                    "True",
+                    "UnsupportedStep",
+                    message,
+                    now))
+            .build();
+  }
+
+  private void clearUnsupported() {
+    RolloutStatus.Condition c = StatusRules.find(status.conditions(), StatusRules.INVALID_SPEC);
+    if (c != null && "UnsupportedStep".equals(c.reason())) {
+      status =
+          status.toBuilder()
+              .conditions(StatusRules.remove(status.conditions(), StatusRules.INVALID_SPEC))
+              .build();
+    }
+  }
+
+  private void promote(String hash, @Nullable ReplicaSetView previousStable, String reason) {
+    status =
+        status.toBuilder()
+            .stableRS(hash)
+            .promoteFull(null)
+            .pauseConditions(List.of())
+            .controllerPause(null)
+            .currentStepIndex(canary.steps().isEmpty() ? null : canary.steps().size())
+            .build();
+    event(
+        "Normal",
+        "RolloutCompleted",
+        "Rollout completed update to revision (" + hash + "): " + reason);
+    if (previousStable != null
+        && previousStable.replicas() > 0
+        && canary.trafficRouting() != null) {
+      int seconds = canary.scaleDownDelaySeconds() == null ? 30 : canary.scaleDownDelaySeconds();
+      if (!canary.isDynamicStableScale() && seconds > 0) {
+        Instant deadline = now.plusSeconds(seconds);
+        GenericResource marked =
+            ReplicaSets.withAnnotation(
+                previousStable.resource(), RolloutLabels.SCALE_DOWN_DEADLINE, deadline.toString());
+        marked = ReplicaSets.withEphemeral(marked, null);
+        actions.add(
+            new Action.UpdateReplicaSet(
+                marked, previousStable.replicas(), previousStable.replicas()));
+        wake(deadline);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- status
+
+  private void finishStatus(
+      Rollout rollout,
+      String hash,
+      List<ReplicaSetView> sets,
+      @Nullable ReplicaSetView newRs,
+      @Nullable TrafficSplit traffic) {
+    int replicas = 0;
+    int ready = 0;
+    int available = 0;
+    for (ReplicaSetView rs : sets) {
+      replicas += rs.statusReplicas();
+      ready += rs.readyReplicas();
+      available += rs.availableReplicas();
+    }
+    int updated = newRs == null ? 0 : newRs.statusReplicas();
+    RolloutStatus.Builder b =
+        status.toBuilder()
+            .replicas(replicas)
+            .updatedReplicas(updated)
+            .readyReplicas(ready)
+            .availableReplicas(available)
+            .HPAReplicas(replicas)
+            .selector(selectorString(rollout, hash))
+            .observedGeneration(StatusRules.generationOf(stored));
+    if (traffic != null && canary.trafficRouting() != null) {
+      RolloutStatus.Weights weights =
+          new RolloutStatus.Weights(
+              new RolloutStatus.WeightDestination(
+                  traffic.canaryWeight(), canary.canaryService(), traffic.canaryHash()),
+              new RolloutStatus.WeightDestination(
+                  traffic.stableWeight(), canary.stableService(), traffic.stableHash()),
+              List.of(),
+              null);
+      RolloutStatus.CanaryStatus old = status.canary();
+      b.canary(
+          old == null
+              ? new RolloutStatus.CanaryStatus(null, null, null, weights, null, List.of())
+              : new RolloutStatus.CanaryStatus(
+                  old.currentStepAnalysisRunStatus(),
+                  old.currentBackgroundAnalysisRunStatus(),
+                  old.currentExperiment(),
+                  weights,
+                  old.stablePingPong(),
+                  old.stepPluginStatuses()));
+    }
+    List<RolloutStatus.Condition> conditions = status.conditions();
+    boolean promoted = hash.equals(status.stableRS());
+    if (status.isAborted()) {
+      conditions =
+          StatusRules.set(
+              conditions,
+              StatusRules.PROGRESSING,
+              "False",
+              "RolloutAborted",
+              "Rollout aborted update to revision " + (newRs == null ? "?" : newRs.revision()),
+              now);
+    } else if (promoted
+        && newRs != null
+        && newRs.availableReplicas() >= rollout.spec().effectiveReplicas()) {
+      conditions =
+          StatusRules.set(
+              conditions,
+              StatusRules.PROGRESSING,
+              "True",
+              "NewReplicaSetAvailable",
+              "ReplicaSet \"" + newRs.name() + "\" has successfully progressed.",
+              now);
+    } else if (rollout.spec().isPaused() || !status.pauseConditions().isEmpty()) {
+      conditions =
+          StatusRules.set(
+              conditions,
+              StatusRules.PROGRESSING,
+              "Unknown",
+              "RolloutPaused",
+              "Rollout is paused",
+              now);
+    } else {
+      String name = newRs == null ? rollout.name() + "-" + hash : newRs.name();
+      conditions =
+          StatusRules.set(
+              conditions,
+              StatusRules.PROGRESSING,
+              "True",
+              "ReplicaSetUpdated",
+              "ReplicaSet \"" + name + "\" is progressing.",
+              now);
+    }
+    boolean paused = rollout.spec().isPaused() || !status.pauseConditions().isEmpty();
+    conditions =
+        StatusRules.set(
+            conditions,
+            StatusRules.PAUSED,
+            paused ? "True" : "False",
+            "RolloutPaused",
+            "Rollout is paused",
+            now);
+    boolean minimum =
+        available >= rollout.spec().effectiveReplicas() - CanaryReplicas.maxUnavailable(rollout);
+    conditions =
+        StatusRules.set(
+            conditions,
+            StatusRules.AVAILABLE,
+            minimum ? "True" : "False",
+            "AvailableReason",
+            minimum
+                ? "Rollout has minimum availability"
+                : "Rollout does not have minimum availability",
+            now);
+    conditions =
+        StatusRules.set(
+            conditions,
+            StatusRules.COMPLETED,
+            promoted ? "True" : "False",
+            "RolloutCompleted",
+            "RolloutCompleted",
+            now);
+    boolean healthy =
+        promoted
+            && updated >= rollout.spec().effectiveReplicas()
+            && available >= updated
+            && replicas == updated;
+    conditions =
+        StatusRules.set(
+            conditions,
+            StatusRules.HEALTHY,
+            healthy ? "True" : "False",
+            "RolloutHealthy",
+            healthy ? "Rollout is healthy" : "Rollout is not healthy",
+            now);
+    b.conditions(conditions);
+    RolloutStatus interim = b.build();
+    StatusRules.phase(rollout, b, interim);
+    status = b.build();
+  }
+
+  private static String selectorString(Rollout rollout, String hash) {
+    Map<String, String> labels = new TreeMap<>();
+    if (rollout.spec().selector() != null) {
+      labels.putAll(rollout.spec().selector().matchLabels());
+    }
+    labels.put(RolloutLabels.POD_TEMPLATE_HASH, hash);
+    StringBuilder out = new StringBuilder();
+    labels.forEach(
+        (k, v) -> out.append(out.length() == 0 ? "" : ",").append(k).append('=').append(v));
+    return out.toString();
+  }
+
+  private void event(String type, String reason, String message) {
+    actions.add(new Action.Event(type, reason, message));
+  }
+
+  private void wake(Instant at) {
+    if (wakeAt == null || at.isBefore(wakeAt)) {
+      wakeAt = at;
+    }
+  }
+
+  static OwnerReference ownerOf(Rollout rollout) {
+    String uid = rollout.metadata().uid();
+    return new OwnerReference(
+        Rollout.ARGO_API_VERSION,
+        Rollout.KIND,
+        String.valueOf(rollout.name()),
+        uid == null ? "" : uid,
+        true,
+        true);
+  }
+}

@@ -1,0 +1,26 @@
+package io.rollout4j.engine;
+
+import io.rollout4j.model.AnalysisRun;
+import io.rollout4j.model.GenericResource;
+import io.rollout4j.model.PodTemplateSpec;
+import io.rollout4j.port.TrafficSplit;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the ports report about one rollout at one instant: its ReplicaSets, the pod template of the
+ * referenced workload (for {@code workloadRef}), the referenced workload itself, the traffic split
+ * present in the mesh and the rollout's AnalysisRuns.
+ */
+public record Observation(
+    List<GenericResource> replicaSets,
+    @Nullable PodTemplateSpec workloadTemplate,
+    @Nullable GenericResource workload,
+    @Nullable TrafficSplit traffic,
+    List<AnalysisRun> analysisRuns) {
+
+  public Observation {
+    replicaSets = List.copyOf(replicaSets);
+    analysisRuns = List.copyOf(analysisRuns);
+  }
+}

@@ -1,0 +1,42 @@
+package io.rollout4j.engine;
+
+import io.rollout4j.manifest.Problem;
+import io.rollout4j.manifest.RolloutValidator;
+import io.rollout4j.model.Rollout;
+import io.rollout4j.model.RolloutStatus;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Decides what to do about one rollout. {@link #decide} is a pure function of the rollout (spec and
+ * status as stored), what the ports observed and the current instant: no I/O, no clock, no
+ * randomness, so the same inputs always give the same {@link Decision}, in a test or after a
+ * restart.
+ */
+public final class Reconciler {
+  private Reconciler() {}
+
+  public static Decision decide(Rollout rollout, Observation observation, Instant now) {
+    List<Problem> problems =
+        RolloutValidator.validate(rollout).stream().filter(Problem::isError).toList();
+    if (!problems.isEmpty()) {
+      Problem first = problems.get(0);
+      return StatusRules.invalidSpec(
+          rollout, now, "InvalidSpec", first.path() + ": " + first.message());
+    }
+    if (rollout.spec().canary() == null) {
+      return StatusRules.invalidSpec(
+          rollout,
+          now,
+          "UnsupportedStrategy",
+          "the blue-green strategy is not supported by this version of Rollout4j yet");
+    }
+    return new CanaryDecision(rollout, observation, now).decide();
+  }
+
+  /** The status a rollout starts from: its stored status, or an empty one. */
+  static RolloutStatus statusOf(Rollout rollout) {
+    RolloutStatus status = rollout.status();
+    return status == null ? RolloutStatus.builder().build() : status;
+  }
+}

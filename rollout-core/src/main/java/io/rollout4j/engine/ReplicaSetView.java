@@ -1,0 +1,75 @@
+package io.rollout4j.engine;
+
+import io.rollout4j.model.GenericResource;
+import io.rollout4j.strategy.canary.ReplicaSetState;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/** A ReplicaSet as the engine reads it from its Kubernetes shape. */
+record ReplicaSetView(
+    GenericResource resource,
+    String name,
+    String hash,
+    int replicas,
+    int statusReplicas,
+    int readyReplicas,
+    int availableReplicas,
+    int revision,
+    @Nullable Instant scaleDownDeadline) {
+
+  static @Nullable ReplicaSetView of(GenericResource rs) {
+    String hash = rs.metadata().labels().get(RolloutLabels.POD_TEMPLATE_HASH);
+    String name = rs.metadata().name();
+    if (hash == null || name == null) {
+      return null;
+    }
+    Map<String, String> annotations = rs.metadata().annotations();
+    return new ReplicaSetView(
+        rs,
+        name,
+        hash,
+        intAt(rs, "spec", "replicas"),
+        intAt(rs, "status", "replicas"),
+        intAt(rs, "status", "readyReplicas"),
+        intAt(rs, "status", "availableReplicas"),
+        parseInt(annotations.get(RolloutLabels.REVISION)),
+        parseInstant(annotations.get(RolloutLabels.SCALE_DOWN_DEADLINE)));
+  }
+
+  ReplicaSetState state() {
+    return ReplicaSetState.of(name, hash, replicas, availableReplicas);
+  }
+
+  boolean fullyAvailable() {
+    return replicas > 0 && availableReplicas >= replicas;
+  }
+
+  private static int intAt(GenericResource rs, String... path) {
+    Object value = rs.path(path);
+    return value instanceof Number n ? n.intValue() : 0;
+  }
+
+  private static int parseInt(@Nullable String text) {
+    if (text == null) {
+      return 0;
+    }
+    try {
+      return Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private static @Nullable Instant parseInstant(@Nullable String text) {
+    if (text == null || text.isEmpty()) {
+      return null;
+    }
+    try {
+      return Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,191 @@
+package io.rollout4j.engine;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.rollout4j.manifest.Manifests;
+import io.rollout4j.model.GenericResource;
+import io.rollout4j.model.ObjectMeta;
+import io.rollout4j.model.PodMetadata;
+import io.rollout4j.model.PodTemplateSpec;
+import io.rollout4j.model.Rollout;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/** Builds and edits ReplicaSets in the shape a Kubernetes API server stores them. */
+final class ReplicaSets {
+  private ReplicaSets() {}
+
+  private static final ObjectMapper JSON =
+      JsonMapper.builder().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
+
+  static GenericResource build(
+      Rollout rollout,
+      PodTemplateSpec template,
+      String hash,
+      int revision,
+      int replicas,
+      @Nullable PodMetadata ephemeral) {
+    Map<String, String> labels = new LinkedHashMap<>(template.labels());
+    labels.put(RolloutLabels.POD_TEMPLATE_HASH, hash);
+    Map<String, String> annotations = new LinkedHashMap<>();
+    annotations.put(RolloutLabels.REVISION, Integer.toString(revision));
+    annotations.put(
+        RolloutLabels.DESIRED_REPLICAS, Integer.toString(rollout.spec().effectiveReplicas()));
+    ObjectMeta metadata =
+        new ObjectMeta(
+            rollout.name() + "-" + hash,
+            null,
+            rollout.namespace(),
+            null,
+            null,
+            null,
+            null,
+            null,
+            labels,
+            annotations,
+            List.of(CanaryDecision.ownerOf(rollout)),
+            List.of());
+    Map<String, String> selector = new LinkedHashMap<>();
+    if (rollout.spec().selector() != null) {
+      selector.putAll(rollout.spec().selector().matchLabels());
+    } else {
+      selector.putAll(template.labels());
+    }
+    selector.put(RolloutLabels.POD_TEMPLATE_HASH, hash);
+    Map<String, Object> podMetadata = new LinkedHashMap<>();
+    podMetadata.put("labels", labels);
+    Map<String, String> podAnnotations =
+        template.metadata() == null ? Map.of() : template.metadata().annotations();
+    if (!podAnnotations.isEmpty()) {
+      podMetadata.put("annotations", podAnnotations);
+    }
+    Map<String, Object> podTemplate = new LinkedHashMap<>();
+    podTemplate.put("metadata", podMetadata);
+    podTemplate.put("spec", template.spec());
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("replicas", replicas);
+    spec.put("selector", Map.of("matchLabels", selector));
+    if (rollout.spec().minReadySeconds() != null) {
+      spec.put("minReadySeconds", rollout.spec().minReadySeconds());
+    }
+    spec.put("template", podTemplate);
+    GenericResource rs =
+        new GenericResource("apps/v1", "ReplicaSet", metadata, Map.of("spec", spec));
+    return withEphemeral(rs, ephemeral);
+  }
+
+  static GenericResource withReplicas(GenericResource rs, int replicas) {
+    Map<String, Object> spec = mutable(rs.get("spec"));
+    spec.put("replicas", replicas);
+    return rs.withBodyField("spec", spec);
+  }
+
+  static GenericResource withAnnotation(GenericResource rs, String key, @Nullable String value) {
+    Map<String, String> annotations = new LinkedHashMap<>(rs.metadata().annotations());
+    if (value == null) {
+      if (annotations.remove(key) == null) {
+        return rs;
+      }
+    } else {
+      annotations.put(key, value);
+    }
+    return rs.withMetadata(withAnnotations(rs.metadata(), annotations));
+  }
+
+  /**
+   * Puts the desired ephemeral labels and annotations on the ReplicaSet's pod template and removes
+   * the ones injected before but no longer wanted, remembering what was injected in an annotation
+   * so that labels owned by others are never touched.
+   */
+  static GenericResource withEphemeral(GenericResource rs, @Nullable PodMetadata desired) {
+    String recorded = rs.metadata().annotations().get(RolloutLabels.EPHEMERAL_METADATA);
+    String wanted =
+        desired == null || (desired.labels().isEmpty() && desired.annotations().isEmpty())
+            ? null
+            : json(desired);
+    if (java.util.Objects.equals(recorded, wanted)) {
+      return rs;
+    }
+    PodMetadata previous = parse(recorded);
+    Map<String, Object> spec = mutable(rs.get("spec"));
+    Map<String, Object> template = mutable(spec.get("template"));
+    Map<String, Object> metadata = mutable(template.get("metadata"));
+    Map<String, Object> labels = mutable(metadata.get("labels"));
+    Map<String, Object> annotations = mutable(metadata.get("annotations"));
+    if (previous != null) {
+      previous.labels().keySet().forEach(labels::remove);
+      previous.annotations().keySet().forEach(annotations::remove);
+    }
+    if (desired != null) {
+      labels.putAll(desired.labels());
+      annotations.putAll(desired.annotations());
+    }
+    metadata.put("labels", labels);
+    if (annotations.isEmpty()) {
+      metadata.remove("annotations");
+    } else {
+      metadata.put("annotations", annotations);
+    }
+    template.put("metadata", metadata);
+    spec.put("template", template);
+    GenericResource updated = rs.withBodyField("spec", spec);
+    return withAnnotation(updated, RolloutLabels.EPHEMERAL_METADATA, wanted);
+  }
+
+  private static ObjectMeta withAnnotations(ObjectMeta m, Map<String, String> annotations) {
+    return new ObjectMeta(
+        m.name(),
+        m.generateName(),
+        m.namespace(),
+        m.uid(),
+        m.resourceVersion(),
+        m.generation(),
+        m.creationTimestamp(),
+        m.deletionTimestamp(),
+        m.labels(),
+        annotations,
+        m.ownerReferences(),
+        m.finalizers());
+  }
+
+  private static String json(PodMetadata metadata) {
+    try {
+      return JSON.writeValueAsString(Manifests.toTree(metadata));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static @Nullable PodMetadata parse(@Nullable String json) {
+    if (json == null) {
+      return null;
+    }
+    try {
+      Map<?, ?> tree = JSON.readValue(json, Map.class);
+      return new PodMetadata(strings(tree.get("labels")), strings(tree.get("annotations")));
+    } catch (JsonProcessingException e) {
+      return null;
+    }
+  }
+
+  private static Map<String, String> strings(@Nullable Object value) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (value instanceof Map<?, ?> m) {
+      m.forEach((k, v) -> out.put(String.valueOf(k), String.valueOf(v)));
+    }
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> mutable(@Nullable Object value) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (value instanceof Map<?, ?> m) {
+      out.putAll((Map<String, Object>) m);
+    }
+    return out;
+  }
+}

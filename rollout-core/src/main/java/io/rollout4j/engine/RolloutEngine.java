@@ -1,0 +1,194 @@
+package io.rollout4j.engine;
+
+import io.rollout4j.model.AnalysisRun;
+import io.rollout4j.model.GenericResource;
+import io.rollout4j.model.ObjectMeta;
+import io.rollout4j.model.OwnerReference;
+import io.rollout4j.model.PodTemplateSpec;
+import io.rollout4j.model.Resource;
+import io.rollout4j.model.Rollout;
+import io.rollout4j.model.WorkloadRef;
+import io.rollout4j.port.ClusterPort;
+import io.rollout4j.port.MeshPort;
+import io.rollout4j.port.PortException;
+import io.rollout4j.port.TrafficSplit;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one reconcile of one rollout: reads the ports, asks {@link Reconciler#decide}, and applies
+ * the actions in a safe order. New and growing ReplicaSets first, then traffic (which the
+ * reconciler only points at ReplicaSets with available pods), then shrinking ReplicaSets (so
+ * traffic has left them), then the workload, and the status last. The first port failure stops the
+ * reconcile: nothing after it is written, and because every piece of state lives in the cluster the
+ * next reconcile, in this process or another, picks up from what was written.
+ */
+public final class RolloutEngine {
+  private static final Logger LOG = LoggerFactory.getLogger(RolloutEngine.class);
+
+  private final ClusterPort cluster;
+  private final MeshPort mesh;
+  private final Clock clock;
+
+  public RolloutEngine(ClusterPort cluster, MeshPort mesh, Clock clock) {
+    this.cluster = Objects.requireNonNull(cluster, "cluster");
+    this.mesh = Objects.requireNonNull(mesh, "mesh");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** The outcome of one reconcile. */
+  public record Result(
+      boolean found, int writes, @Nullable Duration requeueAfter, @Nullable PortException error) {
+    public Optional<Duration> requeue() {
+      return Optional.ofNullable(requeueAfter);
+    }
+
+    public boolean failed() {
+      return error != null;
+    }
+  }
+
+  public Result reconcile(String namespace, String name) {
+    Optional<Resource> found = cluster.get(Rollout.KIND, namespace, name);
+    if (found.isEmpty() || !(found.get() instanceof Rollout rollout)) {
+      return new Result(false, 0, null, null);
+    }
+    Decision decision;
+    try {
+      decision = Reconciler.decide(rollout, observe(rollout), clock.instant());
+    } catch (PortException e) {
+      LOG.warn("rollout {}/{}: cannot observe: {}", namespace, name, e.getMessage());
+      return new Result(true, 0, null, e);
+    }
+    return apply(rollout, decision);
+  }
+
+  /** Everything the reconciler needs, read through the ports. */
+  public Observation observe(Rollout rollout) {
+    String namespace = String.valueOf(rollout.namespace());
+    List<GenericResource> replicaSets = new ArrayList<>();
+    for (Resource r : cluster.list("ReplicaSet", namespace)) {
+      if (r instanceof GenericResource rs && ownedBy(rs.metadata(), rollout)) {
+        replicaSets.add(rs);
+      }
+    }
+    GenericResource workload = null;
+    PodTemplateSpec workloadTemplate = null;
+    WorkloadRef ref = rollout.spec().workloadRef();
+    if (ref != null && ref.kind() != null && ref.name() != null) {
+      Optional<Resource> target = cluster.get(ref.kind(), namespace, ref.name());
+      if (target.isPresent() && target.get() instanceof GenericResource g) {
+        workload = g;
+        workloadTemplate = templateOf(g);
+      }
+    }
+    TrafficSplit traffic = null;
+    if (rollout.spec().canary() != null && rollout.spec().canary().trafficRouting() != null) {
+      traffic = mesh.current(rollout).orElse(null);
+    }
+    List<AnalysisRun> runs = new ArrayList<>();
+    for (Resource r : cluster.list(AnalysisRun.KIND, namespace)) {
+      if (r instanceof AnalysisRun run && ownedBy(run.metadata(), rollout)) {
+        runs.add(run);
+      }
+    }
+    return new Observation(replicaSets, workloadTemplate, workload, traffic, runs);
+  }
+
+  private static boolean ownedBy(ObjectMeta metadata, Rollout rollout) {
+    for (OwnerReference owner : metadata.ownerReferences()) {
+      if (owner.kind().equals(Rollout.KIND) && owner.name().equals(rollout.name())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static @Nullable PodTemplateSpec templateOf(GenericResource workload) {
+    Object template =
+        workload.kind().equals("PodTemplate")
+            ? workload.get("template")
+            : workload.path("spec", "template");
+    if (!(template instanceof Map<?, ?> map)) {
+      return null;
+    }
+    Map<String, String> labels = strings(map.get("metadata"), "labels");
+    Map<String, String> annotations = strings(map.get("metadata"), "annotations");
+    Object spec = map.get("spec");
+    Map<String, Object> podSpec = new LinkedHashMap<>();
+    if (spec instanceof Map<?, ?> s) {
+      s.forEach((k, v) -> podSpec.put(String.valueOf(k), v));
+    }
+    return new PodTemplateSpec(ObjectMeta.ofLabels(labels, annotations), podSpec);
+  }
+
+  private static Map<String, String> strings(@Nullable Object metadata, String field) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (metadata instanceof Map<?, ?> m && m.get(field) instanceof Map<?, ?> values) {
+      values.forEach((k, v) -> out.put(String.valueOf(k), String.valueOf(v)));
+    }
+    return out;
+  }
+
+  private Result apply(Rollout rollout, Decision decision) {
+    int writes = 0;
+    String who = rollout.namespace() + "/" + rollout.name();
+    try {
+      for (Action action : decision.actions()) {
+        if (action instanceof Action.CreateReplicaSet create) {
+          cluster.create(create.replicaSet());
+          writes++;
+        } else if (action instanceof Action.UpdateReplicaSet update
+            && update.toReplicas() >= update.fromReplicas()) {
+          cluster.update(update.replicaSet());
+          writes++;
+        }
+      }
+      for (Action action : decision.actions()) {
+        if (action instanceof Action.SetTraffic traffic) {
+          mesh.apply(rollout, traffic.split());
+          writes++;
+        }
+      }
+      for (Action action : decision.actions()) {
+        if (action instanceof Action.UpdateReplicaSet update
+            && update.toReplicas() < update.fromReplicas()) {
+          cluster.update(update.replicaSet());
+          writes++;
+        } else if (action instanceof Action.DeleteReplicaSet delete) {
+          cluster.delete("ReplicaSet", delete.namespace(), delete.name());
+          writes++;
+        } else if (action instanceof Action.UpdateWorkload workload) {
+          cluster.update(workload.workload());
+          writes++;
+        }
+      }
+      for (Action action : decision.actions()) {
+        if (action instanceof Action.Event event) {
+          try {
+            cluster.recordEvent(rollout, event.type(), event.reason(), event.message());
+          } catch (PortException e) {
+            LOG.debug("rollout {}: event not recorded: {}", who, e.getMessage());
+          }
+        }
+      }
+      if (!decision.status().equals(rollout.status())) {
+        cluster.updateStatus(rollout.withStatus(decision.status()));
+        writes++;
+      }
+    } catch (PortException e) {
+      LOG.warn("rollout {}: reconcile stopped after {} writes: {}", who, writes, e.getMessage());
+      return new Result(true, writes, null, e);
+    }
+    return new Result(true, writes, decision.requeueAfter(), null);
+  }
+}

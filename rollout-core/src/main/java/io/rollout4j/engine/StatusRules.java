@@ -1,0 +1,152 @@
+package io.rollout4j.engine;
+
+import io.rollout4j.model.Rollout;
+import io.rollout4j.model.RolloutPhase;
+import io.rollout4j.model.RolloutStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/** Argo's conditions and phase rules (reference h.2, h.3). */
+final class StatusRules {
+  private StatusRules() {}
+
+  static final String PROGRESSING = "Progressing";
+  static final String AVAILABLE = "Available";
+  static final String HEALTHY = "Healthy";
+  static final String COMPLETED = "Completed";
+  static final String PAUSED = "Paused";
+  static final String INVALID_SPEC = "InvalidSpec";
+
+  /** A status that reports an invalid (or unsupported) spec and changes nothing else. */
+  static Decision invalidSpec(Rollout rollout, Instant now, String reason, String detail) {
+    RolloutStatus status = Reconciler.statusOf(rollout);
+    String message = "The Rollout \"" + rollout.name() + "\" is invalid: " + detail;
+    List<RolloutStatus.Condition> conditions =
+        set(status.conditions(), INVALID_SPEC, "True", reason, message, now);
+    RolloutStatus updated =
+        status.toBuilder()
+            .conditions(conditions)
+            .observedGeneration(generationOf(rollout))
+            .phase(RolloutPhase.DEGRADED)
+            .message(INVALID_SPEC + ": " + message)
+            .build();
+    // An invalid rollout is looked at again now and then, as Argo does, in case a referenced
+    // object appears; a spec change wakes it at once anyway.
+    return new Decision(List.of(), updated, Duration.ofMinutes(5));
+  }
+
+  static @Nullable String generationOf(Rollout rollout) {
+    Long generation = rollout.metadata().generation();
+    return generation == null ? null : generation.toString();
+  }
+
+  /**
+   * Sets a condition, keeping its {@code lastTransitionTime} when the status did not change and its
+   * {@code lastUpdateTime} when nothing changed at all.
+   */
+  static List<RolloutStatus.Condition> set(
+      List<RolloutStatus.Condition> conditions,
+      String type,
+      String status,
+      String reason,
+      String message,
+      Instant now) {
+    List<RolloutStatus.Condition> out = new ArrayList<>();
+    boolean replaced = false;
+    for (RolloutStatus.Condition c : conditions) {
+      if (!c.type().equals(type)) {
+        out.add(c);
+        continue;
+      }
+      replaced = true;
+      if (c.status().equals(status) && reason.equals(c.reason()) && message.equals(c.message())) {
+        out.add(c);
+        continue;
+      }
+      String transition = c.status().equals(status) ? c.lastTransitionTime() : now.toString();
+      out.add(
+          new RolloutStatus.Condition(type, status, reason, message, now.toString(), transition));
+    }
+    if (!replaced) {
+      out.add(
+          new RolloutStatus.Condition(
+              type, status, reason, message, now.toString(), now.toString()));
+    }
+    return out;
+  }
+
+  static List<RolloutStatus.Condition> remove(
+      List<RolloutStatus.Condition> conditions, String type) {
+    return conditions.stream().filter(c -> !c.type().equals(type)).toList();
+  }
+
+  static RolloutStatus.@Nullable Condition find(
+      List<RolloutStatus.Condition> conditions, String type) {
+    for (RolloutStatus.Condition c : conditions) {
+      if (c.type().equals(type)) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  /** Argo's {@code CalculateRolloutPhase} for a canary rollout, in order (reference h.2). */
+  static void phase(Rollout rollout, RolloutStatus.Builder builder, RolloutStatus status) {
+    RolloutStatus.Condition invalid = find(status.conditions(), INVALID_SPEC);
+    if (invalid != null) {
+      builder.phase(RolloutPhase.DEGRADED).message(INVALID_SPEC + ": " + invalid.message());
+      return;
+    }
+    RolloutStatus.Condition progressing = find(status.conditions(), PROGRESSING);
+    if (progressing != null
+        && ("RolloutAborted".equals(progressing.reason())
+            || "ProgressDeadlineExceeded".equals(progressing.reason()))) {
+      builder
+          .phase(RolloutPhase.DEGRADED)
+          .message(progressing.reason() + ": " + progressing.message());
+      return;
+    }
+    if (rollout.spec().isPaused()) {
+      builder.phase(RolloutPhase.PAUSED).message("manually paused");
+      return;
+    }
+    if (!status.pauseConditions().isEmpty()) {
+      builder
+          .phase(RolloutPhase.PAUSED)
+          .message(status.pauseConditions().get(0).reason().argoName());
+      return;
+    }
+    int replicas = rollout.spec().effectiveReplicas();
+    int updated = orZero(status.updatedReplicas());
+    int available = orZero(status.availableReplicas());
+    if (updated < replicas) {
+      builder.phase(RolloutPhase.PROGRESSING).message("more replicas need to be updated");
+      return;
+    }
+    if (available < updated) {
+      builder
+          .phase(RolloutPhase.PROGRESSING)
+          .message("updated replicas are still becoming available");
+      return;
+    }
+    boolean basic =
+        rollout.spec().canary() != null && rollout.spec().canary().trafficRouting() == null;
+    if (basic && orZero(status.replicas()) > updated) {
+      builder.phase(RolloutPhase.PROGRESSING).message("old replicas are pending termination");
+      return;
+    }
+    String stable = status.stableRS();
+    if (stable == null || !stable.equals(status.currentPodHash())) {
+      builder.phase(RolloutPhase.PROGRESSING).message("waiting for all steps to complete");
+      return;
+    }
+    builder.phase(RolloutPhase.HEALTHY).message(null);
+  }
+
+  static int orZero(@Nullable Integer value) {
+    return value == null ? 0 : value;
+  }
+}
