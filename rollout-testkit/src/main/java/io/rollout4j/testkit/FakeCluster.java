@@ -1,0 +1,433 @@
+package io.rollout4j.testkit;
+
+import io.rollout4j.model.AnalysisRun;
+import io.rollout4j.model.AnalysisTemplate;
+import io.rollout4j.model.ClusterAnalysisTemplate;
+import io.rollout4j.model.GenericResource;
+import io.rollout4j.model.ObjectMeta;
+import io.rollout4j.model.Resource;
+import io.rollout4j.model.Rollout;
+import io.rollout4j.port.ClusterPort;
+import io.rollout4j.port.ConflictException;
+import io.rollout4j.port.PortException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An in-memory cluster: an object store that behaves like the API server where Rollout4j meets it
+ * (uids, resource versions, generations, 409 on a stale write, a status subresource), and a pod
+ * model that plays the ReplicaSet controller: a ReplicaSet's pods start when it is scaled up and
+ * become available after {@link #podReadyAfter(Duration)}; pods of ReplicaSets matched by {@link
+ * #podsNeverReady(Predicate)} never do; {@link #capacity(int)} caps the pods that can run.
+ * ReplicaSets are returned with their {@code status} filled in from the pods, as {@code kubectl get
+ * -o yaml} would show them.
+ */
+public final class FakeCluster implements ClusterPort {
+
+  /** A Kubernetes Event recorded by the engine. */
+  public record Event(
+      Instant at, String kind, String name, String type, String reason, String message) {}
+
+  private record Key(String kind, String namespace, String name) implements Comparable<Key> {
+    @Override
+    public int compareTo(Key o) {
+      return Comparator.comparing(Key::kind)
+          .thenComparing(Key::namespace)
+          .thenComparing(Key::name)
+          .compare(this, o);
+    }
+  }
+
+  private record Pod(Instant started, boolean neverReady) {}
+
+  private final Clock clock;
+  private final Map<Key, Resource> objects = new TreeMap<>();
+  private final Map<Key, List<Pod>> pods = new LinkedHashMap<>();
+  private final List<Event> events = new ArrayList<>();
+  private final Faults faults = new Faults();
+  private long resourceVersion;
+  private Duration readyAfter = Duration.ofSeconds(10);
+  private Predicate<GenericResource> neverReady = rs -> false;
+  private int capacity = Integer.MAX_VALUE;
+
+  public FakeCluster(Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  // ---------------------------------------------------------------- pod model
+
+  /** New pods become available this long after they start (10 s by default). */
+  public FakeCluster podReadyAfter(Duration duration) {
+    this.readyAfter = duration;
+    return this;
+  }
+
+  /** Pods of ReplicaSets matching the predicate never become ready (a crash-looping image). */
+  public FakeCluster podsNeverReady(Predicate<GenericResource> replicaSets) {
+    this.neverReady = replicaSets;
+    return this;
+  }
+
+  /** At most this many pods run in the whole cluster; the rest stay pending. */
+  public FakeCluster capacity(int maxPods) {
+    this.capacity = maxPods;
+    return this;
+  }
+
+  /** Fault injection for writes through this port. */
+  public Faults faults() {
+    return faults;
+  }
+
+  /** The next instant at which a pod becomes available, if any pod is still starting. */
+  public Optional<Instant> nextPodReady() {
+    Instant now = clock.instant();
+    Instant next = null;
+    for (List<Pod> list : pods.values()) {
+      for (Pod pod : list) {
+        Instant ready = pod.started().plus(readyAfter);
+        if (!pod.neverReady() && ready.isAfter(now) && (next == null || ready.isBefore(next))) {
+          next = ready;
+        }
+      }
+    }
+    return Optional.ofNullable(next);
+  }
+
+  private void scalePods(Key key, GenericResource rs, int replicas) {
+    List<Pod> list = pods.computeIfAbsent(key, k -> new ArrayList<>());
+    Instant now = clock.instant();
+    while (list.size() < replicas) {
+      list.add(new Pod(now, neverReady.test(rs) || runningPods() >= capacity));
+    }
+    while (list.size() > replicas) {
+      // Kubernetes removes pods that are not ready before ready ones, newest first.
+      int victim = list.size() - 1;
+      for (int i = list.size() - 1; i >= 0; i--) {
+        if (!isAvailable(list.get(i), now)) {
+          victim = i;
+          break;
+        }
+      }
+      list.remove(victim);
+    }
+  }
+
+  private int runningPods() {
+    return pods.values().stream().mapToInt(List::size).sum();
+  }
+
+  private boolean isAvailable(Pod pod, Instant now) {
+    return !pod.neverReady() && !pod.started().plus(readyAfter).isAfter(now);
+  }
+
+  private Resource withPodStatus(Key key, Resource resource) {
+    if (!(resource instanceof GenericResource rs) || !key.kind().equals("ReplicaSet")) {
+      return resource;
+    }
+    List<Pod> list = pods.getOrDefault(key, List.of());
+    Instant now = clock.instant();
+    long available = list.stream().filter(p -> isAvailable(p, now)).count();
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("replicas", list.size());
+    status.put("fullyLabeledReplicas", list.size());
+    status.put("readyReplicas", (int) available);
+    status.put("availableReplicas", (int) available);
+    Long generation = rs.metadata().generation();
+    status.put("observedGeneration", generation == null ? 1L : generation);
+    return rs.withBodyField("status", status);
+  }
+
+  // ---------------------------------------------------------------- ClusterPort
+
+  @Override
+  public Optional<Resource> get(String kind, String namespace, String name) {
+    Key key = new Key(kind, namespace, name);
+    Resource resource = objects.get(key);
+    return resource == null ? Optional.empty() : Optional.of(withPodStatus(key, resource));
+  }
+
+  @Override
+  public List<Resource> list(String kind, String namespace) {
+    List<Resource> out = new ArrayList<>();
+    objects.forEach(
+        (key, resource) -> {
+          if (key.kind().equals(kind) && key.namespace().equals(namespace)) {
+            out.add(withPodStatus(key, resource));
+          }
+        });
+    return out;
+  }
+
+  @Override
+  public Resource create(Resource resource) {
+    faults.beforeWrite("create " + describe(resource));
+    Key key = keyOf(resource);
+    if (objects.containsKey(key)) {
+      throw new ConflictException(resource.kind() + " \"" + key.name() + "\" already exists");
+    }
+    ObjectMeta m = resource.metadata();
+    ObjectMeta stored =
+        new ObjectMeta(
+            m.name(),
+            m.generateName(),
+            key.namespace(),
+            UUID.nameUUIDFromBytes(
+                    (key + "/" + resourceVersion).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .toString(),
+            Long.toString(++resourceVersion),
+            1L,
+            clock.instant().toString(),
+            null,
+            m.labels(),
+            m.annotations(),
+            m.ownerReferences(),
+            m.finalizers());
+    Resource created = withMetadata(withoutStatus(resource), stored);
+    objects.put(key, created);
+    if (created instanceof GenericResource rs && key.kind().equals("ReplicaSet")) {
+      scalePods(key, rs, replicasOf(rs));
+    }
+    return withPodStatus(key, created);
+  }
+
+  @Override
+  public Resource update(Resource resource) {
+    faults.beforeWrite("update " + describe(resource));
+    Key key = keyOf(resource);
+    Resource current = objects.get(key);
+    if (current == null) {
+      throw new PortException(resource.kind() + " \"" + key.name() + "\" not found");
+    }
+    checkVersion(resource, current);
+    boolean specChanged = !specOf(resource).equals(specOf(current));
+    Long generation = current.metadata().generation();
+    long nextGeneration = (generation == null ? 1 : generation) + (specChanged ? 1 : 0);
+    ObjectMeta m = resource.metadata();
+    ObjectMeta c = current.metadata();
+    ObjectMeta stored =
+        new ObjectMeta(
+            c.name(),
+            c.generateName(),
+            c.namespace(),
+            c.uid(),
+            Long.toString(++resourceVersion),
+            nextGeneration,
+            c.creationTimestamp(),
+            c.deletionTimestamp(),
+            m.labels(),
+            m.annotations(),
+            m.ownerReferences(),
+            m.finalizers());
+    // The main resource never changes status (status subresource semantics).
+    Resource updated = withMetadata(withStatusOf(resource, current), stored);
+    objects.put(key, updated);
+    if (updated instanceof GenericResource rs && key.kind().equals("ReplicaSet")) {
+      scalePods(key, rs, replicasOf(rs));
+    }
+    return withPodStatus(key, updated);
+  }
+
+  @Override
+  public Rollout updateStatus(Rollout rollout) {
+    faults.beforeWrite("update status of " + describe(rollout));
+    Key key = keyOf(rollout);
+    Resource current = objects.get(key);
+    if (!(current instanceof Rollout stored)) {
+      throw new PortException("Rollout \"" + key.name() + "\" not found");
+    }
+    checkVersion(rollout, current);
+    ObjectMeta c = stored.metadata();
+    ObjectMeta meta =
+        new ObjectMeta(
+            c.name(),
+            c.generateName(),
+            c.namespace(),
+            c.uid(),
+            Long.toString(++resourceVersion),
+            c.generation(),
+            c.creationTimestamp(),
+            c.deletionTimestamp(),
+            c.labels(),
+            c.annotations(),
+            c.ownerReferences(),
+            c.finalizers());
+    Rollout updated = new Rollout(meta, stored.spec(), rollout.status());
+    objects.put(key, updated);
+    return updated;
+  }
+
+  @Override
+  public void delete(String kind, String namespace, String name) {
+    faults.beforeWrite("delete " + kind + " " + namespace + "/" + name);
+    Key key = new Key(kind, namespace, name);
+    objects.remove(key);
+    pods.remove(key);
+  }
+
+  @Override
+  public void recordEvent(Resource about, String type, String reason, String message) {
+    events.add(
+        new Event(
+            clock.instant(), about.kind(), String.valueOf(about.name()), type, reason, message));
+  }
+
+  /** Every object of a kind in every namespace. */
+  public List<Resource> allOfKind(String kind) {
+    List<Resource> out = new ArrayList<>();
+    objects.forEach(
+        (key, resource) -> {
+          if (key.kind().equals(kind)) {
+            out.add(withPodStatus(key, resource));
+          }
+        });
+    return out;
+  }
+
+  /** Every Event recorded, oldest first. */
+  public List<Event> events() {
+    return List.copyOf(events);
+  }
+
+  /**
+   * Stores an object as {@code kubectl apply} would: created when absent; otherwise its spec and
+   * metadata replace the stored ones while the status stays (GitOps never writes status).
+   */
+  public Resource apply(Resource resource) {
+    Key key = keyOf(resource);
+    Resource current = objects.get(key);
+    if (current == null) {
+      return create(resource);
+    }
+    return update(
+        withMetadata(
+            resource, withVersion(resource.metadata(), current.metadata().resourceVersion())));
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static String describe(Resource resource) {
+    return resource.kind() + " " + resource.namespace() + "/" + resource.name();
+  }
+
+  private static Key keyOf(Resource resource) {
+    String name = resource.name();
+    if (name == null || name.isEmpty()) {
+      throw new PortException(resource.kind() + " without metadata.name");
+    }
+    boolean clusterScoped =
+        resource instanceof ClusterAnalysisTemplate || resource.kind().equals("Namespace");
+    String namespace =
+        clusterScoped ? "" : resource.namespace() == null ? "default" : resource.namespace();
+    return new Key(resource.kind(), namespace, name);
+  }
+
+  private static void checkVersion(Resource incoming, Resource current) {
+    String expected = incoming.metadata().resourceVersion();
+    if (expected != null && !expected.equals(current.metadata().resourceVersion())) {
+      throw new ConflictException(
+          "Operation cannot be fulfilled on "
+              + current.kind()
+              + " \""
+              + current.name()
+              + "\": the object has been modified; please apply your changes to the latest version and try again");
+    }
+  }
+
+  private static int replicasOf(GenericResource rs) {
+    return rs.path("spec", "replicas") instanceof Number n ? n.intValue() : 1;
+  }
+
+  private static Object specOf(Resource resource) {
+    if (resource instanceof GenericResource g) {
+      Object spec = g.get("spec");
+      return spec == null ? Map.of() : spec;
+    }
+    if (resource instanceof Rollout r) {
+      return r.spec();
+    }
+    if (resource instanceof AnalysisTemplate t) {
+      return t.spec();
+    }
+    if (resource instanceof ClusterAnalysisTemplate t) {
+      return t.spec();
+    }
+    if (resource instanceof AnalysisRun r) {
+      return r.spec();
+    }
+    return Map.of();
+  }
+
+  private static Resource withoutStatus(Resource resource) {
+    if (resource instanceof Rollout r) {
+      return r.withStatus(null);
+    }
+    if (resource instanceof GenericResource g && g.body().containsKey("status")) {
+      Map<String, Object> body = new LinkedHashMap<>(g.body());
+      body.remove("status");
+      return new GenericResource(g.apiVersion(), g.kind(), g.metadata(), body);
+    }
+    return resource;
+  }
+
+  private static Resource withStatusOf(Resource resource, Resource current) {
+    if (resource instanceof Rollout r && current instanceof Rollout c) {
+      return r.withStatus(c.status());
+    }
+    if (resource instanceof GenericResource g && current instanceof GenericResource c) {
+      Map<String, Object> body = new LinkedHashMap<>(g.body());
+      body.remove("status");
+      Object status = c.get("status");
+      if (status != null) {
+        body.put("status", status);
+      }
+      return new GenericResource(g.apiVersion(), g.kind(), g.metadata(), body);
+    }
+    return resource;
+  }
+
+  private static ObjectMeta withVersion(ObjectMeta m, @Nullable String version) {
+    return new ObjectMeta(
+        m.name(),
+        m.generateName(),
+        m.namespace(),
+        m.uid(),
+        version,
+        m.generation(),
+        m.creationTimestamp(),
+        m.deletionTimestamp(),
+        m.labels(),
+        m.annotations(),
+        m.ownerReferences(),
+        m.finalizers());
+  }
+
+  static Resource withMetadata(Resource resource, ObjectMeta metadata) {
+    if (resource instanceof Rollout r) {
+      return r.withMetadata(metadata);
+    }
+    if (resource instanceof GenericResource g) {
+      return g.withMetadata(metadata);
+    }
+    if (resource instanceof AnalysisTemplate t) {
+      return new AnalysisTemplate(metadata, t.spec());
+    }
+    if (resource instanceof ClusterAnalysisTemplate t) {
+      return new ClusterAnalysisTemplate(metadata, t.spec());
+    }
+    AnalysisRun run = (AnalysisRun) resource;
+    return new AnalysisRun(metadata, run.spec(), run.status());
+  }
+}

@@ -1,0 +1,78 @@
+package io.rollout4j.testkit;
+
+import io.rollout4j.model.Rollout;
+import io.rollout4j.port.MeshPort;
+import io.rollout4j.port.TrafficSplit;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A mesh that remembers the split of every rollout and records every change with its instant, so a
+ * test can read the whole traffic history of a rollout.
+ */
+public final class FakeMesh implements MeshPort {
+
+  /** One split applied to one rollout at one instant. */
+  public record Applied(Instant at, String namespace, String rollout, TrafficSplit split) {}
+
+  private final Clock clock;
+  private final Map<String, TrafficSplit> current = new LinkedHashMap<>();
+  private final List<Applied> history = new ArrayList<>();
+  private final Faults faults = new Faults();
+
+  public FakeMesh(Clock clock) {
+    this.clock = clock;
+  }
+
+  public Faults faults() {
+    return faults;
+  }
+
+  @Override
+  public void apply(Rollout rollout, TrafficSplit split) {
+    faults.beforeWrite("traffic of rollout " + rollout.namespace() + "/" + rollout.name());
+    current.put(key(rollout.namespace(), rollout.name()), split);
+    history.add(
+        new Applied(
+            clock.instant(),
+            String.valueOf(rollout.namespace()),
+            String.valueOf(rollout.name()),
+            split));
+  }
+
+  @Override
+  public Optional<TrafficSplit> current(Rollout rollout) {
+    return current(String.valueOf(rollout.namespace()), String.valueOf(rollout.name()));
+  }
+
+  public Optional<TrafficSplit> current(String namespace, String rollout) {
+    return Optional.ofNullable(current.get(key(namespace, rollout)));
+  }
+
+  /** Every split applied to the rollout, oldest first. */
+  public List<Applied> history(String namespace, String rollout) {
+    return history.stream()
+        .filter(a -> a.namespace().equals(namespace) && a.rollout().equals(rollout))
+        .toList();
+  }
+
+  /** Every split applied to any rollout, oldest first. */
+  public List<Applied> history() {
+    return List.copyOf(history);
+  }
+
+  /** Someone (a GitOps sync, a human) changes the split behind the engine's back. */
+  public void overwrite(String namespace, String rollout, TrafficSplit split) {
+    current.put(key(namespace, rollout), split);
+  }
+
+  private static String key(@Nullable Object namespace, @Nullable Object name) {
+    return namespace + "/" + name;
+  }
+}

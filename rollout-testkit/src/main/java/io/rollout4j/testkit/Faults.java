@@ -1,0 +1,79 @@
+package io.rollout4j.testkit;
+
+import io.rollout4j.port.ConflictException;
+import io.rollout4j.port.PortException;
+import io.rollout4j.port.UnavailableException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Fault injection for a fake port's writes: make the Nth write fail, or every write with a
+ * probability, with a conflict (409), an unavailable backend (5xx) or a timeout.
+ */
+public final class Faults {
+  private final List<Integer> failing = new ArrayList<>();
+  private Function<String, PortException> failure =
+      what -> new UnavailableException("injected HTTP 503 on " + what);
+  private double probability;
+  private @Nullable Random random;
+  private int calls;
+  private int injected;
+
+  /** The {@code n}th write from now (1 = the next one) fails. */
+  public Faults failCall(int n) {
+    failing.add(calls + n);
+    return this;
+  }
+
+  /** Every write fails with this probability, drawn from a seeded random source. */
+  public Faults failWithProbability(double p, long seed) {
+    this.probability = p;
+    this.random = new Random(seed);
+    return this;
+  }
+
+  public Faults withConflicts() {
+    failure =
+        what ->
+            new ConflictException(
+                "injected HTTP 409 on " + what + ": the object has been modified");
+    return this;
+  }
+
+  public Faults withTimeouts() {
+    failure = what -> new UnavailableException("injected timeout on " + what);
+    return this;
+  }
+
+  public Faults withUnavailable() {
+    failure = what -> new UnavailableException("injected HTTP 503 on " + what);
+    return this;
+  }
+
+  public Faults clear() {
+    failing.clear();
+    probability = 0;
+    random = null;
+    return this;
+  }
+
+  /** How many failures were injected so far. */
+  public int injected() {
+    return injected;
+  }
+
+  void beforeWrite(String what) {
+    calls++;
+    boolean fail = failing.remove(Integer.valueOf(calls));
+    if (!fail && random != null && random.nextDouble() < probability) {
+      fail = true;
+    }
+    if (fail) {
+      injected++;
+      throw failure.apply(what);
+    }
+  }
+}

@@ -1,0 +1,300 @@
+package io.rollout4j.testkit;
+
+import io.rollout4j.engine.RolloutEngine;
+import io.rollout4j.manifest.Manifests;
+import io.rollout4j.model.ClusterAnalysisTemplate;
+import io.rollout4j.model.Resource;
+import io.rollout4j.model.Rollout;
+import io.rollout4j.model.RolloutSpec;
+import io.rollout4j.model.RolloutStatus;
+import io.rollout4j.port.PortException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs the engine on fake ports in virtual time. {@link #apply} stores manifests as GitOps would;
+ * {@link #reconcile} looks at every rollout once; {@link #advance} moves the clock, reconciling
+ * whenever a rollout asked to be woken or a pod became ready, so a 30-minute canary runs in
+ * milliseconds. User actions have {@code kubectl argo rollouts} semantics.
+ */
+public final class RolloutHarness {
+  private static final int MAX_PASSES_PER_INSTANT = 100;
+  private static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(5);
+
+  private final ManualClock clock;
+  private final FakeCluster cluster;
+  private final FakeMesh mesh;
+  private final FakeMetrics metrics;
+  private RolloutEngine engine;
+  private final Map<String, Instant> wakeUps = new HashMap<>();
+  private int reconciles;
+
+  private RolloutHarness(ManualClock clock) {
+    this.clock = clock;
+    this.cluster = new FakeCluster(clock);
+    this.mesh = new FakeMesh(clock);
+    this.metrics = new FakeMetrics();
+    this.engine = new RolloutEngine(cluster, mesh, clock);
+  }
+
+  /** A harness at 2026-01-01T00:00:00Z with an empty cluster, mesh and metrics. */
+  public static RolloutHarness create() {
+    return new RolloutHarness(ManualClock.startingAtEpochOfTests());
+  }
+
+  public ManualClock clock() {
+    return clock;
+  }
+
+  public FakeCluster cluster() {
+    return cluster;
+  }
+
+  public FakeMesh mesh() {
+    return mesh;
+  }
+
+  public FakeMetrics metrics() {
+    return metrics;
+  }
+
+  /** How many reconciles the engine ran so far. */
+  public int reconciles() {
+    return reconciles;
+  }
+
+  /** Stores every object of a manifest (namespace "default" where none is given). */
+  public RolloutHarness apply(String yaml) {
+    return apply("default", yaml);
+  }
+
+  /** Stores every object of a manifest, in {@code namespace} where the object names none. */
+  public RolloutHarness apply(String namespace, String yaml) {
+    for (Resource resource : Manifests.parse(yaml)) {
+      Resource placed =
+          resource.namespace() == null && !(resource instanceof ClusterAnalysisTemplate)
+              ? FakeCluster.withMetadata(resource, resource.metadata().withNamespace(namespace))
+              : resource;
+      withoutFaults(() -> cluster.apply(placed));
+    }
+    return this;
+  }
+
+  /** The rollout as stored, with its Argo-compatible status. */
+  public Rollout rollout(String namespace, String name) {
+    return (Rollout)
+        cluster
+            .get(Rollout.KIND, namespace, name)
+            .orElseThrow(
+                () -> new IllegalArgumentException("no rollout " + namespace + "/" + name));
+  }
+
+  /** Every rollout reconciled once, in name order; no time passes. */
+  public RolloutHarness reconcile() {
+    pass();
+    return this;
+  }
+
+  /**
+   * Moves virtual time forward by {@code duration}, reconciling at every instant something is due
+   * (a rollout's requested wake-up, a pod becoming ready) until nothing more changes.
+   */
+  public RolloutHarness advance(Duration duration) {
+    Instant target = clock.instant().plus(duration);
+    settle();
+    while (true) {
+      Instant next = nextEvent();
+      if (next == null || next.isAfter(target)) {
+        break;
+      }
+      clock.set(next);
+      settle();
+    }
+    clock.set(target);
+    settle();
+    return this;
+  }
+
+  /** A new engine with no memory, as after a process restart; the cluster is untouched. */
+  public RolloutHarness restartEngine() {
+    engine = new RolloutEngine(cluster, mesh, clock);
+    wakeUps.clear();
+    return this;
+  }
+
+  // ---------------------------------------------------------------- user actions
+
+  /** {@code kubectl argo rollouts promote}: resume a pause, or skip the current step. */
+  public RolloutHarness promote(String namespace, String name) {
+    Rollout rollout = unpaused(namespace, name);
+    RolloutStatus status = statusOf(rollout);
+    RolloutStatus.Builder b = status.toBuilder();
+    if (!status.pauseConditions().isEmpty()) {
+      b.pauseConditions(List.of());
+    } else if (rollout.spec().canary() != null) {
+      int index = status.currentStepIndex() == null ? 0 : status.currentStepIndex();
+      if (index < rollout.spec().canary().steps().size()) {
+        b.currentStepIndex(index + 1);
+      }
+    }
+    writeStatus(rollout, b.build());
+    return settleAfterAction();
+  }
+
+  /** {@code kubectl argo rollouts promote --full}: skip every remaining step. */
+  public RolloutHarness promoteFull(String namespace, String name) {
+    Rollout rollout = unpaused(namespace, name);
+    RolloutStatus status = statusOf(rollout);
+    if (status.stableRS() != null && !status.stableRS().equals(status.currentPodHash())) {
+      writeStatus(rollout, status.toBuilder().promoteFull(true).build());
+    }
+    return settleAfterAction();
+  }
+
+  /** {@code kubectl argo rollouts abort}. */
+  public RolloutHarness abort(String namespace, String name) {
+    Rollout rollout = rollout(namespace, name);
+    writeStatus(rollout, statusOf(rollout).toBuilder().abort(true).build());
+    return settleAfterAction();
+  }
+
+  /** {@code kubectl argo rollouts retry rollout}. */
+  public RolloutHarness retry(String namespace, String name) {
+    Rollout rollout = rollout(namespace, name);
+    writeStatus(rollout, statusOf(rollout).toBuilder().abort(false).build());
+    return settleAfterAction();
+  }
+
+  /** {@code kubectl argo rollouts pause}: {@code spec.paused: true}. */
+  public RolloutHarness pause(String namespace, String name) {
+    setPaused(rollout(namespace, name), true);
+    return settleAfterAction();
+  }
+
+  /** Resumes a manually paused rollout ({@code spec.paused: false}). */
+  public RolloutHarness resume(String namespace, String name) {
+    setPaused(rollout(namespace, name), false);
+    return settleAfterAction();
+  }
+
+  private Rollout unpaused(String namespace, String name) {
+    Rollout rollout = rollout(namespace, name);
+    if (rollout.spec().isPaused()) {
+      setPaused(rollout, false);
+      rollout = rollout(namespace, name);
+    }
+    return rollout;
+  }
+
+  private void setPaused(Rollout rollout, boolean paused) {
+    RolloutSpec s = rollout.spec();
+    RolloutSpec spec =
+        new RolloutSpec(
+            s.replicas(),
+            s.selector(),
+            s.template(),
+            s.workloadRef(),
+            s.minReadySeconds(),
+            s.revisionHistoryLimit(),
+            paused ? Boolean.TRUE : null,
+            s.progressDeadlineSeconds(),
+            s.progressDeadlineAbort(),
+            s.restartAt(),
+            s.rollbackWindow(),
+            s.analysis(),
+            s.strategy());
+    withoutFaults(() -> cluster.update(rollout.withSpec(spec)));
+  }
+
+  private void writeStatus(Rollout rollout, RolloutStatus status) {
+    withoutFaults(() -> cluster.updateStatus(rollout.withStatus(status)));
+  }
+
+  private static RolloutStatus statusOf(Rollout rollout) {
+    return rollout.status() == null ? RolloutStatus.builder().build() : rollout.status();
+  }
+
+  private RolloutHarness settleAfterAction() {
+    settle();
+    return this;
+  }
+
+  // ---------------------------------------------------------------- loop
+
+  private void settle() {
+    for (int i = 0; i < MAX_PASSES_PER_INSTANT; i++) {
+      if (!pass()) {
+        return;
+      }
+    }
+  }
+
+  /** One reconcile of every rollout; true when anything was written. */
+  private boolean pass() {
+    boolean wrote = false;
+    List<String> keys = new ArrayList<>();
+    for (String namespace : namespaces()) {
+      for (Resource r : cluster.list(Rollout.KIND, namespace)) {
+        keys.add(namespace + "/" + r.name());
+      }
+    }
+    keys.sort(null);
+    for (String key : keys) {
+      int slash = key.indexOf('/');
+      RolloutEngine.Result result =
+          engine.reconcile(key.substring(0, slash), key.substring(slash + 1));
+      reconciles++;
+      wrote |= result.writes() > 0;
+      Optional<Duration> requeue =
+          result.failed() ? Optional.of(RETRY_AFTER_FAILURE) : result.requeue();
+      if (requeue.isPresent()) {
+        wakeUps.put(key, clock.instant().plus(requeue.get()));
+      } else {
+        wakeUps.remove(key);
+      }
+    }
+    return wrote;
+  }
+
+  private List<String> namespaces() {
+    List<String> namespaces = new ArrayList<>();
+    for (Resource r : allRollouts()) {
+      String ns = String.valueOf(r.namespace());
+      if (!namespaces.contains(ns)) {
+        namespaces.add(ns);
+      }
+    }
+    return namespaces;
+  }
+
+  private List<Resource> allRollouts() {
+    return cluster.allOfKind(Rollout.KIND);
+  }
+
+  private @Nullable Instant nextEvent() {
+    Instant now = clock.instant();
+    Instant next = cluster.nextPodReady().orElse(null);
+    for (Instant wake : wakeUps.values()) {
+      Instant at = wake.isAfter(now) ? wake : now.plusMillis(1);
+      if (next == null || at.isBefore(next)) {
+        next = at;
+      }
+    }
+    return next;
+  }
+
+  private void withoutFaults(Runnable write) {
+    try {
+      write.run();
+    } catch (PortException e) {
+      // User and GitOps writes retry until they land, as kubectl and Argo CD do.
+      write.run();
+    }
+  }
+}
