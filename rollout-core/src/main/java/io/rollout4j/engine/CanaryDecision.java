@@ -134,10 +134,11 @@ final class CanaryDecision {
           newRs,
           canaryTarget,
           ephemeral(promoted || initial),
-          newRs.revision() < nextRevision - 1 && !promoted ? nextRevision : null);
+          newRs.revision() < nextRevision - 1 && !promoted ? nextRevision : null,
+          aborted);
     }
     if (stableRs != null && !promoted) {
-      scale(stableRs, counts.stable(), canary.stableMetadata(), null);
+      scale(stableRs, counts.stable(), canary.stableMetadata(), null, false);
     }
 
     // 3. Traffic.
@@ -257,15 +258,24 @@ final class CanaryDecision {
   }
 
   /** Scales a ReplicaSet and keeps its ephemeral pod metadata in its role. */
+  /**
+   * Scales a ReplicaSet and keeps its ephemeral pod metadata in its role. A pending scale-down
+   * deadline survives only while it is still wanted (an aborted canary waiting out its delay);
+   * otherwise it is cleared, so that a later abort waits its full delay again.
+   */
   private void scale(
-      ReplicaSetView rs, int replicas, @Nullable PodMetadata metadata, @Nullable Integer revision) {
+      ReplicaSetView rs,
+      int replicas,
+      @Nullable PodMetadata metadata,
+      @Nullable Integer revision,
+      boolean keepDeadline) {
     GenericResource updated = ReplicaSets.withReplicas(rs.resource(), replicas);
     updated = ReplicaSets.withEphemeral(updated, metadata);
     if (revision != null) {
       updated =
           ReplicaSets.withAnnotation(updated, RolloutLabels.REVISION, Integer.toString(revision));
     }
-    if (replicas > 0 && rs.scaleDownDeadline() != null) {
+    if (!keepDeadline && replicas > 0 && rs.scaleDownDeadline() != null) {
       updated = ReplicaSets.withAnnotation(updated, RolloutLabels.SCALE_DOWN_DEADLINE, null);
     }
     if (!updated.equals(rs.resource())) {

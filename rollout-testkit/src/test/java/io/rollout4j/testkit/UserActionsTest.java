@@ -1,0 +1,161 @@
+package io.rollout4j.testkit;
+
+import static io.rollout4j.testkit.Seed.NAMESPACE;
+import static io.rollout4j.testkit.Seed.ROLLOUT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rollout4j.model.GenericResource;
+import io.rollout4j.model.Resource;
+import io.rollout4j.model.RolloutPhase;
+import io.rollout4j.model.RolloutStatus;
+import io.rollout4j.port.TrafficSplit;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** promote, promote --full, abort, retry, pause, resume and new revisions, as Argo means them. */
+class UserActionsTest {
+
+  private RolloutHarness harness;
+  private String hash1;
+
+  @BeforeEach
+  void revisionTwoAtTenPercent() {
+    harness = Seed.deployed();
+    harness.advance(Duration.ofMinutes(1));
+    hash1 = status().stableRS();
+    Seed.pushV2(harness);
+    harness.advance(Duration.ofMinutes(1));
+    assertThat(weight()).isEqualTo(10);
+    assertThat(status().currentStepIndex()).isEqualTo(1);
+  }
+
+  private RolloutStatus status() {
+    return harness.rollout(NAMESPACE, ROLLOUT).status();
+  }
+
+  private int weight() {
+    return harness.mesh().current(NAMESPACE, ROLLOUT).map(TrafficSplit::canaryWeight).orElse(-1);
+  }
+
+  private int replicasOf(String hash) {
+    for (Resource r : harness.cluster().list("ReplicaSet", NAMESPACE)) {
+      GenericResource rs = (GenericResource) r;
+      if (hash.equals(rs.metadata().labels().get("rollouts-pod-template-hash"))) {
+        return ((Number) rs.path("spec", "replicas")).intValue();
+      }
+    }
+    return -1;
+  }
+
+  @Test
+  void promoteEndsTheCurrentPauseAtOnce() {
+    harness.promote(NAMESPACE, ROLLOUT);
+
+    assertThat(weight()).isEqualTo(20);
+    assertThat(status().currentStepIndex()).isEqualTo(3);
+    assertThat(status().pauseConditions()).singleElement();
+  }
+
+  @Test
+  void promoteFullSkipsEveryStepAndPromotesOnceTheCanaryIsFull() {
+    harness.promoteFull(NAMESPACE, ROLLOUT);
+    harness.advance(Duration.ofSeconds(30));
+
+    RolloutStatus status = status();
+    assertThat(status.stableRS()).isEqualTo(status.currentPodHash()).isNotEqualTo(hash1);
+    assertThat(status.promoteFull()).isNull();
+    assertThat(status.phase()).isEqualTo(RolloutPhase.HEALTHY);
+    assertThat(harness.mesh().history(NAMESPACE, ROLLOUT))
+        .extracting(a -> a.split().canaryWeight())
+        .containsSubsequence(10, 100, 0);
+  }
+
+  @Test
+  void abortSendsAllTrafficToStableAndScalesTheCanaryDownAfterThirtySeconds() {
+    String hash2 = status().currentPodHash();
+
+    harness.abort(NAMESPACE, ROLLOUT);
+
+    assertThat(weight()).isZero();
+    assertThat(harness.mesh().current(NAMESPACE, ROLLOUT).orElseThrow().stableHash())
+        .isEqualTo(hash1);
+    RolloutStatus status = status();
+    assertThat(status.phase()).isEqualTo(RolloutPhase.DEGRADED);
+    assertThat(status.message()).startsWith("RolloutAborted: Rollout aborted update to revision 2");
+    assertThat(status.abortedAt()).isNotNull();
+    assertThat(replicasOf(hash2)).isEqualTo(1);
+    assertThat(replicasOf(hash1)).isEqualTo(5);
+    harness.advance(Duration.ofSeconds(29));
+    assertThat(replicasOf(hash2)).isEqualTo(1);
+    harness.advance(Duration.ofSeconds(2));
+    assertThat(replicasOf(hash2)).isZero();
+    assertThat(replicasOf(hash1)).isEqualTo(5);
+  }
+
+  @Test
+  void retryReplaysTheStepsFromTheStart() {
+    harness.abort(NAMESPACE, ROLLOUT);
+    harness.advance(Duration.ofMinutes(1));
+
+    harness.retry(NAMESPACE, ROLLOUT);
+    harness.advance(Duration.ofSeconds(30));
+
+    assertThat(weight()).isEqualTo(10);
+    assertThat(status().currentStepIndex()).isEqualTo(1);
+    assertThat(status().phase()).isEqualTo(RolloutPhase.PAUSED);
+  }
+
+  @Test
+  void manualPauseHoldsTheRolloutUntilResumed() {
+    harness.pause(NAMESPACE, ROLLOUT);
+    harness.advance(Duration.ofMinutes(20));
+
+    assertThat(weight()).isEqualTo(10);
+    assertThat(status().phase()).isEqualTo(RolloutPhase.PAUSED);
+    assertThat(status().message()).isEqualTo("manually paused");
+
+    harness.resume(NAMESPACE, ROLLOUT);
+    harness.advance(Duration.ofSeconds(30));
+    assertThat(weight()).isEqualTo(20);
+  }
+
+  @Test
+  void aNewRevisionMidRolloutTakesTrafficAwayFromTheOldCanaryBeforeScalingItDown() {
+    harness.promote(NAMESPACE, ROLLOUT);
+    String hash2 = status().currentPodHash();
+    assertThat(weight()).isEqualTo(20);
+
+    harness.apply(
+        NAMESPACE,
+        Seed.bookinfo()
+            .replace(Seed.V1_IMAGE, "docker.io/istio/examples-bookinfo-reviews-v3:1.16.4"));
+    harness.reconcile();
+
+    String hash3 = status().currentPodHash();
+    assertThat(hash3).isNotEqualTo(hash2);
+    assertThat(weight()).isZero();
+    assertThat(replicasOf(hash2)).isZero();
+    assertThat(status().currentStepIndex()).isZero();
+    harness.advance(Duration.ofSeconds(30));
+    assertThat(weight()).isEqualTo(10);
+    assertThat(harness.mesh().current(NAMESPACE, ROLLOUT).orElseThrow().canaryHash())
+        .isEqualTo(hash3);
+  }
+
+  @Test
+  void goingBackToTheStableTemplateSkipsAllSteps() {
+    String hash2 = status().currentPodHash();
+
+    harness.apply(NAMESPACE, Seed.bookinfo());
+    harness.advance(Duration.ofSeconds(5));
+
+    RolloutStatus status = status();
+    assertThat(status.currentPodHash()).isEqualTo(hash1);
+    assertThat(status.currentStepIndex()).isEqualTo(10);
+    assertThat(status.phase()).isEqualTo(RolloutPhase.HEALTHY);
+    assertThat(weight()).isZero();
+    assertThat(replicasOf(hash2)).isZero();
+    assertThat(harness.cluster().events()).anyMatch(e -> e.reason().equals("SkipSteps"));
+  }
+}
