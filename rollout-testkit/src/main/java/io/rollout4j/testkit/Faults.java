@@ -21,6 +21,7 @@ public final class Faults {
   private @Nullable Random random;
   private int calls;
   private int injected;
+  private boolean suspended;
 
   /** The {@code n}th write from now (1 = the next one) fails. */
   public Faults failCall(int n) {
@@ -65,7 +66,21 @@ public final class Faults {
     return injected;
   }
 
+  /** Runs writes that are not the engine's (GitOps, users) with faults switched off. */
+  void suspendDuring(Runnable writes) {
+    boolean was = suspended;
+    suspended = true;
+    try {
+      writes.run();
+    } finally {
+      suspended = was;
+    }
+  }
+
   void beforeWrite(String what) {
+    if (suspended) {
+      return;
+    }
     calls++;
     boolean fail = failing.remove(Integer.valueOf(calls));
     if (!fail && random != null && random.nextDouble() < probability) {

@@ -7,7 +7,6 @@ import io.rollout4j.model.Resource;
 import io.rollout4j.model.Rollout;
 import io.rollout4j.model.RolloutSpec;
 import io.rollout4j.model.RolloutStatus;
-import io.rollout4j.port.PortException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,6 +32,7 @@ public final class RolloutHarness {
   private final FakeMetrics metrics;
   private RolloutEngine engine;
   private final Map<String, Instant> wakeUps = new HashMap<>();
+  private final List<java.util.function.Consumer<RolloutHarness>> observers = new ArrayList<>();
   private int reconciles;
 
   private RolloutHarness(ManualClock clock) {
@@ -118,6 +118,15 @@ public final class RolloutHarness {
     }
     clock.set(target);
     settle();
+    return this;
+  }
+
+  /**
+   * Calls {@code check} after every reconcile pass, at every virtual instant: the place to assert
+   * invariants that must hold at all times, not only at the end.
+   */
+  public RolloutHarness afterEveryPass(java.util.function.Consumer<RolloutHarness> check) {
+    observers.add(check);
     return this;
   }
 
@@ -259,6 +268,9 @@ public final class RolloutHarness {
         wakeUps.remove(key);
       }
     }
+    for (java.util.function.Consumer<RolloutHarness> observer : observers) {
+      observer.accept(this);
+    }
     return wrote;
   }
 
@@ -289,12 +301,8 @@ public final class RolloutHarness {
     return next;
   }
 
+  /** GitOps and user writes land without injected faults, as kubectl and Argo CD retry them. */
   private void withoutFaults(Runnable write) {
-    try {
-      write.run();
-    } catch (PortException e) {
-      // User and GitOps writes retry until they land, as kubectl and Argo CD do.
-      write.run();
-    }
+    cluster.faults().suspendDuring(() -> mesh.faults().suspendDuring(write));
   }
 }
