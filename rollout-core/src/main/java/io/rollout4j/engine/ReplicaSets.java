@@ -93,7 +93,9 @@ final class ReplicaSets {
     } else {
       annotations.put(key, value);
     }
-    return rs.withMetadata(withAnnotations(rs.metadata(), annotations));
+    ObjectMeta m = rs.metadata();
+    return rs.withMetadata(
+        m.withUserFields(m.labels(), annotations, m.ownerReferences(), m.finalizers()));
   }
 
   /**
@@ -134,22 +136,6 @@ final class ReplicaSets {
     spec.put("template", template);
     GenericResource updated = rs.withBodyField("spec", spec);
     return withAnnotation(updated, RolloutLabels.EPHEMERAL_METADATA, wanted);
-  }
-
-  private static ObjectMeta withAnnotations(ObjectMeta m, Map<String, String> annotations) {
-    return new ObjectMeta(
-        m.name(),
-        m.generateName(),
-        m.namespace(),
-        m.uid(),
-        m.resourceVersion(),
-        m.generation(),
-        m.creationTimestamp(),
-        m.deletionTimestamp(),
-        m.labels(),
-        annotations,
-        m.ownerReferences(),
-        m.finalizers());
   }
 
   private static String json(PodMetadata metadata) {

@@ -65,6 +65,44 @@ public record ObjectMeta(
         finalizers);
   }
 
+  /** The same metadata as stored at another version (what an API server does on a write). */
+  public ObjectMeta withVersion(@Nullable String newResourceVersion, @Nullable Long newGeneration) {
+    return new ObjectMeta(
+        name,
+        generateName,
+        namespace,
+        uid,
+        newResourceVersion,
+        newGeneration,
+        creationTimestamp,
+        deletionTimestamp,
+        labels,
+        annotations,
+        ownerReferences,
+        finalizers);
+  }
+
+  /** The same metadata with other labels, annotations, owners and finalizers. */
+  public ObjectMeta withUserFields(
+      Map<String, String> newLabels,
+      Map<String, String> newAnnotations,
+      List<OwnerReference> newOwners,
+      List<String> newFinalizers) {
+    return new ObjectMeta(
+        name,
+        generateName,
+        namespace,
+        uid,
+        resourceVersion,
+        generation,
+        creationTimestamp,
+        deletionTimestamp,
+        newLabels,
+        newAnnotations,
+        newOwners,
+        newFinalizers);
+  }
+
   public ObjectMeta withLabel(String key, String value) {
     Map<String, String> copy = new LinkedHashMap<>(labels);
     copy.put(key, value);

@@ -23,7 +23,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Predicate;
-import org.jspecify.annotations.Nullable;
 
 /**
  * An in-memory cluster: an object store that behaves like the API server where Rollout4j meets it
@@ -216,21 +215,11 @@ public final class FakeCluster implements ClusterPort {
     Long generation = current.metadata().generation();
     long nextGeneration = (generation == null ? 1 : generation) + (specChanged ? 1 : 0);
     ObjectMeta m = resource.metadata();
-    ObjectMeta c = current.metadata();
     ObjectMeta stored =
-        new ObjectMeta(
-            c.name(),
-            c.generateName(),
-            c.namespace(),
-            c.uid(),
-            Long.toString(++resourceVersion),
-            nextGeneration,
-            c.creationTimestamp(),
-            c.deletionTimestamp(),
-            m.labels(),
-            m.annotations(),
-            m.ownerReferences(),
-            m.finalizers());
+        current
+            .metadata()
+            .withUserFields(m.labels(), m.annotations(), m.ownerReferences(), m.finalizers())
+            .withVersion(Long.toString(++resourceVersion), nextGeneration);
     // The main resource never changes status (status subresource semantics).
     Resource updated = withMetadata(withStatusOf(resource, current), stored);
     objects.put(key, updated);
@@ -249,21 +238,10 @@ public final class FakeCluster implements ClusterPort {
       throw new PortException("Rollout \"" + key.name() + "\" not found");
     }
     checkVersion(rollout, current);
-    ObjectMeta c = stored.metadata();
     ObjectMeta meta =
-        new ObjectMeta(
-            c.name(),
-            c.generateName(),
-            c.namespace(),
-            c.uid(),
-            Long.toString(++resourceVersion),
-            c.generation(),
-            c.creationTimestamp(),
-            c.deletionTimestamp(),
-            c.labels(),
-            c.annotations(),
-            c.ownerReferences(),
-            c.finalizers());
+        stored
+            .metadata()
+            .withVersion(Long.toString(++resourceVersion), stored.metadata().generation());
     Rollout updated = new Rollout(meta, stored.spec(), rollout.status());
     objects.put(key, updated);
     return updated;
@@ -313,7 +291,11 @@ public final class FakeCluster implements ClusterPort {
     }
     return update(
         withMetadata(
-            resource, withVersion(resource.metadata(), current.metadata().resourceVersion())));
+            resource,
+            resource
+                .metadata()
+                .withVersion(
+                    current.metadata().resourceVersion(), resource.metadata().generation())));
   }
 
   // ---------------------------------------------------------------- helpers
@@ -396,22 +378,6 @@ public final class FakeCluster implements ClusterPort {
       return new GenericResource(g.apiVersion(), g.kind(), g.metadata(), body);
     }
     return resource;
-  }
-
-  private static ObjectMeta withVersion(ObjectMeta m, @Nullable String version) {
-    return new ObjectMeta(
-        m.name(),
-        m.generateName(),
-        m.namespace(),
-        m.uid(),
-        version,
-        m.generation(),
-        m.creationTimestamp(),
-        m.deletionTimestamp(),
-        m.labels(),
-        m.annotations(),
-        m.ownerReferences(),
-        m.finalizers());
   }
 
   static Resource withMetadata(Resource resource, ObjectMeta metadata) {

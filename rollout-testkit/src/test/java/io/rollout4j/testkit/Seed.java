@@ -42,6 +42,17 @@ final class Seed {
     return harness;
   }
 
+  /** {@code spec.replicas} of the rollout's ReplicaSet with this pod-template hash, -1 if none. */
+  static int replicasOf(RolloutHarness harness, String hash) {
+    for (io.rollout4j.model.Resource r : harness.cluster().list("ReplicaSet", NAMESPACE)) {
+      io.rollout4j.model.GenericResource rs = (io.rollout4j.model.GenericResource) r;
+      if (hash.equals(rs.metadata().labels().get("rollouts-pod-template-hash"))) {
+        return ((Number) rs.path("spec", "replicas")).intValue();
+      }
+    }
+    return -1;
+  }
+
   /** GitOps pushes the v2 image of reviews. */
   static void pushV2(RolloutHarness harness) {
     harness.apply(NAMESPACE, bookinfo().replace(V1_IMAGE, V2_IMAGE));

@@ -4,8 +4,6 @@ import static io.rollout4j.testkit.Seed.NAMESPACE;
 import static io.rollout4j.testkit.Seed.ROLLOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rollout4j.model.GenericResource;
-import io.rollout4j.model.Resource;
 import io.rollout4j.model.Rollout;
 import io.rollout4j.model.RolloutPhase;
 import io.rollout4j.model.RolloutStatus;
@@ -19,16 +17,6 @@ import org.junit.jupiter.api.Test;
 /** The Bookinfo seed scenario (seed-demo.md §2–4) end to end in virtual time. */
 class SeedScenarioTest {
 
-  private static int replicasOf(RolloutHarness harness, String hash) {
-    for (Resource r : harness.cluster().list("ReplicaSet", NAMESPACE)) {
-      GenericResource rs = (GenericResource) r;
-      if (hash.equals(rs.metadata().labels().get("rollouts-pod-template-hash"))) {
-        return ((Number) rs.path("spec", "replicas")).intValue();
-      }
-    }
-    return -1;
-  }
-
   @Test
   void revisionOneComesUpHealthyWithFivePods() {
     RolloutHarness harness = Seed.deployed();
@@ -41,7 +29,7 @@ class SeedScenarioTest {
     assertThat(status.stableRS()).isEqualTo(status.currentPodHash());
     assertThat(status.availableReplicas()).isEqualTo(5);
     assertThat(status.currentStepIndex()).isEqualTo(10);
-    assertThat(replicasOf(harness, status.stableRS())).isEqualTo(5);
+    assertThat(Seed.replicasOf(harness, status.stableRS())).isEqualTo(5);
     assertThat(harness.mesh().current(NAMESPACE, ROLLOUT))
         .contains(TrafficSplit.of(0, status.stableRS(), status.stableRS()));
   }
@@ -86,8 +74,8 @@ class SeedScenarioTest {
     assertThat(rollout.status().phase()).isEqualTo(RolloutPhase.HEALTHY);
     assertThat(harness.mesh().current(NAMESPACE, ROLLOUT))
         .contains(TrafficSplit.of(0, hash2, hash2));
-    assertThat(replicasOf(harness, hash2)).isEqualTo(5);
-    assertThat(replicasOf(harness, hash1)).isZero();
+    assertThat(Seed.replicasOf(harness, hash2)).isEqualTo(5);
+    assertThat(Seed.replicasOf(harness, hash1)).isZero();
     System.out.printf(
         "seed canary: 40 virtual minutes in %d ms wall time, %d reconciles%n",
         wallMillis, harness.reconciles());
@@ -108,7 +96,7 @@ class SeedScenarioTest {
       String hash2 = harness.rollout(NAMESPACE, ROLLOUT).status().currentPodHash();
       for (FakeMesh.Applied applied : history.subList(seen, history.size())) {
         if (applied.split().canaryWeight() > 0) {
-          podsAtEachWeight.add(replicasOf(harness, hash2));
+          podsAtEachWeight.add(Seed.replicasOf(harness, hash2));
         }
       }
       seen = history.size();
@@ -135,9 +123,9 @@ class SeedScenarioTest {
 
     assertThat(promotedAt).isNotNull();
     harness.advance(Duration.ofSeconds(29));
-    assertThat(replicasOf(harness, hash1)).isEqualTo(5);
+    assertThat(Seed.replicasOf(harness, hash1)).isEqualTo(5);
     harness.advance(Duration.ofSeconds(2));
-    assertThat(replicasOf(harness, hash1)).isZero();
+    assertThat(Seed.replicasOf(harness, hash1)).isZero();
   }
 
   @Test

@@ -4,8 +4,6 @@ import static io.rollout4j.testkit.Seed.NAMESPACE;
 import static io.rollout4j.testkit.Seed.ROLLOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rollout4j.model.GenericResource;
-import io.rollout4j.model.Resource;
 import io.rollout4j.model.RolloutPhase;
 import io.rollout4j.model.RolloutStatus;
 import io.rollout4j.port.TrafficSplit;
@@ -36,16 +34,6 @@ class UserActionsTest {
 
   private int weight() {
     return harness.mesh().current(NAMESPACE, ROLLOUT).map(TrafficSplit::canaryWeight).orElse(-1);
-  }
-
-  private int replicasOf(String hash) {
-    for (Resource r : harness.cluster().list("ReplicaSet", NAMESPACE)) {
-      GenericResource rs = (GenericResource) r;
-      if (hash.equals(rs.metadata().labels().get("rollouts-pod-template-hash"))) {
-        return ((Number) rs.path("spec", "replicas")).intValue();
-      }
-    }
-    return -1;
   }
 
   @Test
@@ -84,13 +72,13 @@ class UserActionsTest {
     assertThat(status.phase()).isEqualTo(RolloutPhase.DEGRADED);
     assertThat(status.message()).startsWith("RolloutAborted: Rollout aborted update to revision 2");
     assertThat(status.abortedAt()).isNotNull();
-    assertThat(replicasOf(hash2)).isEqualTo(1);
-    assertThat(replicasOf(hash1)).isEqualTo(5);
+    assertThat(Seed.replicasOf(harness, hash2)).isEqualTo(1);
+    assertThat(Seed.replicasOf(harness, hash1)).isEqualTo(5);
     harness.advance(Duration.ofSeconds(29));
-    assertThat(replicasOf(hash2)).isEqualTo(1);
+    assertThat(Seed.replicasOf(harness, hash2)).isEqualTo(1);
     harness.advance(Duration.ofSeconds(2));
-    assertThat(replicasOf(hash2)).isZero();
-    assertThat(replicasOf(hash1)).isEqualTo(5);
+    assertThat(Seed.replicasOf(harness, hash2)).isZero();
+    assertThat(Seed.replicasOf(harness, hash1)).isEqualTo(5);
   }
 
   @Test
@@ -135,7 +123,7 @@ class UserActionsTest {
     String hash3 = status().currentPodHash();
     assertThat(hash3).isNotEqualTo(hash2);
     assertThat(weight()).isZero();
-    assertThat(replicasOf(hash2)).isZero();
+    assertThat(Seed.replicasOf(harness, hash2)).isZero();
     assertThat(status().currentStepIndex()).isZero();
     harness.advance(Duration.ofSeconds(30));
     assertThat(weight()).isEqualTo(10);
@@ -155,7 +143,7 @@ class UserActionsTest {
     assertThat(status.currentStepIndex()).isEqualTo(10);
     assertThat(status.phase()).isEqualTo(RolloutPhase.HEALTHY);
     assertThat(weight()).isZero();
-    assertThat(replicasOf(hash2)).isZero();
+    assertThat(Seed.replicasOf(harness, hash2)).isZero();
     assertThat(harness.cluster().events()).anyMatch(e -> e.reason().equals("SkipSteps"));
   }
 }
