@@ -822,14 +822,7 @@ final class CanaryDecision {
               now);
     } else {
       String name = newRs == null ? rollout.name() + "-" + hash : newRs.name();
-      conditions =
-          StatusRules.set(
-              conditions,
-              StatusRules.PROGRESSING,
-              "True",
-              "ReplicaSetUpdated",
-              "ReplicaSet \"" + name + "\" is progressing.",
-              now);
+      conditions = progress(rollout, conditions, name, updated, ready, available);
     }
     boolean paused = rollout.spec().isPaused() || !status.pauseConditions().isEmpty();
     conditions =
@@ -874,9 +867,76 @@ final class CanaryDecision {
             healthy ? "Rollout is healthy" : "Rollout is not healthy",
             now);
     b.conditions(conditions);
+    // A progress deadline may have aborted the update while the conditions were worked out.
+    b.abort(status.abort()).abortedAt(status.abortedAt());
     RolloutStatus interim = b.build();
     StatusRules.phase(rollout, b, interim);
     status = b.build();
+  }
+
+  /**
+   * Argo's progress deadline: the {@code Progressing} condition's {@code lastUpdateTime} is the
+   * last time the update made progress (counts or step changed). Without progress for {@code
+   * progressDeadlineSeconds}, outside pauses and analysis steps, the rollout is Degraded with
+   * {@code ProgressDeadlineExceeded}, and aborted when {@code progressDeadlineAbort} is set. Unlike
+   * Argo with Istio subsets (issue #4626), nothing cuts the reconcile short first.
+   */
+  private List<RolloutStatus.Condition> progress(
+      Rollout rollout,
+      List<RolloutStatus.Condition> conditions,
+      String replicaSet,
+      int updated,
+      int ready,
+      int available) {
+    RolloutStatus before = stored.status();
+    boolean progressed =
+        before == null
+            || !java.util.Objects.equals(before.currentPodHash(), status.currentPodHash())
+            || !java.util.Objects.equals(before.currentStepIndex(), status.currentStepIndex())
+            || StatusRules.orZero(before.updatedReplicas()) != updated
+            || StatusRules.orZero(before.readyReplicas()) != ready
+            || StatusRules.orZero(before.availableReplicas()) != available;
+    RolloutStatus.Condition previous = StatusRules.find(conditions, StatusRules.PROGRESSING);
+    Instant lastProgress = now;
+    if (!progressed
+        && previous != null
+        && previous.lastUpdateTime() != null
+        && ("ReplicaSetUpdated".equals(previous.reason())
+            || "ProgressDeadlineExceeded".equals(previous.reason()))) {
+      lastProgress = Instant.parse(previous.lastUpdateTime());
+    }
+    Duration deadline = Duration.ofSeconds(rollout.spec().effectiveProgressDeadlineSeconds());
+    boolean analysisStep =
+        CanarySteps.currentStep(rollout)
+            .map(step -> actionsOf(step).stream().anyMatch(a -> a instanceof Step.Analysis))
+            .orElse(false);
+    if (!analysisStep && !now.isBefore(lastProgress.plus(deadline))) {
+      String message = "ReplicaSet \"" + replicaSet + "\" has timed out progressing.";
+      if (Boolean.TRUE.equals(rollout.spec().progressDeadlineAbort()) && !status.isAborted()) {
+        status = status.toBuilder().abort(true).abortedAt(now.toString()).build();
+        event("Warning", "RolloutAborted", "Rollout aborted update: " + message);
+        wake(now);
+      }
+      return StatusRules.setAt(
+          conditions,
+          StatusRules.PROGRESSING,
+          "False",
+          "ProgressDeadlineExceeded",
+          message,
+          now,
+          lastProgress);
+    }
+    if (!analysisStep) {
+      wake(lastProgress.plus(deadline));
+    }
+    return StatusRules.setAt(
+        conditions,
+        StatusRules.PROGRESSING,
+        "True",
+        "ReplicaSetUpdated",
+        "ReplicaSet \"" + replicaSet + "\" is progressing.",
+        now,
+        lastProgress);
   }
 
   private static String selectorString(Rollout rollout, String hash) {

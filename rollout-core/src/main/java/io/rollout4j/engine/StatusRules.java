@@ -78,6 +78,39 @@ final class StatusRules {
     return out;
   }
 
+  /**
+   * Sets a condition whose {@code lastUpdateTime} records something other than the last write, such
+   * as the last progress of an update (Argo's progress deadline reads it).
+   */
+  static List<RolloutStatus.Condition> setAt(
+      List<RolloutStatus.Condition> conditions,
+      String type,
+      String status,
+      String reason,
+      String message,
+      Instant now,
+      Instant updateTime) {
+    List<RolloutStatus.Condition> out = new ArrayList<>();
+    boolean replaced = false;
+    for (RolloutStatus.Condition c : conditions) {
+      if (!c.type().equals(type)) {
+        out.add(c);
+        continue;
+      }
+      replaced = true;
+      String transition = c.status().equals(status) ? c.lastTransitionTime() : now.toString();
+      out.add(
+          new RolloutStatus.Condition(
+              type, status, reason, message, updateTime.toString(), transition));
+    }
+    if (!replaced) {
+      out.add(
+          new RolloutStatus.Condition(
+              type, status, reason, message, updateTime.toString(), now.toString()));
+    }
+    return out;
+  }
+
   static List<RolloutStatus.Condition> remove(
       List<RolloutStatus.Condition> conditions, String type) {
     return conditions.stream().filter(c -> !c.type().equals(type)).toList();
