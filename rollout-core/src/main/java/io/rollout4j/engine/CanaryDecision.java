@@ -166,8 +166,9 @@ final class CanaryDecision {
     // 5. Older ReplicaSets: scaled down (after their deadline), then pruned to the history limit.
     handleOlder(older, routed, rollout);
 
-    // 6. Status.
+    // 6. Status, then the referenced workload's scale-down, which depends on it.
     finishStatus(rollout, hash, sets, newRs, effective);
+    scaleDownWorkload(rollout, initial);
     Duration requeue =
         wakeAt == null
             ? null
@@ -739,6 +740,50 @@ final class CanaryDecision {
                 marked, previousStable.replicas(), previousStable.replicas()));
         wake(deadline);
       }
+    }
+  }
+
+  // ---------------------------------------------------------------- workloadRef
+
+  /**
+   * {@code workloadRef.scaleDown}: {@code onsuccess} scales the referenced Deployment to 0 once the
+   * rollout is healthy; {@code progressively} hands pods over while revision 1 comes up (Deployment
+   * replicas = spec.replicas - ready rollout pods) and goes to 0 when healthy. Unlike Argo (issue
+   * #4935), a Deployment that GitOps scales back up later is drained again.
+   */
+  private void scaleDownWorkload(Rollout rollout, boolean initial) {
+    var ref = rollout.spec().workloadRef();
+    GenericResource workload = observation.workload();
+    if (ref == null || workload == null || !"Deployment".equals(workload.kind())) {
+      return;
+    }
+    String mode = ref.scaleDown() == null ? "never" : ref.scaleDown();
+    boolean healthy = status.phase() == io.rollout4j.model.RolloutPhase.HEALTHY;
+    Integer target = null;
+    if (mode.equals("onsuccess") && healthy) {
+      target = 0;
+    } else if (mode.equals("progressively")) {
+      if (healthy) {
+        target = 0;
+      } else if (initial) {
+        target =
+            Math.max(
+                0, rollout.spec().effectiveReplicas() - StatusRules.orZero(status.readyReplicas()));
+      }
+    }
+    Object current = workload.path("spec", "replicas");
+    int replicas = current instanceof Number n ? n.intValue() : 1;
+    if (target != null && target < replicas) {
+      actions.add(new Action.UpdateWorkload(ReplicaSets.withReplicas(workload, target)));
+      event(
+          "Normal",
+          "ScalingDeployment",
+          "Scaled Deployment "
+              + workload.metadata().name()
+              + " from "
+              + replicas
+              + " to "
+              + target);
     }
   }
 
