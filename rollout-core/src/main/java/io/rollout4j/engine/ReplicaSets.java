@@ -35,6 +35,11 @@ final class ReplicaSets {
     annotations.put(RolloutLabels.REVISION, Integer.toString(revision));
     annotations.put(
         RolloutLabels.DESIRED_REPLICAS, Integer.toString(rollout.spec().effectiveReplicas()));
+    Map<String, String> templateAnnotations =
+        template.metadata() == null ? Map.of() : template.metadata().annotations();
+    annotations.put(
+        RolloutLabels.TEMPLATE_METADATA,
+        json(new PodMetadata(template.labels(), templateAnnotations)));
     ObjectMeta metadata =
         new ObjectMeta(
             rollout.name() + "-" + hash,
@@ -119,8 +124,15 @@ final class ReplicaSets {
     Map<String, Object> labels = mutable(metadata.get("labels"));
     Map<String, Object> annotations = mutable(metadata.get("annotations"));
     if (previous != null) {
-      previous.labels().keySet().forEach(labels::remove);
-      previous.annotations().keySet().forEach(annotations::remove);
+      // Put back what the template itself said for keys the injected metadata had overwritten.
+      PodMetadata original =
+          parse(rs.metadata().annotations().get(RolloutLabels.TEMPLATE_METADATA));
+      for (String key : previous.labels().keySet()) {
+        restore(labels, key, original == null ? null : original.labels().get(key));
+      }
+      for (String key : previous.annotations().keySet()) {
+        restore(annotations, key, original == null ? null : original.annotations().get(key));
+      }
     }
     if (desired != null) {
       labels.putAll(desired.labels());
@@ -136,6 +148,14 @@ final class ReplicaSets {
     spec.put("template", template);
     GenericResource updated = rs.withBodyField("spec", spec);
     return withAnnotation(updated, RolloutLabels.EPHEMERAL_METADATA, wanted);
+  }
+
+  private static void restore(Map<String, Object> values, String key, @Nullable String original) {
+    if (original == null) {
+      values.remove(key);
+    } else {
+      values.put(key, original);
+    }
   }
 
   private static String json(PodMetadata metadata) {

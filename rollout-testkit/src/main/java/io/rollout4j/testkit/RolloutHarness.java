@@ -192,6 +192,137 @@ public final class RolloutHarness {
     return settleAfterAction();
   }
 
+  /**
+   * {@code kubectl argo rollouts undo [--to-revision N]}: puts the pod template of revision {@code
+   * toRevision} (0 = the previous one) back, into the Rollout or, for {@code workloadRef}, into the
+   * referenced Deployment, without the hash label and ephemeral metadata.
+   */
+  public RolloutHarness undo(String namespace, String name, int toRevision) {
+    Rollout rollout = rollout(namespace, name);
+    List<io.rollout4j.model.GenericResource> sets = new ArrayList<>();
+    for (Resource r : cluster.list("ReplicaSet", namespace)) {
+      if (r instanceof io.rollout4j.model.GenericResource rs
+          && rs.metadata().ownerReferences().stream().anyMatch(o -> o.name().equals(name))) {
+        sets.add(rs);
+      }
+    }
+    sets.sort(java.util.Comparator.comparingInt(RolloutHarness::revisionOf).reversed());
+    io.rollout4j.model.GenericResource target =
+        sets.stream()
+            .filter(
+                rs ->
+                    toRevision > 0
+                        ? revisionOf(rs) == toRevision
+                        : revisionOf(rs) < revisionOf(sets.get(0)))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "no revision to undo to for " + namespace + "/" + name));
+    Map<String, Object> template = podTemplateWithoutRolloutMetadata(target);
+    var ref = rollout.spec().workloadRef();
+    if (ref != null && ref.kind() != null && ref.name() != null) {
+      io.rollout4j.model.GenericResource workload =
+          (io.rollout4j.model.GenericResource)
+              cluster.get(ref.kind(), namespace, ref.name()).orElseThrow();
+      Map<String, Object> spec = new java.util.LinkedHashMap<>();
+      if (workload.get("spec") instanceof Map<?, ?> m) {
+        m.forEach((k, v) -> spec.put(String.valueOf(k), v));
+      }
+      spec.put("template", template);
+      withoutFaults(() -> cluster.update(workload.withBodyField("spec", spec)));
+    } else {
+      io.rollout4j.model.PodTemplateSpec restored = templateOf(template);
+      RolloutSpec s = rollout.spec();
+      RolloutSpec spec =
+          new RolloutSpec(
+              s.replicas(),
+              s.selector(),
+              restored,
+              s.workloadRef(),
+              s.minReadySeconds(),
+              s.revisionHistoryLimit(),
+              s.paused(),
+              s.progressDeadlineSeconds(),
+              s.progressDeadlineAbort(),
+              s.restartAt(),
+              s.rollbackWindow(),
+              s.analysis(),
+              s.strategy());
+      withoutFaults(() -> cluster.update(rollout.withSpec(spec)));
+    }
+    return settleAfterAction();
+  }
+
+  private static int revisionOf(io.rollout4j.model.GenericResource rs) {
+    try {
+      return Integer.parseInt(
+          rs.metadata().annotations().getOrDefault("rollout.argoproj.io/revision", "0"));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private static Map<String, Object> podTemplateWithoutRolloutMetadata(
+      io.rollout4j.model.GenericResource rs) {
+    Map<String, Object> template = new java.util.LinkedHashMap<>();
+    Object spec = rs.path("spec", "template", "spec");
+    Map<String, String> labels = new java.util.LinkedHashMap<>();
+    Map<String, String> annotations = new java.util.LinkedHashMap<>();
+    if (rs.path("spec", "template", "metadata", "labels") instanceof Map<?, ?> l) {
+      l.forEach((k, v) -> labels.put(String.valueOf(k), String.valueOf(v)));
+    }
+    if (rs.path("spec", "template", "metadata", "annotations") instanceof Map<?, ?> a) {
+      a.forEach((k, v) -> annotations.put(String.valueOf(k), String.valueOf(v)));
+    }
+    labels.remove("rollouts-pod-template-hash");
+    String original = rs.metadata().annotations().get("rollout4j.io/pod-template-metadata");
+    if (original != null) {
+      // The template's own labels and annotations, before ephemeral metadata was injected.
+      io.rollout4j.model.GenericResource probe =
+          Manifests.parseOne(
+              "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"p\"},\"data\":"
+                  + original
+                  + "}",
+              io.rollout4j.model.GenericResource.class);
+      labels.clear();
+      annotations.clear();
+      if (probe.path("data", "labels") instanceof Map<?, ?> l) {
+        l.forEach((k, v) -> labels.put(String.valueOf(k), String.valueOf(v)));
+      }
+      if (probe.path("data", "annotations") instanceof Map<?, ?> a) {
+        a.forEach((k, v) -> annotations.put(String.valueOf(k), String.valueOf(v)));
+      }
+    }
+    Map<String, Object> metadata = new java.util.LinkedHashMap<>();
+    metadata.put("labels", labels);
+    if (!annotations.isEmpty()) {
+      metadata.put("annotations", annotations);
+    }
+    template.put("metadata", metadata);
+    template.put("spec", spec == null ? Map.of() : spec);
+    return template;
+  }
+
+  private static io.rollout4j.model.PodTemplateSpec templateOf(Map<?, ?> template) {
+    Map<String, String> labels = new java.util.LinkedHashMap<>();
+    Map<String, String> annotations = new java.util.LinkedHashMap<>();
+    if (template.get("metadata") instanceof Map<?, ?> m) {
+      if (m.get("labels") instanceof Map<?, ?> l) {
+        l.forEach((k, v) -> labels.put(String.valueOf(k), String.valueOf(v)));
+      }
+      if (m.get("annotations") instanceof Map<?, ?> a) {
+        a.forEach((k, v) -> annotations.put(String.valueOf(k), String.valueOf(v)));
+      }
+    }
+    Map<String, Object> spec = new java.util.LinkedHashMap<>();
+    if (template.get("spec") instanceof Map<?, ?> s) {
+      s.forEach((k, v) -> spec.put(String.valueOf(k), v));
+    }
+    return new io.rollout4j.model.PodTemplateSpec(
+        io.rollout4j.model.ObjectMeta.ofLabels(labels, annotations), spec);
+  }
+
   private Rollout unpaused(String namespace, String name) {
     Rollout rollout = rollout(namespace, name);
     if (rollout.spec().isPaused()) {

@@ -4,6 +4,7 @@ import static io.rollout4j.testkit.Seed.NAMESPACE;
 import static io.rollout4j.testkit.Seed.ROLLOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rollout4j.model.GenericResource;
 import io.rollout4j.model.RolloutPhase;
 import io.rollout4j.model.RolloutStatus;
 import io.rollout4j.port.TrafficSplit;
@@ -145,5 +146,27 @@ class UserActionsTest {
     assertThat(weight()).isZero();
     assertThat(Seed.replicasOf(harness, hash2)).isZero();
     assertThat(harness.cluster().events()).anyMatch(e -> e.reason().equals("SkipSteps"));
+  }
+
+  @Test
+  void undoPutsThePreviousTemplateBackOnTheDeploymentAndReusesItsReplicaSet() {
+    harness.promoteFull(NAMESPACE, ROLLOUT);
+    harness.advance(Duration.ofMinutes(1));
+    assertThat(status().stableRS()).isNotEqualTo(hash1);
+
+    harness.undo(NAMESPACE, ROLLOUT, 0);
+    harness.advance(Duration.ofSeconds(30));
+
+    // Revision 1 is no longer stable, so going back to it is an update like any other (as in
+    // Argo; only the stable revision, or one within rollbackWindow, skips the steps).
+    RolloutStatus status = status();
+    assertThat(status.currentPodHash()).isEqualTo(hash1);
+    assertThat(harness.cluster().get("Deployment", NAMESPACE, "reviews").orElseThrow().toString())
+        .contains(Seed.V1_IMAGE);
+    assertThat(weight()).isEqualTo(10);
+    GenericResource reused =
+        (GenericResource)
+            harness.cluster().get("ReplicaSet", NAMESPACE, ROLLOUT + "-" + hash1).orElseThrow();
+    assertThat(reused.metadata().annotations()).containsEntry("rollout.argoproj.io/revision", "3");
   }
 }
