@@ -62,7 +62,7 @@ final class CanaryDecision {
     int nextRevision = sets.stream().mapToInt(ReplicaSetView::revision).max().orElse(0) + 1;
 
     if (!hash.equals(status.currentPodHash()) || !stepsHash().equals(status.currentStepHash())) {
-      startUpdate(hash);
+      startUpdate(hash, sets);
     }
     Rollout rollout = stored.withStatus(status);
 
@@ -198,10 +198,14 @@ final class CanaryDecision {
   }
 
   /** A changed pod template or step list starts the update over, as in Argo. */
-  private void startUpdate(String hash) {
+  private void startUpdate(String hash, List<ReplicaSetView> sets) {
     boolean templateChanged = !hash.equals(status.currentPodHash());
     int steps = canary.steps().size();
     Integer index = steps == 0 ? null : 0;
+    if (templateChanged && withinRollbackWindow(hash, sets)) {
+      index = steps == 0 ? null : steps;
+      event("Normal", "SkipSteps", "Rollback within window");
+    }
     if (status.stableRS() == null || hash.equals(status.stableRS())) {
       // Initial deploy, or back to the stable revision: no steps to walk through.
       index = steps == 0 ? null : steps;
@@ -226,6 +230,24 @@ final class CanaryDecision {
                   null, null, null, status.canary().weights(), null, List.of()));
     }
     status = b.build();
+  }
+
+  /**
+   * {@code rollbackWindow.revisions}: going back to a ReplicaSet older than the stable one but
+   * among the last N revisions skips every step.
+   */
+  private boolean withinRollbackWindow(String hash, List<ReplicaSetView> sets) {
+    var window = stored.spec().rollbackWindow();
+    ReplicaSetView target = find(sets, hash);
+    ReplicaSetView stable = find(sets, status.stableRS());
+    if (window == null || window.revisions() == null || target == null || stable == null) {
+      return false;
+    }
+    if (target.revision() >= stable.revision()) {
+      return false;
+    }
+    long newer = sets.stream().filter(rs -> rs.revision() > target.revision()).count();
+    return newer <= window.revisions();
   }
 
   // ---------------------------------------------------------------- replica sets
@@ -414,10 +436,15 @@ final class CanaryDecision {
         canaryReady
             ? hash
             : current != null && current.canaryHash() != null ? current.canaryHash() : stableHash;
-    if (aborted || newRs == null || newRs.availableReplicas() == 0) {
-      // Abort: all traffic back to stable; the canary subset keeps its hash until scaled down.
-      String keep = newRs != null && newRs.availableReplicas() > 0 ? hash : canaryHash;
-      return withRoutes(TrafficSplit.of(0, keep, stableHash), List.of());
+    if (newRs == null || newRs.availableReplicas() == 0) {
+      // No canary pod can serve: everything goes to stable, whatever its size.
+      return withRoutes(TrafficSplit.of(0, canaryHash, stableHash), List.of());
+    }
+    if (aborted) {
+      // Abort: traffic returns to stable as fast as stable can carry it; the canary subset
+      // keeps its hash until the canary is scaled down. Managed routes go at once.
+      int weight = withinStableCapacity(rollout, stableRs, 0, currentWeight(current));
+      return withRoutes(TrafficSplit.of(weight, hash, stableHash), List.of());
     }
     int weight;
     if (Boolean.TRUE.equals(status.promoteFull())) {
@@ -442,14 +469,29 @@ final class CanaryDecision {
       // Never point more traffic at a ReplicaSet than it had before it was ready.
       weight = Math.min(weight, currentWeight(current));
     }
-    if (stableRs != null
-        && stableRs.availableReplicas() < Math.ceil(stableRs.replicas() * (100 - weight) / 100.0)
-        && weight < currentWeight(current)) {
-      // Stable cannot take the traffic back yet; keep the split until it can.
-      return null;
-    }
+    weight = withinStableCapacity(rollout, stableRs, weight, currentWeight(current));
     return withRoutes(
-        TrafficSplit.of(weight, canaryHash, stableHash), headerAndMirrorRoutes(rollout));
+        TrafficSplit.of(weight, canaryHash, stableHash),
+        headerRoutes(rollout),
+        mirrorRoutes(rollout));
+  }
+
+  /**
+   * Moving traffic back to stable never gives it more than its available pods can carry (they may
+   * still be scaling up under dynamic stable scale, or some were lost): the canary keeps the
+   * difference, but never more than it has now.
+   */
+  private static int withinStableCapacity(
+      Rollout rollout, @Nullable ReplicaSetView stableRs, int weight, int current) {
+    if (stableRs == null || weight >= current) {
+      return weight;
+    }
+    int replicas = rollout.spec().effectiveReplicas();
+    if (replicas == 0) {
+      return weight;
+    }
+    int stableCanCarry = (int) Math.min(100, (long) stableRs.availableReplicas() * 100 / replicas);
+    return Math.min(current, Math.max(weight, 100 - stableCanCarry));
   }
 
   private static int currentWeight(@Nullable TrafficSplit current) {
@@ -470,12 +512,53 @@ final class CanaryDecision {
 
   private static TrafficSplit withRoutes(
       TrafficSplit split, List<TrafficSplit.HeaderRoute> routes) {
+    return withRoutes(split, routes, List.of());
+  }
+
+  private static TrafficSplit withRoutes(
+      TrafficSplit split,
+      List<TrafficSplit.HeaderRoute> headers,
+      List<TrafficSplit.MirrorRoute> mirrors) {
     return new TrafficSplit(
-        split.canaryWeight(), split.canaryHash(), split.stableHash(), routes, List.of());
+        split.canaryWeight(), split.canaryHash(), split.stableHash(), headers, mirrors);
+  }
+
+  /** Mirror routes set by steps up to the current one, the latest per route name winning. */
+  private List<TrafficSplit.MirrorRoute> mirrorRoutes(Rollout rollout) {
+    Map<String, TrafficSplit.MirrorRoute> routes = new LinkedHashMap<>();
+    List<Step> steps = canary.steps();
+    int index = Math.min(CanarySteps.currentStepIndex(rollout), steps.size() - 1);
+    for (int i = 0; i <= index; i++) {
+      for (Step action : actionsOf(steps.get(i))) {
+        if (action instanceof Step.SetMirrorRoute m && m.name() != null) {
+          if (m.match().isEmpty()) {
+            routes.remove(m.name());
+            continue;
+          }
+          List<Map<String, Object>> match = new ArrayList<>();
+          for (Step.RouteMatch r : m.match()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            if (r.method() != null) {
+              entry.put("method", io.rollout4j.manifest.Manifests.toTree(r.method()));
+            }
+            if (r.path() != null) {
+              entry.put("path", io.rollout4j.manifest.Manifests.toTree(r.path()));
+            }
+            if (!r.headers().isEmpty()) {
+              entry.put("headers", io.rollout4j.manifest.Manifests.toTree(r.headers()));
+            }
+            match.add(entry);
+          }
+          int percentage = m.percentage() == null ? 100 : m.percentage();
+          routes.put(m.name(), new TrafficSplit.MirrorRoute(m.name(), match, percentage));
+        }
+      }
+    }
+    return List.copyOf(routes.values());
   }
 
   /** Header routes set by steps up to the current one, the latest per route name winning. */
-  private List<TrafficSplit.HeaderRoute> headerAndMirrorRoutes(Rollout rollout) {
+  private List<TrafficSplit.HeaderRoute> headerRoutes(Rollout rollout) {
     Map<String, TrafficSplit.HeaderRoute> routes = new LinkedHashMap<>();
     List<Step> steps = canary.steps();
     int index = Math.min(CanarySteps.currentStepIndex(rollout), steps.size() - 1);

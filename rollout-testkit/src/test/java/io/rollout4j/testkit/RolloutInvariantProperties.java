@@ -80,6 +80,31 @@ class RolloutInvariantProperties {
     run(harness, ops, routedRevisions());
   }
 
+  @Property(tries = 200)
+  void dynamicStableScaleNeverGivesStableMoreTrafficThanItsPodsCarry(
+      @ForAll("scenarios") List<Op> ops) {
+    RolloutHarness harness = RolloutHarness.create();
+    harness.apply(Seed.NAMESPACE, Seed.bookinfo());
+    harness.apply(Seed.NAMESPACE, Seed.read("tse-gitops-demo/argo/tse/conf.yaml"));
+    harness.apply(
+        Seed.NAMESPACE,
+        Seed.read("tse-gitops-demo/argo/rollout/rollout.yaml")
+            .replace(
+                "      canaryMetadata:", "      dynamicStableScale: true\n      canaryMetadata:"));
+    harness.advance(Duration.ofMinutes(1));
+    harness.afterEveryPass(
+        h -> {
+          checkTraffic(h, Seed.NAMESPACE, Seed.ROLLOUT);
+          TrafficSplit s = h.mesh().current(Seed.NAMESPACE, Seed.ROLLOUT).orElseThrow();
+          if (s.canaryWeight() > 0) {
+            assertThat(available(h, Seed.NAMESPACE, s.stableHash()))
+                .as("stable pods for %d%% of traffic", s.stableWeight())
+                .isGreaterThanOrEqualTo((int) Math.ceil(5 * s.stableWeight() / 100.0));
+          }
+        });
+    run(harness, ops, routedRevisions());
+  }
+
   private static List<String> routedRevisions() {
     List<String> bookinfo = new ArrayList<>();
     for (int v = 2; v < 40; v++) {
