@@ -106,4 +106,21 @@ class BasicCanaryTest {
         .startsWith("InvalidSpec: ");
     assertThat(replicasByImage(harness)).containsEntry("v2", 2);
   }
+
+  @Test
+  void oldReplicaSetsBeyondTheHistoryLimitAreDeleted(RolloutHarness harness) {
+    String limited =
+        rollout("web:1", "[]")
+            .replace("  replicas: 10\n", "  replicas: 2\n  revisionHistoryLimit: 2\n");
+    harness.apply("web", limited);
+    harness.advance(Duration.ofMinutes(1));
+    for (int v = 2; v <= 6; v++) {
+      harness.apply("web", limited.replace("web:1", "web:" + v));
+      harness.advance(Duration.ofMinutes(2));
+    }
+
+    // The current revision plus the two most recent scaled-down ones.
+    assertThat(harness.cluster().list("ReplicaSet", "web")).hasSize(3);
+    assertThat(harness.rollout("web", "web").status().phase()).isEqualTo(RolloutPhase.HEALTHY);
+  }
 }
