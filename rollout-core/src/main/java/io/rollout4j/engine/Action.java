@@ -26,6 +26,9 @@ public sealed interface Action {
   /** Write the referenced workload (scaling a Deployment for {@code workloadRef.scaleDown}). */
   record UpdateWorkload(GenericResource workload) implements Action {}
 
+  /** Evict a pod (restartAt): its ReplicaSet replaces it. */
+  record EvictPod(String namespace, String name) implements Action {}
+
   /** Record a Kubernetes Event on the rollout. */
   record Event(String type, String reason, String message) implements Action {}
 }

@@ -166,7 +166,10 @@ final class CanaryDecision {
     // 5. Older ReplicaSets: scaled down (after their deadline), then pruned to the history limit.
     handleOlder(older, routed, rollout);
 
-    // 6. Status, then the referenced workload's scale-down, which depends on it.
+    // 6. Pods started before restartAt are evicted, a few at a time.
+    restart(rollout, sets, hash);
+
+    // 7. Status, then the referenced workload's scale-down, which depends on it.
     finishStatus(rollout, hash, sets, newRs, effective);
     scaleDownWorkload(rollout, initial);
     Duration requeue =
@@ -824,6 +827,70 @@ final class CanaryDecision {
         wake(deadline);
       }
     }
+  }
+
+  // ---------------------------------------------------------------- restartAt
+
+  /**
+   * {@code spec.restartAt}: once no update is in progress, pods started before it are evicted,
+   * oldest first, at most max(maxUnavailable, 1) at a time and only while availability stays above
+   * max(replicas, running pods) minus that number; when none is left, {@code status.restartedAt}
+   * records it.
+   */
+  private void restart(Rollout rollout, List<ReplicaSetView> sets, String hash) {
+    String restartAt = rollout.spec().restartAt();
+    if (restartAt == null || restartAt.equals(status.restartedAt())) {
+      return;
+    }
+    if (!hash.equals(status.stableRS()) || status.isAborted() || rollout.spec().isPaused()) {
+      // Evicting during an update would fight its surge and traffic arithmetic (a one-pod canary
+      // would lose its only pod while it takes traffic); restart once the update is over.
+      wake(now.plusSeconds(30));
+      return;
+    }
+    Instant at;
+    try {
+      at = Instant.parse(restartAt);
+    } catch (java.time.format.DateTimeParseException e) {
+      return; // the validator reports it
+    }
+    if (now.isBefore(at)) {
+      wake(at);
+      return;
+    }
+    List<GenericResource> stale = new ArrayList<>();
+    for (GenericResource pod : observation.pods()) {
+      String created = pod.metadata().creationTimestamp();
+      if (created != null && Instant.parse(created).isBefore(at)) {
+        stale.add(pod);
+      }
+    }
+    if (stale.isEmpty()) {
+      status = status.toBuilder().restartedAt(restartAt).build();
+      event("Normal", "RolloutRestarted", "Rollout restarted: all pods started after " + restartAt);
+      return;
+    }
+    stale.sort(Comparator.comparing(p -> String.valueOf(p.metadata().creationTimestamp())));
+    int maxUnavailable = Math.max(CanaryReplicas.maxUnavailable(rollout), 1);
+    int running = 0;
+    int available = 0;
+    for (ReplicaSetView rs : sets) {
+      running += rs.statusReplicas();
+      available += rs.availableReplicas();
+    }
+    int floor = Math.max(rollout.spec().effectiveReplicas(), running) - maxUnavailable;
+    int evictions = Math.min(maxUnavailable, Math.min(stale.size(), available - floor));
+    for (int i = 0; i < evictions; i++) {
+      GenericResource pod = stale.get(i);
+      actions.add(
+          new Action.EvictPod(
+              String.valueOf(stored.namespace()), String.valueOf(pod.metadata().name())));
+      event(
+          "Normal",
+          "RestartingPod",
+          "Evicted pod " + pod.metadata().name() + " started before " + restartAt);
+    }
+    wake(now.plusSeconds(30));
   }
 
   // ---------------------------------------------------------------- workloadRef

@@ -17,10 +17,22 @@ public record Observation(
     @Nullable PodTemplateSpec workloadTemplate,
     @Nullable GenericResource workload,
     @Nullable TrafficSplit traffic,
-    List<AnalysisRun> analysisRuns) {
+    List<AnalysisRun> analysisRuns,
+    List<GenericResource> pods) {
 
   public Observation {
     replicaSets = List.copyOf(replicaSets);
     analysisRuns = List.copyOf(analysisRuns);
+    pods = List.copyOf(pods);
+  }
+
+  /** An observation without pods, which are only read while a restart is pending. */
+  public Observation(
+      List<GenericResource> replicaSets,
+      @Nullable PodTemplateSpec workloadTemplate,
+      @Nullable GenericResource workload,
+      @Nullable TrafficSplit traffic,
+      List<AnalysisRun> analysisRuns) {
+    this(replicaSets, workloadTemplate, workload, traffic, analysisRuns, List.of());
   }
 }

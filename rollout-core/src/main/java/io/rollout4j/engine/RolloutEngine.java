@@ -101,7 +101,20 @@ public final class RolloutEngine {
         runs.add(run);
       }
     }
-    return new Observation(replicaSets, workloadTemplate, workload, traffic, runs);
+    List<GenericResource> pods = new ArrayList<>();
+    String restartAt = rollout.spec().restartAt();
+    if (restartAt != null
+        && (rollout.status() == null || !restartAt.equals(rollout.status().restartedAt()))) {
+      java.util.Set<String> owners = new java.util.HashSet<>();
+      replicaSets.forEach(rs -> owners.add(String.valueOf(rs.metadata().name())));
+      for (Resource r : cluster.list("Pod", namespace)) {
+        if (r instanceof GenericResource pod
+            && pod.metadata().ownerReferences().stream().anyMatch(o -> owners.contains(o.name()))) {
+          pods.add(pod);
+        }
+      }
+    }
+    return new Observation(replicaSets, workloadTemplate, workload, traffic, runs, pods);
   }
 
   private static boolean ownedBy(ObjectMeta metadata, Rollout rollout) {
@@ -169,6 +182,9 @@ public final class RolloutEngine {
           writes++;
         } else if (action instanceof Action.UpdateWorkload workload) {
           cluster.update(workload.workload());
+          writes++;
+        } else if (action instanceof Action.EvictPod evict) {
+          cluster.evict(evict.namespace(), evict.name());
           writes++;
         }
       }

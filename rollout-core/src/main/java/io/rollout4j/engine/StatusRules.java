@@ -152,6 +152,11 @@ final class StatusRules {
           .message(status.pauseConditions().get(0).reason().argoName());
       return;
     }
+    String restartAt = rollout.spec().restartAt();
+    if (restartAt != null && !restartAt.equals(status.restartedAt())) {
+      builder.phase(RolloutPhase.PROGRESSING).message("rollout is restarting");
+      return;
+    }
     int replicas = rollout.spec().effectiveReplicas();
     int updated = orZero(status.updatedReplicas());
     int available = orZero(status.availableReplicas());

@@ -30,6 +30,12 @@ public interface ClusterPort {
 
   void delete(String kind, String namespace, String name);
 
+  /**
+   * Evicts a pod through the Eviction API, so PodDisruptionBudgets apply; its ReplicaSet starts a
+   * replacement. Used by {@code spec.restartAt}.
+   */
+  void evict(String namespace, String podName);
+
   /** Records a Kubernetes Event about an object; failures here are never fatal. */
   void recordEvent(Resource about, String type, String reason, String message);
 }

@@ -124,6 +124,12 @@ public abstract class ClusterPortContract {
     assertThat(port.get("ReplicaSet", NAMESPACE, "rs-a")).isEmpty();
   }
 
+  @Test
+  void evictingAPodThatDoesNotExistFails() {
+    assertThatThrownBy(() -> port.evict(NAMESPACE, "no-such-pod"))
+        .isInstanceOf(io.rollout4j.port.PortException.class);
+  }
+
   private static GenericResource withReplicas(GenericResource rs, int replicas) {
     Map<String, Object> spec = new java.util.LinkedHashMap<>();
     if (rs.get("spec") instanceof Map<?, ?> m) {

@@ -49,7 +49,7 @@ public final class FakeCluster implements ClusterPort {
     }
   }
 
-  private record Pod(Instant started, boolean neverReady) {}
+  private record Pod(String name, Instant started, boolean neverReady) {}
 
   private final Clock clock;
   private final Map<Key, Resource> objects = new TreeMap<>();
@@ -57,6 +57,7 @@ public final class FakeCluster implements ClusterPort {
   private final List<Event> events = new ArrayList<>();
   private final Faults faults = new Faults();
   private long resourceVersion;
+  private long podCounter;
   private Duration readyAfter = Duration.ofSeconds(10);
   private Predicate<GenericResource> neverReady = rs -> false;
   private int capacity = Integer.MAX_VALUE;
@@ -109,7 +110,8 @@ public final class FakeCluster implements ClusterPort {
     List<Pod> list = pods.computeIfAbsent(key, k -> new ArrayList<>());
     Instant now = clock.instant();
     while (list.size() < replicas) {
-      list.add(new Pod(now, neverReady.test(rs) || runningPods() >= capacity));
+      String podName = key.name() + "-" + Long.toString(36 * 36 * 36 + podCounter++, 36);
+      list.add(new Pod(podName, now, neverReady.test(rs) || runningPods() >= capacity));
     }
     while (list.size() > replicas) {
       // Kubernetes removes pods that are not ready before ready ones, newest first.
@@ -160,6 +162,9 @@ public final class FakeCluster implements ClusterPort {
 
   @Override
   public List<Resource> list(String kind, String namespace) {
+    if (kind.equals("Pod")) {
+      return pods(namespace);
+    }
     List<Resource> out = new ArrayList<>();
     objects.forEach(
         (key, resource) -> {
@@ -253,6 +258,80 @@ public final class FakeCluster implements ClusterPort {
     Key key = new Key(kind, namespace, name);
     objects.remove(key);
     pods.remove(key);
+  }
+
+  @Override
+  public void evict(String namespace, String podName) {
+    faults.beforeWrite("evict pod " + namespace + "/" + podName);
+    for (Map.Entry<Key, List<Pod>> entry : pods.entrySet()) {
+      Key key = entry.getKey();
+      if (!key.namespace().equals(namespace)) {
+        continue;
+      }
+      if (entry.getValue().removeIf(p -> p.name().equals(podName))) {
+        // The ReplicaSet controller starts a replacement at once.
+        if (objects.get(key) instanceof GenericResource rs) {
+          scalePods(key, rs, replicasOf(rs));
+        }
+        return;
+      }
+    }
+    throw new PortException("pod " + namespace + "/" + podName + " not found");
+  }
+
+  /** The pods of every ReplicaSet in a namespace, as the API server would list them. */
+  private List<Resource> pods(String namespace) {
+    List<Resource> out = new ArrayList<>();
+    Instant now = clock.instant();
+    pods.forEach(
+        (key, list) -> {
+          if (!key.namespace().equals(namespace)
+              || !(objects.get(key) instanceof GenericResource rs)) {
+            return;
+          }
+          Map<String, String> labels = new LinkedHashMap<>();
+          if (rs.path("spec", "template", "metadata", "labels") instanceof Map<?, ?> l) {
+            l.forEach((k, v) -> labels.put(String.valueOf(k), String.valueOf(v)));
+          }
+          for (Pod pod : list) {
+            ObjectMeta meta =
+                new ObjectMeta(
+                    pod.name(),
+                    null,
+                    namespace,
+                    null,
+                    null,
+                    null,
+                    pod.started().toString(),
+                    null,
+                    labels,
+                    Map.of(),
+                    List.of(
+                        new io.rollout4j.model.OwnerReference(
+                            "apps/v1",
+                            "ReplicaSet",
+                            key.name(),
+                            String.valueOf(rs.metadata().uid()),
+                            true,
+                            true)),
+                    List.of());
+            boolean ready = isAvailable(pod, now);
+            out.add(
+                new GenericResource(
+                    "v1",
+                    "Pod",
+                    meta,
+                    Map.of(
+                        "status",
+                        Map.of(
+                            "phase",
+                            "Running",
+                            "conditions",
+                            List.of(
+                                Map.of("type", "Ready", "status", ready ? "True" : "False"))))));
+          }
+        });
+    return out;
   }
 
   @Override

@@ -323,6 +323,29 @@ public final class RolloutHarness {
         io.rollout4j.model.ObjectMeta.ofLabels(labels, annotations), spec);
   }
 
+  /** {@code kubectl argo rollouts restart}: {@code spec.restartAt} = now. */
+  public RolloutHarness restart(String namespace, String name) {
+    Rollout rollout = rollout(namespace, name);
+    RolloutSpec s = rollout.spec();
+    RolloutSpec spec =
+        new RolloutSpec(
+            s.replicas(),
+            s.selector(),
+            s.template(),
+            s.workloadRef(),
+            s.minReadySeconds(),
+            s.revisionHistoryLimit(),
+            s.paused(),
+            s.progressDeadlineSeconds(),
+            s.progressDeadlineAbort(),
+            clock.instant().toString(),
+            s.rollbackWindow(),
+            s.analysis(),
+            s.strategy());
+    withoutFaults(() -> cluster.update(rollout.withSpec(spec)));
+    return settleAfterAction();
+  }
+
   private Rollout unpaused(String namespace, String name) {
     Rollout rollout = rollout(namespace, name);
     if (rollout.spec().isPaused()) {

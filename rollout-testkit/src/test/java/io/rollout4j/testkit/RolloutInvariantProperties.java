@@ -38,6 +38,7 @@ class RolloutInvariantProperties {
     NEW_REVISION,
     BAD_REVISION,
     RESTART,
+    USER_RESTART,
     FAULTS
   }
 
@@ -63,6 +64,7 @@ class RolloutInvariantProperties {
                     net.jqwik.api.Tuple.of(2, Kind.NEW_REVISION),
                     net.jqwik.api.Tuple.of(1, Kind.BAD_REVISION),
                     net.jqwik.api.Tuple.of(2, Kind.RESTART),
+                    net.jqwik.api.Tuple.of(1, Kind.USER_RESTART),
                     net.jqwik.api.Tuple.of(2, Kind.FAULTS)),
                 Arbitraries.integers().between(1, 900))
             .as(Op::new);
@@ -295,6 +297,7 @@ class RolloutInvariantProperties {
                   : manifest.replaceFirst("app:\\d+", image));
         }
         case RESTART -> harness.restartEngine();
+        case USER_RESTART -> harness.restart(namespace, name);
         case FAULTS -> {
           harness.cluster().faults().failWithProbability(0.3, op.seconds());
           harness.mesh().faults().failWithProbability(0.3, op.seconds() + 1L);

@@ -169,4 +169,17 @@ class UserActionsTest {
             harness.cluster().get("ReplicaSet", NAMESPACE, ROLLOUT + "-" + hash1).orElseThrow();
     assertThat(reused.metadata().annotations()).containsEntry("rollout.argoproj.io/revision", "3");
   }
+
+  @Test
+  void weightsChangedByHandAreRestoredOnTheNextReconcile() {
+    TrafficSplit desired = harness.mesh().current(NAMESPACE, ROLLOUT).orElseThrow();
+
+    harness
+        .mesh()
+        .overwrite(
+            NAMESPACE, ROLLOUT, TrafficSplit.of(0, desired.stableHash(), desired.stableHash()));
+    harness.reconcile();
+
+    assertThat(harness.mesh().current(NAMESPACE, ROLLOUT)).contains(desired);
+  }
 }
