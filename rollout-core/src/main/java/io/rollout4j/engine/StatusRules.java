@@ -54,28 +54,14 @@ final class StatusRules {
       String reason,
       String message,
       Instant now) {
-    List<RolloutStatus.Condition> out = new ArrayList<>();
-    boolean replaced = false;
-    for (RolloutStatus.Condition c : conditions) {
-      if (!c.type().equals(type)) {
-        out.add(c);
-        continue;
-      }
-      replaced = true;
-      if (c.status().equals(status) && reason.equals(c.reason()) && message.equals(c.message())) {
-        out.add(c);
-        continue;
-      }
-      String transition = c.status().equals(status) ? c.lastTransitionTime() : now.toString();
-      out.add(
-          new RolloutStatus.Condition(type, status, reason, message, now.toString(), transition));
+    RolloutStatus.Condition existing = find(conditions, type);
+    if (existing != null
+        && existing.status().equals(status)
+        && reason.equals(existing.reason())
+        && message.equals(existing.message())) {
+      return conditions;
     }
-    if (!replaced) {
-      out.add(
-          new RolloutStatus.Condition(
-              type, status, reason, message, now.toString(), now.toString()));
-    }
-    return out;
+    return setAt(conditions, type, status, reason, message, now, now);
   }
 
   /**

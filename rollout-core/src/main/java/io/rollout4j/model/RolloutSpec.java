@@ -22,6 +22,57 @@ public record RolloutSpec(
   public static final int DEFAULT_REVISION_HISTORY_LIMIT = 10;
   public static final int DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
 
+  public RolloutSpec withPaused(boolean isPaused) {
+    return new RolloutSpec(
+        replicas,
+        selector,
+        template,
+        workloadRef,
+        minReadySeconds,
+        revisionHistoryLimit,
+        isPaused ? Boolean.TRUE : null,
+        progressDeadlineSeconds,
+        progressDeadlineAbort,
+        restartAt,
+        rollbackWindow,
+        analysis,
+        strategy);
+  }
+
+  public RolloutSpec withRestartAt(@Nullable String newRestartAt) {
+    return new RolloutSpec(
+        replicas,
+        selector,
+        template,
+        workloadRef,
+        minReadySeconds,
+        revisionHistoryLimit,
+        paused,
+        progressDeadlineSeconds,
+        progressDeadlineAbort,
+        newRestartAt,
+        rollbackWindow,
+        analysis,
+        strategy);
+  }
+
+  public RolloutSpec withTemplate(@Nullable PodTemplateSpec newTemplate) {
+    return new RolloutSpec(
+        replicas,
+        selector,
+        newTemplate,
+        workloadRef,
+        minReadySeconds,
+        revisionHistoryLimit,
+        paused,
+        progressDeadlineSeconds,
+        progressDeadlineAbort,
+        restartAt,
+        rollbackWindow,
+        analysis,
+        strategy);
+  }
+
   public int effectiveReplicas() {
     return replicas == null ? DEFAULT_REPLICAS : replicas;
   }

@@ -233,22 +233,7 @@ public final class RolloutHarness {
       withoutFaults(() -> cluster.update(workload.withBodyField("spec", spec)));
     } else {
       io.rollout4j.model.PodTemplateSpec restored = templateOf(template);
-      RolloutSpec s = rollout.spec();
-      RolloutSpec spec =
-          new RolloutSpec(
-              s.replicas(),
-              s.selector(),
-              restored,
-              s.workloadRef(),
-              s.minReadySeconds(),
-              s.revisionHistoryLimit(),
-              s.paused(),
-              s.progressDeadlineSeconds(),
-              s.progressDeadlineAbort(),
-              s.restartAt(),
-              s.rollbackWindow(),
-              s.analysis(),
-              s.strategy());
+      RolloutSpec spec = rollout.spec().withTemplate(restored);
       withoutFaults(() -> cluster.update(rollout.withSpec(spec)));
     }
     return settleAfterAction();
@@ -326,22 +311,7 @@ public final class RolloutHarness {
   /** {@code kubectl argo rollouts restart}: {@code spec.restartAt} = now. */
   public RolloutHarness restart(String namespace, String name) {
     Rollout rollout = rollout(namespace, name);
-    RolloutSpec s = rollout.spec();
-    RolloutSpec spec =
-        new RolloutSpec(
-            s.replicas(),
-            s.selector(),
-            s.template(),
-            s.workloadRef(),
-            s.minReadySeconds(),
-            s.revisionHistoryLimit(),
-            s.paused(),
-            s.progressDeadlineSeconds(),
-            s.progressDeadlineAbort(),
-            clock.instant().toString(),
-            s.rollbackWindow(),
-            s.analysis(),
-            s.strategy());
+    RolloutSpec spec = rollout.spec().withRestartAt(clock.instant().toString());
     withoutFaults(() -> cluster.update(rollout.withSpec(spec)));
     return settleAfterAction();
   }
@@ -356,22 +326,7 @@ public final class RolloutHarness {
   }
 
   private void setPaused(Rollout rollout, boolean paused) {
-    RolloutSpec s = rollout.spec();
-    RolloutSpec spec =
-        new RolloutSpec(
-            s.replicas(),
-            s.selector(),
-            s.template(),
-            s.workloadRef(),
-            s.minReadySeconds(),
-            s.revisionHistoryLimit(),
-            paused ? Boolean.TRUE : null,
-            s.progressDeadlineSeconds(),
-            s.progressDeadlineAbort(),
-            s.restartAt(),
-            s.rollbackWindow(),
-            s.analysis(),
-            s.strategy());
+    RolloutSpec spec = rollout.spec().withPaused(paused);
     withoutFaults(() -> cluster.update(rollout.withSpec(spec)));
   }
 
