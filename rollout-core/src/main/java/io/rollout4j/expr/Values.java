@@ -1,0 +1,206 @@
+package io.rollout4j.expr;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Values as expr sees them: nil, bool, int (Java long), float64 (double), string, arrays and
+ * string-keyed maps. Provider results are normalised into these once, before evaluation.
+ */
+final class Values {
+  private Values() {}
+
+  static final int MAX_DEPTH = 100;
+
+  static @Nullable Object normalize(@Nullable Object value, int depth) {
+    if (depth > MAX_DEPTH) {
+      throw new ExprException("result is nested deeper than " + MAX_DEPTH + " levels", 0);
+    }
+    if (value == null
+        || value instanceof Boolean
+        || value instanceof String
+        || value instanceof Long
+        || value instanceof Double) {
+      return value;
+    }
+    if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
+      return ((Number) value).longValue();
+    }
+    if (value instanceof Float f) {
+      return f.doubleValue();
+    }
+    if (value instanceof BigInteger b) {
+      return b.bitLength() < 64 ? (Object) b.longValue() : (Object) b.doubleValue();
+    }
+    if (value instanceof BigDecimal d) {
+      return d.doubleValue();
+    }
+    if (value instanceof Number n) {
+      return n.doubleValue();
+    }
+    if (value instanceof Character c) {
+      return c.toString();
+    }
+    if (value instanceof List<?> list) {
+      List<@Nullable Object> out = new ArrayList<>(list.size());
+      for (Object item : list) {
+        out.add(normalize(item, depth + 1));
+      }
+      return out;
+    }
+    if (value instanceof Map<?, ?> map) {
+      Map<String, @Nullable Object> out = new LinkedHashMap<>();
+      map.forEach((k, v) -> out.put(String.valueOf(k), normalize(v, depth + 1)));
+      return out;
+    }
+    if (value instanceof Object[] array) {
+      return normalize(List.of(array), depth);
+    }
+    throw new ExprException("unsupported value of type " + value.getClass().getSimpleName(), 0);
+  }
+
+  /** Go's name for a value's type, as expr's messages print it. */
+  static String typeName(@Nullable Object value) {
+    if (value == null) {
+      return "<nil>";
+    }
+    if (value instanceof Boolean) {
+      return "bool";
+    }
+    if (value instanceof Long) {
+      return "int";
+    }
+    if (value instanceof Double) {
+      return "float64";
+    }
+    if (value instanceof String) {
+      return "string";
+    }
+    if (value instanceof List) {
+      return "[]interface {}";
+    }
+    if (value instanceof Map) {
+      return "map[string]interface {}";
+    }
+    return value.getClass().getSimpleName();
+  }
+
+  static boolean isNumber(@Nullable Object value) {
+    return value instanceof Long || value instanceof Double;
+  }
+
+  static double toDouble(@Nullable Object number) {
+    if (!(number instanceof Number n)) {
+      throw new IllegalArgumentException("not a number: " + typeName(number));
+    }
+    return n.doubleValue();
+  }
+
+  /** expr's {@code ==}: numbers by value across int and float, everything else structurally. */
+  static boolean equal(@Nullable Object a, @Nullable Object b) {
+    if (a == null || b == null) {
+      return a == b;
+    }
+    if (isNumber(a) && isNumber(b)) {
+      if (a instanceof Long x && b instanceof Long y) {
+        return x.longValue() == y.longValue();
+      }
+      return toDouble(a) == toDouble(b);
+    }
+    if (a instanceof List<?> x && b instanceof List<?> y) {
+      if (x.size() != y.size()) {
+        return false;
+      }
+      for (int i = 0; i < x.size(); i++) {
+        if (!equal(x.get(i), y.get(i))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (a instanceof Map<?, ?> x && b instanceof Map<?, ?> y) {
+      if (!x.keySet().equals(y.keySet())) {
+        return false;
+      }
+      for (Object key : x.keySet()) {
+        if (!equal(x.get(key), y.get(key))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return a.equals(b);
+  }
+
+  /** Ordering for {@code < > <= >=}: numbers and strings only. */
+  static int compare(@Nullable Object a, @Nullable Object b, String op, int column) {
+    if (isNumber(a) && isNumber(b)) {
+      if (a instanceof Long x && b instanceof Long y) {
+        return Long.compare(x, y);
+      }
+      double x = toDouble(a);
+      double y = toDouble(b);
+      if (Double.isNaN(x) || Double.isNaN(y)) {
+        return Integer.MIN_VALUE; // every comparison with NaN is false
+      }
+      return Double.compare(x, y);
+    }
+    if (a instanceof String x && b instanceof String y) {
+      return x.compareTo(y);
+    }
+    throw mismatched(op, a, b, column);
+  }
+
+  static ExprException mismatched(String op, @Nullable Object a, @Nullable Object b, int column) {
+    return new ExprException(
+        "invalid operation: "
+            + op
+            + " (mismatched types "
+            + typeName(a)
+            + " and "
+            + typeName(b)
+            + ")",
+        column);
+  }
+
+  /** A value printed as expr's {@code string()} would. */
+  static String format(@Nullable Object value) {
+    if (value == null) {
+      return "<nil>";
+    }
+    if (value instanceof Double d) {
+      if (d.isNaN()) {
+        return "NaN";
+      }
+      if (d.isInfinite()) {
+        return d > 0 ? "+Inf" : "-Inf";
+      }
+      if (d == Math.rint(d) && Math.abs(d) < 1e21) {
+        return Long.toString(d.longValue());
+      }
+      return d.toString();
+    }
+    if (value instanceof List<?> list) {
+      StringBuilder out = new StringBuilder("[");
+      for (int i = 0; i < list.size(); i++) {
+        out.append(i == 0 ? "" : " ").append(format(list.get(i)));
+      }
+      return out.append(']').toString();
+    }
+    if (value instanceof Map<?, ?> map) {
+      StringBuilder out = new StringBuilder("map[");
+      boolean first = true;
+      for (Map.Entry<?, ?> e : new java.util.TreeMap<>(map).entrySet()) {
+        out.append(first ? "" : " ").append(e.getKey()).append(':').append(format(e.getValue()));
+        first = false;
+      }
+      return out.append(']').toString();
+    }
+    return value.toString();
+  }
+}
