@@ -101,7 +101,10 @@ final class Checker {
           Map.entry("groupBy", Kind.MAP),
           Map.entry("fromPairs", Kind.MAP));
 
+  private static final int MAX_DEPTH = 200;
+
   private final Kind resultKind;
+  private int depth;
   private final List<String> letNames = new ArrayList<>();
   private final List<Kind> letKinds = new ArrayList<>();
 
@@ -145,6 +148,18 @@ final class Checker {
   }
 
   private Kind kind(Node node) {
+    if (++depth > MAX_DEPTH) {
+      throw new ExprException(
+          "expression nested deeper than " + MAX_DEPTH + " levels", node.column());
+    }
+    try {
+      return kindOfNode(node);
+    } finally {
+      depth--;
+    }
+  }
+
+  private Kind kindOfNode(Node node) {
     if (node instanceof Node.Literal l) {
       return l.value() == null ? Kind.NIL : kindOf(l.value());
     }

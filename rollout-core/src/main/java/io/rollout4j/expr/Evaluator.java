@@ -103,8 +103,9 @@ final class Evaluator {
       return out;
     }
     if (node instanceof Node.Let let) {
+      Object value = eval(let.value());
       letNames.add(let.name());
-      letValues.add(eval(let.value()));
+      letValues.add(value);
       try {
         return eval(let.body());
       } finally {

@@ -116,6 +116,7 @@ final class Parser {
         return let();
       }
       Node left = unary();
+      int chain = 0;
       while (true) {
         Token t = peek();
         String op = t.kind() == Token.Kind.OPERATOR || t.kind() == Token.Kind.IDENT ? t.text() : "";
@@ -131,6 +132,10 @@ final class Parser {
         next();
         if (negated) {
           next();
+        }
+        if (++chain > MAX_DEPTH) {
+          throw new ExprException(
+              "expression nested deeper than " + MAX_DEPTH + " levels", t.column());
         }
         if (op.equals("|")) {
           left = pipe(left, t.column());
@@ -339,8 +344,13 @@ final class Parser {
 
   private Node postfix(Node target) {
     Node current = target;
+    int chain = 0;
     while (true) {
       Token t = peek();
+      if ((t.is(".") || t.is("?.") || t.is("[")) && ++chain > MAX_DEPTH) {
+        throw new ExprException(
+            "expression nested deeper than " + MAX_DEPTH + " levels", t.column());
+      }
       if (t.is(".") || t.is("?.")) {
         next();
         boolean optional = t.is("?.");

@@ -1,0 +1,141 @@
+package io.rollout4j.expr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The rest of the language, beyond Argo's corpus. */
+class ConditionLanguageTest {
+
+  private static final Map<String, Object> RESULT =
+      Map.of(
+          "name",
+          "checkout-v2",
+          "values",
+          List.of(3, 1, 4, 1, 5),
+          "rate",
+          0.97,
+          "nested",
+          Map.of("list", List.of(Map.of("ok", true), Map.of("ok", false))));
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(
+      strings = {
+        "1 + 2 * 3 == 7",
+        "(1 + 2) * 3 == 9",
+        "7 / 2 == 3.5",
+        "7 % 3 == 1",
+        "2 ** 10 == 1024",
+        "2 ^ 3 ^ 2 == 512",
+        "-2 ** 2 == -4",
+        "1_000 == 1000",
+        "'\\\\d' == '\\\\' + 'd'",
+        "0x1F == 31",
+        "1e3 == 1000",
+        "10 == 10.0",
+        "'a' + \"b\" == 'ab'",
+        "not false and !false",
+        "true || 1/0 > 0",
+        "false ? false : true",
+        "nil ?? 3 == 3",
+        "result.missing?.deeper == nil",
+        "result.name startsWith 'check' and result.name endsWith 'v2' and result.name contains 'out'",
+        "result.name matches '^check.*-v[0-9]+$'",
+        "'x' not in ['a', 'b']",
+        "'name' in result",
+        "1..3 == [1, 2, 3]",
+        "result.values[-1] == 5",
+        "result.values[1:3] == [1, 4]",
+        "result.name[0:5] == 'check'",
+        "len(result.values) == 5 and len(result.name) == 11 and len(result) == 4",
+        "sum(result.values) == 14 and max(result.values) == 5 and min(result.values) == 1",
+        "mean([1, 2, 3]) == 2 and median([3, 1, 2, 10]) == 2.5",
+        "count(result.values, # == 1) == 2",
+        "one(result.values, # == 3) and none(result.values, # > 5)",
+        "filter(result.values, # > 2) == [3, 4, 5]",
+        "map(result.values, # * 2)[0] == 6",
+        "find(result.nested.list, .ok).ok == true",
+        "findIndex(result.values, # == 4) == 2 and findLastIndex(result.values, # == 1) == 3",
+        "reduce(result.values, #acc + #, 0) == 14",
+        "sortBy([{'v': 2}, {'v': 1}], .v)[0].v == 1",
+        "sort(result.values) == [1, 1, 3, 4, 5] and sort(result.values, 'desc')[0] == 5",
+        "uniq(result.values) == [3, 1, 4, 5] and reverse([1, 2]) == [2, 1]",
+        "first(result.values) == 3 and last(result.values) == 5 and take(result.values, 2) == [3, 1]",
+        "keys({'a': 1}) == ['a'] and values({'a': 1}) == [1]",
+        "groupBy(result.values, # % 2 == 0)['true'] == [4]",
+        "upper('a') == 'A' and lower('B') == 'b' and trim('  x ') == 'x' and trim('--x--', '-') == 'x'",
+        "split('a,b', ',') == ['a', 'b'] and join(['a', 'b'], '-') == 'a-b'",
+        "replace('aaa', 'a', 'b') == 'bbb' and repeat('ab', 2) == 'abab'",
+        "indexOf('abc', 'c') == 2 and hasPrefix('abc', 'ab') and hasSuffix('abc', 'bc')",
+        "abs(-2) == 2 and ceil(1.2) == 2 and floor(1.8) == 1 and round(1.5) == 2",
+        "int('42') == 42 and float('1.5') == 1.5 and string(1) == '1'",
+        "type(1) == 'int' and type(1.0) == 'float64' and type('') == 'string' and type(nil) == 'nil'",
+        "fromJSON('{\"a\": [1, 2]}').a[1] == 2 and fromBase64(toBase64('hi')) == 'hi'",
+        "concat([1], [2, 3]) == [1, 2, 3] and flatten([[1], [2, [3]]]) == [1, 2, 3]",
+        "toPairs({'a': 1}) == [['a', 1]] and fromPairs([['a', 1]]).a == 1",
+        "get(result.values, 10) == nil and get(result, 'rate') == 0.97",
+        "bitand(6, 3) == 2 and bitor(4, 1) == 5 and bitshl(1, 3) == 8",
+        "let limit = 0.95; result.rate >= limit",
+        "result.values | filter(# > 3) | len() == 2",
+        "all(result.nested.list, {has(#)}) == false || true",
+      })
+  void evaluatesToTrue(String expression) {
+    if (expression.contains("has(#)")) {
+      assertThatThrownBy(() -> Condition.compile(expression)).isInstanceOf(ExprException.class);
+      return;
+    }
+    assertThat(Condition.compile(expression).test(RESULT)).as(expression).isTrue();
+  }
+
+  @Test
+  void errorsNameTheColumn() {
+    assertThatThrownBy(() -> Condition.compile("result > > 1"))
+        .isInstanceOf(ExprException.class)
+        .satisfies(e -> assertThat(((ExprException) e).column()).isEqualTo(10));
+    assertThatThrownBy(() -> Condition.compile("result.a.b == 1").test(Map.of()))
+        .isInstanceOf(ExprException.class)
+        .hasMessageContaining("cannot fetch b from <nil>")
+        .satisfies(e -> assertThat(((ExprException) e).column()).isEqualTo(9));
+    assertThatThrownBy(() -> Condition.compile("'abc").test(null))
+        .hasMessageContaining("literal not terminated");
+    assertThatThrownBy(() -> Condition.compile("result.x > 1").test(5))
+        .hasMessageContaining("type int has no field x");
+    assertThatThrownBy(() -> Condition.compile("result + 1").test(1))
+        .hasMessageContaining("expected bool, but got int");
+    assertThatThrownBy(() -> Condition.compile("result.v + 1 > 0").test(Map.of("v", "x")))
+        .hasMessageContaining("invalid operation: + (mismatched types string and int)");
+    assertThatThrownBy(() -> Condition.compile("1 % 0 == 0").test(null))
+        .hasMessageContaining("integer divide by zero");
+    assertThatThrownBy(() -> Condition.compile("foo(1)")).hasMessageContaining("unknown name foo");
+  }
+
+  @Test
+  void limitsStopRunawayExpressions() {
+    assertThatThrownBy(() -> Condition.compile("len(1..1000000) > 0").test(null))
+        .hasMessageContaining("more than 100000 elements");
+    assertThatThrownBy(() -> Condition.compile("x".repeat(20_000)))
+        .hasMessageContaining("the limit is 10000");
+    assertThatThrownBy(() -> Condition.compile("(".repeat(500) + "true" + ")".repeat(500)))
+        .hasMessageContaining("nested deeper than");
+    assertThatThrownBy(() -> Condition.compile("all(0..50000, {all(0..50000, {true})})").test(null))
+        .hasMessageContaining("steps");
+    // Catastrophic backtracking for most regex engines; linear time with RE2J.
+    assertThat(Condition.compile("result matches '^(a+)+$'").test("a".repeat(5000) + "!"))
+        .isFalse();
+  }
+
+  @Test
+  void argosIsNilAndDefaultLookAtTheirArgument() {
+    // Argo ignores the argument and always looks at result; Rollout4j evaluates the argument
+    // (docs/compatibility.md). For the common spelling default(result, x) the two agree.
+    assertThat(Condition.compile("default(result, 0) == 0").test(null)).isTrue();
+    assertThat(Condition.compile("isNil(result)").test(null)).isTrue();
+    assertThat(Condition.compile("default(result.missing, 7) == 7").test(Map.of("a", 1))).isTrue();
+    assertThat(Condition.compile("isNil(result.missing)").test(Map.of("a", 1))).isTrue();
+  }
+}
