@@ -121,6 +121,12 @@ final class Codec {
     return value.asText();
   }
 
+  /** Decodes a top-level value of a model type; null when it had problems. */
+  @Nullable Object decodeValue(JsonNode node, Class<?> type) {
+    Object value = decode(node, type, false, "");
+    return value == FAILED ? null : value;
+  }
+
   /** Decodes a value of a model type; returns {@link #FAILED} after recording a problem. */
   private @Nullable Object decode(JsonNode node, Type type, boolean nullable, String path) {
     if (node.isNull()) {

@@ -108,6 +108,21 @@ public final class Manifests {
     return Codec.encodeValue(modelValue);
   }
 
+  /**
+   * Decodes a JSON-like tree (maps, lists, scalars) into a model type, such as a {@code Metric}
+   * after argument substitution.
+   *
+   * @throws ManifestException naming every problem with its path
+   */
+  public static <T> T fromTree(@Nullable Object tree, Class<T> type) {
+    Codec codec = new Codec();
+    Object value = codec.decodeValue(Trees.toNode(tree), type);
+    if (codec.hasErrors() || value == null) {
+      throw new ManifestException(codec.problems().stream().filter(Problem::isError).toList());
+    }
+    return type.cast(value);
+  }
+
   private record Result(
       List<Resource> resources, List<Integer> documentOf, List<Problem> problems) {}
 

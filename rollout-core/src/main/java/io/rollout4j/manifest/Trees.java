@@ -290,6 +290,11 @@ final class Trees {
     }
   }
 
+  /** Plain Java values (maps, lists, scalars) as a JSON tree. */
+  static JsonNode toNode(@Nullable Object value) {
+    return JSON.valueToTree(value);
+  }
+
   /** A JSON tree as plain Java values: LinkedHashMap, ArrayList, String, Number, Boolean, null. */
   static @Nullable Object toJava(JsonNode node) {
     if (node.isObject()) {
