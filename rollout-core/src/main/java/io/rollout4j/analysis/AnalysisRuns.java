@@ -172,6 +172,36 @@ public final class AnalysisRuns {
     return new AnalysisRun(metadata, spec, null);
   }
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper VALUE_JSON =
+      com.fasterxml.jackson.databind.json.JsonMapper.builder()
+          .enable(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+          .build();
+
+  /**
+   * A provider's result as Argo stores it in {@code measurement.value}: numbers as Go prints them
+   * ({@code 10}, {@code 0.97}, {@code NaN}, {@code +Inf}), strings as they are, lists and maps as
+   * JSON with sorted keys.
+   */
+  public static @Nullable String valueOf(@Nullable Object result) {
+    if (result == null) {
+      return null;
+    }
+    if (result instanceof String s) {
+      return s;
+    }
+    if (result instanceof Double d && (d.isNaN() || d.isInfinite())) {
+      return d.isNaN() ? "NaN" : d > 0 ? "+Inf" : "-Inf";
+    }
+    if (result instanceof Double d && d == Math.rint(d) && Math.abs(d) < 1e15) {
+      return Long.toString(d.longValue());
+    }
+    try {
+      return VALUE_JSON.writeValueAsString(result);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return String.valueOf(result);
+    }
+  }
+
   // ---------------------------------------------------------------- scheduling
 
   /** What is due: metrics to measure now, and when the next one will be. */

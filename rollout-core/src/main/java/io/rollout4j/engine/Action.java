@@ -26,6 +26,12 @@ public sealed interface Action {
   /** Write the referenced workload (scaling a Deployment for {@code workloadRef.scaleDown}). */
   record UpdateWorkload(GenericResource workload) implements Action {}
 
+  /** Create an AnalysisRun for a step or background analysis. */
+  record CreateAnalysisRun(io.rollout4j.model.AnalysisRun run) implements Action {}
+
+  /** Terminate an AnalysisRun that is no longer wanted ({@code spec.terminate: true}). */
+  record TerminateAnalysisRun(io.rollout4j.model.AnalysisRun run) implements Action {}
+
   /** Evict a pod (restartAt): its ReplicaSet replaces it. */
   record EvictPod(String namespace, String name) implements Action {}
 

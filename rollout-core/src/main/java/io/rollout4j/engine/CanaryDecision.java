@@ -42,13 +42,27 @@ final class CanaryDecision {
   private final List<Action> actions = new ArrayList<>();
   private RolloutStatus status;
   private @Nullable Instant wakeAt;
+  private RolloutStatus.@Nullable RunStatus stepRun;
+  private RolloutStatus.@Nullable RunStatus backgroundRun;
+  private @Nullable String abortReason;
+  private int revision;
 
   CanaryDecision(Rollout rollout, Observation observation, Instant now) {
     this.stored = rollout;
     this.observation = observation;
     this.now = now;
     this.canary = java.util.Objects.requireNonNull(rollout.spec().canary());
-    this.status = Reconciler.statusOf(rollout);
+    RolloutStatus stored = Reconciler.statusOf(rollout);
+    // The spec passed validation to get here: an InvalidSpec found by an earlier reconcile (a
+    // missing template, say) is re-established below if it still holds.
+    RolloutStatus.Condition invalid =
+        StatusRules.find(stored.conditions(), StatusRules.INVALID_SPEC);
+    this.status =
+        invalid != null && "InvalidSpec".equals(invalid.reason())
+            ? stored.toBuilder()
+                .conditions(StatusRules.remove(stored.conditions(), StatusRules.INVALID_SPEC))
+                .build()
+            : stored;
   }
 
   Decision decide() {
@@ -79,6 +93,7 @@ final class CanaryDecision {
     boolean aborted = status.isAborted();
     boolean routed = canary.trafficRouting() != null;
 
+    revision = revisionOf(newRs, nextRevision);
     if (aborted && status.abortedAt() == null) {
       status = status.toBuilder().abortedAt(now.toString()).build();
       event(
@@ -152,8 +167,14 @@ final class CanaryDecision {
     }
     TrafficSplit effective = split != null ? split : observation.traffic();
 
-    // 4. Steps, promotion.
-    if (!aborted && !rollout.spec().isPaused()) {
+    // 4. Analysis runs: background analysis, and runs no longer wanted are terminated.
+    terminateStaleRuns(rollout, hash, promoted, aborted);
+    if (!aborted && !initial && !promoted) {
+      background(rollout, hash);
+    }
+
+    // 5. Steps, promotion.
+    if (!status.isAborted() && !rollout.spec().isPaused()) {
       if (initial) {
         if (newRs != null && newRs.availableReplicas() >= rollout.spec().effectiveReplicas()) {
           promote(hash, null, "Initial deploy");
@@ -163,7 +184,7 @@ final class CanaryDecision {
       }
     }
 
-    // 5. Older ReplicaSets: scaled down (after their deadline), then pruned to the history limit.
+    // 6. Older ReplicaSets: scaled down (after their deadline), then pruned to the history limit.
     handleOlder(older, routed, rollout);
 
     // 6. Pods started before restartAt are evicted, a few at a time.
@@ -597,6 +618,176 @@ final class CanaryDecision {
     return step instanceof Step.Combined c ? c.actions() : List.of(step);
   }
 
+  // ---------------------------------------------------------------- analysis
+
+  /** Background analysis: one run per update, from {@code startingStep}, reacting as in e.5. */
+  private void background(Rollout rollout, String hash) {
+    var request = canary.analysis();
+    if (request == null
+        || CanarySteps.currentStepIndex(rollout) < request.effectiveStartingStep()) {
+      return;
+    }
+    io.rollout4j.model.AnalysisRun run =
+        RunRules.latest(observation.analysisRuns(), hash, RunRules.BACKGROUND, null);
+    if (run == null || needsNewRun(run)) {
+      createRun(rollout, request.analysis(), hash, RunRules.BACKGROUND, null);
+      return;
+    }
+    backgroundRun = runStatus(run);
+    react(run, "Background analysis");
+  }
+
+  /** An analysis step: create its run, then wait for it; true once it succeeded. */
+  private boolean stepAnalysisDone(Rollout rollout, String hash, int index, Step.Analysis step) {
+    io.rollout4j.model.AnalysisRun run =
+        RunRules.latest(observation.analysisRuns(), hash, RunRules.STEP, index);
+    if (run == null || needsNewRun(run)) {
+      createRun(rollout, step.analysis(), hash, RunRules.STEP, index);
+      return false;
+    }
+    stepRun = runStatus(run);
+    if (RunRules.phaseOf(run) == io.rollout4j.analysis.AnalysisPhase.SUCCESSFUL) {
+      return true;
+    }
+    react(run, "Step-based analysis");
+    return false;
+  }
+
+  /**
+   * A finished run that must be replaced: it failed and the rollout was retried since, or it was
+   * inconclusive and a human has promoted past the pause. Nothing is re-created while paused.
+   */
+  private boolean needsNewRun(io.rollout4j.model.AnalysisRun run) {
+    io.rollout4j.analysis.AnalysisPhase phase = RunRules.phaseOf(run);
+    if (phase == io.rollout4j.analysis.AnalysisPhase.FAILED
+        || phase == io.rollout4j.analysis.AnalysisPhase.ERROR) {
+      return !status.isAborted() && status.abortedAt() != null;
+    }
+    if (phase == io.rollout4j.analysis.AnalysisPhase.INCONCLUSIVE) {
+      return status.pauseConditions().stream()
+              .noneMatch(c -> c.reason() == PauseReason.INCONCLUSIVE_ANALYSIS_RUN)
+          && !Boolean.TRUE.equals(status.controllerPause());
+    }
+    return false;
+  }
+
+  private void react(io.rollout4j.model.AnalysisRun run, String what) {
+    io.rollout4j.analysis.AnalysisPhase phase = RunRules.phaseOf(run);
+    String message = run.status() == null ? null : run.status().message();
+    if (phase == io.rollout4j.analysis.AnalysisPhase.FAILED
+        || phase == io.rollout4j.analysis.AnalysisPhase.ERROR) {
+      String reason =
+          what
+              + " phase "
+              + (phase == io.rollout4j.analysis.AnalysisPhase.FAILED ? "failed" : "error")
+              + (message == null ? "" : ": " + message);
+      abortReason = reason;
+      status = status.toBuilder().abort(true).abortedAt(now.toString()).build();
+      event(
+          "Warning",
+          "AnalysisRun" + phase.argoName(),
+          "Analysis Run '" + run.name() + "' Status New: '" + phase.argoName() + "'");
+      event(
+          "Warning",
+          "RolloutAborted",
+          "Rollout aborted update to revision " + revision + ": " + reason);
+      wake(now);
+    } else if (phase == io.rollout4j.analysis.AnalysisPhase.INCONCLUSIVE
+        && status.pauseConditions().stream()
+            .noneMatch(c -> c.reason() == PauseReason.INCONCLUSIVE_ANALYSIS_RUN)) {
+      List<RolloutStatus.PauseCondition> conditions = new ArrayList<>(status.pauseConditions());
+      conditions.add(
+          new RolloutStatus.PauseCondition(PauseReason.INCONCLUSIVE_ANALYSIS_RUN, now.toString()));
+      status = status.toBuilder().pauseConditions(conditions).controllerPause(true).build();
+      event(
+          "Warning",
+          "AnalysisRunInconclusive",
+          "Analysis Run '" + run.name() + "' Status New: 'Inconclusive'");
+    }
+  }
+
+  private void createRun(
+      Rollout rollout,
+      io.rollout4j.model.RolloutAnalysis request,
+      String hash,
+      String type,
+      @Nullable Integer step) {
+    io.rollout4j.model.AnalysisRun run;
+    try {
+      run =
+          RunRules.build(
+              rollout, request, observation, hash, status.stableRS(), revision, type, step);
+    } catch (IllegalArgumentException e) {
+      status =
+          status.toBuilder()
+              .conditions(
+                  StatusRules.set(
+                      status.conditions(),
+                      StatusRules.INVALID_SPEC,
+                      "True",
+                      "InvalidSpec",
+                      "The Rollout \"" + stored.name() + "\" is invalid: " + e.getMessage(),
+                      now))
+              .build();
+      return;
+    }
+    actions.add(new Action.CreateAnalysisRun(run));
+    event(
+        "Normal", "AnalysisRunRunning", "Analysis Run '" + run.name() + "' Status New: 'Running'");
+    RolloutStatus.RunStatus created =
+        new RolloutStatus.RunStatus(
+            String.valueOf(run.name()), io.rollout4j.analysis.AnalysisPhase.PENDING, null);
+    if (RunRules.STEP.equals(type)) {
+      stepRun = created;
+    } else {
+      backgroundRun = created;
+    }
+  }
+
+  private static RolloutStatus.RunStatus runStatus(io.rollout4j.model.AnalysisRun run) {
+    return new RolloutStatus.RunStatus(
+        String.valueOf(run.name()),
+        RunRules.phaseOf(run),
+        run.status() == null ? null : run.status().message());
+  }
+
+  /**
+   * Runs end when their part of the rollout is over: another revision is current, the update was
+   * promoted or aborted, or a step run's step has passed.
+   */
+  private void terminateStaleRuns(Rollout rollout, String hash, boolean promoted, boolean aborted) {
+    int index = CanarySteps.currentStepIndex(rollout);
+    for (io.rollout4j.model.AnalysisRun run : observation.analysisRuns()) {
+      if (RunRules.phaseOf(run).isCompleted() || Boolean.TRUE.equals(run.spec().terminate())) {
+        continue;
+      }
+      Map<String, String> labels = run.metadata().labels();
+      boolean current =
+          hash.equals(labels.get(RolloutLabels.POD_TEMPLATE_HASH))
+              && !promoted
+              && !aborted
+              && !Boolean.TRUE.equals(status.promoteFull());
+      if (current && RunRules.STEP.equals(labels.get(RunRules.TYPE))) {
+        current = Integer.toString(index).equals(labels.get(RunRules.STEP_INDEX));
+      }
+      if (!current) {
+        io.rollout4j.model.AnalysisRunSpec s = run.spec();
+        io.rollout4j.model.AnalysisRun terminated =
+            new io.rollout4j.model.AnalysisRun(
+                run.metadata(),
+                new io.rollout4j.model.AnalysisRunSpec(
+                    s.metrics(),
+                    s.args(),
+                    true,
+                    s.dryRun(),
+                    s.measurementRetention(),
+                    s.ttlStrategy()),
+                run.status());
+        actions.add(new Action.TerminateAnalysisRun(terminated));
+      }
+    }
+  }
+
   // ---------------------------------------------------------------- steps
 
   private void advance(
@@ -616,6 +807,10 @@ final class CanaryDecision {
         promote(hash, stableRs, "Full promotion requested");
       }
       return;
+    }
+    if (status.pauseConditions().stream()
+        .anyMatch(c -> c.reason() == PauseReason.INCONCLUSIVE_ANALYSIS_RUN)) {
+      return; // an inconclusive analysis waits for a human
     }
     List<Step> steps = canary.steps();
     int index = CanarySteps.currentStepIndex(rollout);
@@ -659,8 +854,15 @@ final class CanaryDecision {
       return;
     }
     if (waitsForAnalysis) {
-      // The analysis issue creates and assesses the run; until then the step waits.
-      return;
+      Step.Analysis analysisStep =
+          parts.stream()
+              .filter(p -> p instanceof Step.Analysis)
+              .map(p -> (Step.Analysis) p)
+              .findFirst()
+              .orElseThrow();
+      if (!stepAnalysisDone(rollout, hash, index, analysisStep)) {
+        return;
+      }
     }
     if (pause != null && !pauseDone(pause)) {
       return;
@@ -963,6 +1165,23 @@ final class CanaryDecision {
             .HPAReplicas(replicas)
             .selector(selectorString(rollout, hash))
             .observedGeneration(StatusRules.generationOf(stored));
+    RolloutStatus.CanaryStatus canaryStatus = status.canary();
+    if (stepRun != null || backgroundRun != null) {
+      RolloutStatus.CanaryStatus c =
+          canaryStatus == null
+              ? new RolloutStatus.CanaryStatus(null, null, null, null, null, List.of())
+              : canaryStatus;
+      canaryStatus =
+          new RolloutStatus.CanaryStatus(
+              stepRun != null ? stepRun : c.currentStepAnalysisRunStatus(),
+              backgroundRun != null ? backgroundRun : c.currentBackgroundAnalysisRunStatus(),
+              c.currentExperiment(),
+              c.weights(),
+              c.stablePingPong(),
+              c.stepPluginStatuses());
+      b.canary(canaryStatus);
+      status = status.toBuilder().canary(canaryStatus).build();
+    }
     if (traffic != null && canary.trafficRouting() != null) {
       RolloutStatus.Weights weights =
           new RolloutStatus.Weights(
@@ -987,14 +1206,18 @@ final class CanaryDecision {
     List<RolloutStatus.Condition> conditions = status.conditions();
     boolean promoted = hash.equals(status.stableRS());
     if (status.isAborted()) {
+      RolloutStatus.Condition existing = StatusRules.find(conditions, StatusRules.PROGRESSING);
+      String abortMessage =
+          abortReason != null
+              ? "Rollout aborted update to revision " + revision + ": " + abortReason
+              : existing != null
+                      && "RolloutAborted".equals(existing.reason())
+                      && existing.message() != null
+                  ? existing.message()
+                  : "Rollout aborted update to revision " + revision;
       conditions =
           StatusRules.set(
-              conditions,
-              StatusRules.PROGRESSING,
-              "False",
-              "RolloutAborted",
-              "Rollout aborted update to revision " + (newRs == null ? "?" : newRs.revision()),
-              now);
+              conditions, StatusRules.PROGRESSING, "False", "RolloutAborted", abortMessage, now);
     } else if (promoted
         && newRs != null
         && newRs.availableReplicas() >= rollout.spec().effectiveReplicas()) {

@@ -1,10 +1,12 @@
 package io.rollout4j.engine;
 
 import io.rollout4j.model.AnalysisRun;
+import io.rollout4j.model.AnalysisTemplateSpec;
 import io.rollout4j.model.GenericResource;
 import io.rollout4j.model.PodTemplateSpec;
 import io.rollout4j.port.TrafficSplit;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,12 +20,27 @@ public record Observation(
     @Nullable GenericResource workload,
     @Nullable TrafficSplit traffic,
     List<AnalysisRun> analysisRuns,
-    List<GenericResource> pods) {
+    List<GenericResource> pods,
+    Map<String, AnalysisTemplateSpec> templates,
+    Map<String, AnalysisTemplateSpec> clusterTemplates) {
 
   public Observation {
     replicaSets = List.copyOf(replicaSets);
     analysisRuns = List.copyOf(analysisRuns);
     pods = List.copyOf(pods);
+    templates = Map.copyOf(templates);
+    clusterTemplates = Map.copyOf(clusterTemplates);
+  }
+
+  /** An observation without templates. */
+  public Observation(
+      List<GenericResource> replicaSets,
+      @Nullable PodTemplateSpec workloadTemplate,
+      @Nullable GenericResource workload,
+      @Nullable TrafficSplit traffic,
+      List<AnalysisRun> analysisRuns,
+      List<GenericResource> pods) {
+    this(replicaSets, workloadTemplate, workload, traffic, analysisRuns, pods, Map.of(), Map.of());
   }
 
   /** An observation without pods, which are only read while a restart is pending. */

@@ -1,7 +1,15 @@
 package io.rollout4j.engine;
 
+import io.rollout4j.analysis.AnalysisRuns;
+import io.rollout4j.analysis.Assessments;
+import io.rollout4j.manifest.Manifests;
 import io.rollout4j.model.AnalysisRun;
+import io.rollout4j.model.AnalysisTemplate;
+import io.rollout4j.model.AnalysisTemplateSpec;
+import io.rollout4j.model.ClusterAnalysisTemplate;
 import io.rollout4j.model.GenericResource;
+import io.rollout4j.model.Metric;
+import io.rollout4j.model.MetricProvider;
 import io.rollout4j.model.ObjectMeta;
 import io.rollout4j.model.OwnerReference;
 import io.rollout4j.model.PodTemplateSpec;
@@ -10,6 +18,8 @@ import io.rollout4j.model.Rollout;
 import io.rollout4j.model.WorkloadRef;
 import io.rollout4j.port.ClusterPort;
 import io.rollout4j.port.MeshPort;
+import io.rollout4j.port.MetricRequest;
+import io.rollout4j.port.MetricsPort;
 import io.rollout4j.port.PortException;
 import io.rollout4j.port.TrafficSplit;
 import java.time.Clock;
@@ -37,12 +47,26 @@ public final class RolloutEngine {
 
   private final ClusterPort cluster;
   private final MeshPort mesh;
+  private final MetricsPort metrics;
   private final Clock clock;
 
-  public RolloutEngine(ClusterPort cluster, MeshPort mesh, Clock clock) {
+  public RolloutEngine(ClusterPort cluster, MeshPort mesh, MetricsPort metrics, Clock clock) {
     this.cluster = Objects.requireNonNull(cluster, "cluster");
     this.mesh = Objects.requireNonNull(mesh, "mesh");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** An engine without metric providers: every measurement is an Error saying so. */
+  public RolloutEngine(ClusterPort cluster, MeshPort mesh, Clock clock) {
+    this(
+        cluster,
+        mesh,
+        request -> {
+          throw new io.rollout4j.port.UnavailableException(
+              "no metric provider configured for '" + request.providerType() + "'");
+        },
+        clock);
   }
 
   /** The outcome of one reconcile. */
@@ -63,13 +87,105 @@ public final class RolloutEngine {
       return new Result(false, 0, null, null);
     }
     Decision decision;
+    java.time.Instant nextMeasurement;
+    int runWrites;
     try {
+      RunProgress progress = advanceRuns(rollout);
+      nextMeasurement = progress.next();
+      runWrites = progress.writes();
       decision = Reconciler.decide(rollout, observe(rollout), clock.instant());
     } catch (PortException e) {
       LOG.warn("rollout {}/{}: cannot observe: {}", namespace, name, e.getMessage());
       return new Result(true, 0, null, e);
     }
-    return apply(rollout, decision);
+    Result result = apply(rollout, decision);
+    Duration requeue = result.requeueAfter();
+    if (nextMeasurement != null && !result.failed()) {
+      Duration untilMeasurement = Duration.between(clock.instant(), nextMeasurement);
+      if (untilMeasurement.isNegative()) {
+        untilMeasurement = Duration.ZERO;
+      }
+      requeue =
+          requeue == null || untilMeasurement.compareTo(requeue) < 0 ? untilMeasurement : requeue;
+    }
+    return new Result(true, result.writes() + runWrites, requeue, result.error());
+  }
+
+  private record RunProgress(int writes, java.time.@Nullable Instant next) {}
+
+  /**
+   * Takes the measurements that are due for the rollout's unfinished AnalysisRuns and records them;
+   * a run whose spec cannot be evaluated ends in Error with the reason.
+   */
+  private RunProgress advanceRuns(Rollout rollout) {
+    java.time.Instant now = clock.instant();
+    java.time.Instant next = null;
+    int writes = 0;
+    for (Resource r : cluster.list(AnalysisRun.KIND, String.valueOf(rollout.namespace()))) {
+      if (!(r instanceof AnalysisRun run) || !ownedBy(run.metadata(), rollout)) {
+        continue;
+      }
+      if (run.status() != null
+          && run.status().phase() != null
+          && run.status().phase().isCompleted()) {
+        continue;
+      }
+      AnalysisRun updated;
+      try {
+        AnalysisRuns.Plan plan = AnalysisRuns.plan(run, now);
+        List<AnalysisRuns.Taken> taken = new ArrayList<>();
+        for (Metric metric : plan.due()) {
+          taken.add(measure(metric, now));
+        }
+        updated = AnalysisRuns.record(run, taken, now);
+        java.time.Instant after = AnalysisRuns.plan(updated, now).next();
+        if (after != null && (next == null || after.isBefore(next))) {
+          next = after;
+        }
+      } catch (IllegalArgumentException e) {
+        updated =
+            new AnalysisRun(
+                run.metadata(),
+                run.spec(),
+                new io.rollout4j.model.AnalysisRunStatus(
+                    io.rollout4j.analysis.AnalysisPhase.ERROR,
+                    "Analysis spec invalid: " + e.getMessage(),
+                    List.of(),
+                    now.toString(),
+                    now.toString(),
+                    null,
+                    null));
+      }
+      if (!updated.equals(run)) {
+        cluster.update(updated);
+        writes++;
+      }
+    }
+    return new RunProgress(writes, next);
+  }
+
+  private AnalysisRuns.Taken measure(Metric metric, java.time.Instant now) {
+    MetricProvider provider = metric.provider();
+    Map<String, Object> config = new LinkedHashMap<>();
+    Object tree = Manifests.toTree(provider);
+    if (tree instanceof Map<?, ?> outer && outer.get(provider.type()) instanceof Map<?, ?> inner) {
+      inner.forEach((k, v) -> config.put(String.valueOf(k), v));
+    }
+    try {
+      Object result =
+          metrics.measure(new MetricRequest(metric.name(), provider.type(), config, now));
+      Assessments.Outcome outcome =
+          Assessments.measurement(metric.successCondition(), metric.failureCondition(), result);
+      return new AnalysisRuns.Taken(
+          metric.name(), outcome.phase(), outcome.message(), AnalysisRuns.valueOf(result));
+    } catch (RuntimeException e) {
+      // A provider that throws makes an Error measurement, never a failed reconcile.
+      return new AnalysisRuns.Taken(
+          metric.name(),
+          io.rollout4j.analysis.AnalysisPhase.ERROR,
+          String.valueOf(e.getMessage()),
+          null);
+    }
   }
 
   /** Everything the reconciler needs, read through the ports. */
@@ -114,7 +230,38 @@ public final class RolloutEngine {
         }
       }
     }
-    return new Observation(replicaSets, workloadTemplate, workload, traffic, runs, pods);
+    Map<String, AnalysisTemplateSpec> templates = new LinkedHashMap<>();
+    Map<String, AnalysisTemplateSpec> clusterTemplates = new LinkedHashMap<>();
+    if (usesAnalysis(rollout)) {
+      for (Resource r : cluster.list(AnalysisTemplate.KIND, namespace)) {
+        if (r instanceof AnalysisTemplate t) {
+          templates.put(String.valueOf(t.name()), t.spec());
+        }
+      }
+      for (Resource r : cluster.list(ClusterAnalysisTemplate.KIND, "")) {
+        if (r instanceof ClusterAnalysisTemplate t) {
+          clusterTemplates.put(String.valueOf(t.name()), t.spec());
+        }
+      }
+    }
+    return new Observation(
+        replicaSets, workloadTemplate, workload, traffic, runs, pods, templates, clusterTemplates);
+  }
+
+  private static boolean usesAnalysis(Rollout rollout) {
+    var canary = rollout.spec().canary();
+    if (canary != null) {
+      return canary.analysis() != null
+          || canary.steps().stream()
+              .anyMatch(
+                  s ->
+                      s instanceof io.rollout4j.model.Step.Analysis
+                          || (s instanceof io.rollout4j.model.Step.Combined c
+                              && c.action(io.rollout4j.model.Step.Analysis.class).isPresent()));
+    }
+    var blueGreen = rollout.spec().blueGreen();
+    return blueGreen != null
+        && (blueGreen.prePromotionAnalysis() != null || blueGreen.postPromotionAnalysis() != null);
   }
 
   private static boolean ownedBy(ObjectMeta metadata, Rollout rollout) {
@@ -182,6 +329,12 @@ public final class RolloutEngine {
           writes++;
         } else if (action instanceof Action.UpdateWorkload workload) {
           cluster.update(workload.workload());
+          writes++;
+        } else if (action instanceof Action.CreateAnalysisRun create) {
+          cluster.create(create.run());
+          writes++;
+        } else if (action instanceof Action.TerminateAnalysisRun terminate) {
+          cluster.update(terminate.run());
           writes++;
         } else if (action instanceof Action.EvictPod evict) {
           cluster.evict(evict.namespace(), evict.name());

@@ -40,7 +40,7 @@ public final class RolloutHarness {
     this.cluster = new FakeCluster(clock);
     this.mesh = new FakeMesh(clock);
     this.metrics = new FakeMetrics();
-    this.engine = new RolloutEngine(cluster, mesh, clock);
+    this.engine = new RolloutEngine(cluster, mesh, metrics, clock);
   }
 
   /** A harness at 2026-01-01T00:00:00Z with an empty cluster, mesh and metrics. */
@@ -132,7 +132,7 @@ public final class RolloutHarness {
 
   /** A new engine with no memory, as after a process restart; the cluster is untouched. */
   public RolloutHarness restartEngine() {
-    engine = new RolloutEngine(cluster, mesh, clock);
+    engine = new RolloutEngine(cluster, mesh, metrics, clock);
     wakeUps.clear();
     return this;
   }
@@ -144,7 +144,17 @@ public final class RolloutHarness {
     Rollout rollout = unpaused(namespace, name);
     RolloutStatus status = statusOf(rollout);
     RolloutStatus.Builder b = status.toBuilder();
-    if (!status.pauseConditions().isEmpty()) {
+    boolean inconclusive =
+        status.pauseConditions().stream()
+            .anyMatch(c -> c.reason() == io.rollout4j.model.PauseReason.INCONCLUSIVE_ANALYSIS_RUN);
+    if (inconclusive && rollout.spec().canary() != null) {
+      // Argo: promoting past an inconclusive analysis also moves on to the next step.
+      int index = status.currentStepIndex() == null ? 0 : status.currentStepIndex();
+      b.pauseConditions(List.of()).controllerPause(false);
+      if (index < rollout.spec().canary().steps().size()) {
+        b.currentStepIndex(index + 1);
+      }
+    } else if (!status.pauseConditions().isEmpty()) {
       b.pauseConditions(List.of());
     } else if (rollout.spec().canary() != null) {
       int index = status.currentStepIndex() == null ? 0 : status.currentStepIndex();

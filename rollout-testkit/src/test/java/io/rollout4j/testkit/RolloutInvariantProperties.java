@@ -86,6 +86,7 @@ class RolloutInvariantProperties {
   void dynamicStableScaleNeverGivesStableMoreTrafficThanItsPodsCarry(
       @ForAll("scenarios") List<Op> ops) {
     RolloutHarness harness = RolloutHarness.create();
+    harness.metrics().script("skywalking", request -> Seed.apdex(9950));
     harness.apply(Seed.NAMESPACE, Seed.bookinfo());
     harness.apply(Seed.NAMESPACE, Seed.read("tse-gitops-demo/argo/tse/conf.yaml"));
     harness.apply(

@@ -43,8 +43,10 @@ class RoutingFeaturesTest {
 
   private static RolloutHarness seedWith(String change) {
     RolloutHarness harness = RolloutHarness.create();
+    harness.metrics().script("skywalking", request -> Seed.apdex(9950));
     harness.apply(NAMESPACE, Seed.bookinfo());
     harness.apply(NAMESPACE, Seed.read("tse-gitops-demo/argo/tse/conf.yaml"));
+    harness.apply(NAMESPACE, Seed.read("tse-gitops-demo/argo/rollout/analysis.yaml"));
     String rollout = Seed.read("tse-gitops-demo/argo/rollout/rollout.yaml");
     harness.apply(NAMESPACE, change.isEmpty() ? rollout : applyChange(rollout, change));
     harness.advance(Duration.ofMinutes(1));

@@ -38,8 +38,22 @@ final class Seed {
     harness.apply(NAMESPACE, read("tse-gitops-demo/argo/tse/conf.yaml"));
     harness.apply(NAMESPACE, read("tse-gitops-demo/argo/rollout/analysis.yaml"));
     harness.apply(NAMESPACE, read("tse-gitops-demo/argo/rollout/rollout.yaml"));
-    harness.metrics().script("skywalking", request -> java.util.Map.of());
+    harness.metrics().script("skywalking", request -> apdex(9950));
     return harness;
+  }
+
+  /** SkyWalking's readMetricsValues data for an apdex of {@code value} (x10,000) per minute. */
+  static java.util.Map<String, Object> apdex(int value) {
+    java.util.Map<String, Object> values =
+        java.util.Map.of(
+            "values",
+            java.util.List.of(
+                java.util.Map.of("value", Integer.toString(value)),
+                java.util.Map.of("value", Integer.toString(value))));
+    java.util.Map<String, Object> series = new java.util.LinkedHashMap<>();
+    series.put("label", null);
+    series.put("values", values);
+    return java.util.Map.of("service_apdex", series);
   }
 
   /** {@code spec.replicas} of the rollout's ReplicaSet with this pod-template hash, -1 if none. */
