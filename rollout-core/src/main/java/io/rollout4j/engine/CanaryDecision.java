@@ -190,6 +190,15 @@ final class CanaryDecision {
     // 6. Pods started before restartAt are evicted, a few at a time.
     restart(rollout, sets, hash);
 
+    // The background run's latest state is reported even after promotion or abort.
+    if (backgroundRun == null && canary.analysis() != null) {
+      io.rollout4j.model.AnalysisRun latest =
+          RunRules.latest(observation.analysisRuns(), hash, RunRules.BACKGROUND, null);
+      if (latest != null) {
+        backgroundRun = runStatus(latest);
+      }
+    }
+
     // 7. Status, then the referenced workload's scale-down, which depends on it.
     finishStatus(rollout, hash, sets, newRs, effective);
     scaleDownWorkload(rollout, initial);
@@ -664,9 +673,28 @@ final class CanaryDecision {
       return !status.isAborted() && status.abortedAt() != null;
     }
     if (phase == io.rollout4j.analysis.AnalysisPhase.INCONCLUSIVE) {
-      return status.pauseConditions().stream()
-              .noneMatch(c -> c.reason() == PauseReason.INCONCLUSIVE_ANALYSIS_RUN)
-          && !Boolean.TRUE.equals(status.controllerPause());
+      // Only once the rollout has paused for this run and a human has promoted past the pause.
+      boolean reactedBefore = recordedAs(run, io.rollout4j.analysis.AnalysisPhase.INCONCLUSIVE);
+      return reactedBefore
+          && status.pauseConditions().stream()
+              .noneMatch(c -> c.reason() == PauseReason.INCONCLUSIVE_ANALYSIS_RUN);
+    }
+    return false;
+  }
+
+  /** Whether the rollout's status already reports this run in this phase. */
+  private boolean recordedAs(
+      io.rollout4j.model.AnalysisRun run, io.rollout4j.analysis.AnalysisPhase phase) {
+    RolloutStatus.CanaryStatus c = status.canary();
+    if (c == null) {
+      return false;
+    }
+    for (RolloutStatus.RunStatus recorded :
+        java.util.Arrays.asList(
+            c.currentBackgroundAnalysisRunStatus(), c.currentStepAnalysisRunStatus())) {
+      if (recorded != null && recorded.name().equals(run.name()) && recorded.status() == phase) {
+        return true;
+      }
     }
     return false;
   }
