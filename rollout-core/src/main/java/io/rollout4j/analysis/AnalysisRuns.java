@@ -75,6 +75,7 @@ public final class AnalysisRuns {
       args.put(arg.name(), arg);
     }
     Map<String, String> values = new LinkedHashMap<>();
+    Set<String> deferred = new LinkedHashSet<>();
     List<Argument> resolved = new ArrayList<>();
     for (Argument arg : args.values()) {
       String value = resolve(arg, sources);
@@ -82,6 +83,7 @@ public final class AnalysisRuns {
         if (arg.valueFrom() != null && arg.valueFrom().secretKeyRef() != null) {
           // Secrets are read when a measurement is taken, never stored in the run.
           resolved.add(arg);
+          deferred.add(arg.name());
           continue;
         }
         throw new IllegalArgumentException("args." + arg.name() + " was not resolved");
@@ -91,7 +93,7 @@ public final class AnalysisRuns {
     }
     List<Metric> substituted = new ArrayList<>();
     for (Metric metric : metrics) {
-      substituted.add(substitute(metric, values));
+      substituted.add(substitute(metric, values, deferred));
     }
     return new AnalysisRunSpec(substituted, resolved, null, dryRun, retention, null);
   }
@@ -118,8 +120,13 @@ public final class AnalysisRuns {
 
   /** Replaces {@code {{args.x}}} in every string of the metric; an unknown reference fails. */
   public static Metric substitute(Metric metric, Map<String, String> args) {
+    return substitute(metric, args, Set.of());
+  }
+
+  /** As {@link #substitute(Metric, Map)}, leaving references to {@code deferred} args in place. */
+  static Metric substitute(Metric metric, Map<String, String> args, Set<String> deferred) {
     Object tree = Manifests.toTree(metric);
-    Object replaced = substituteTree(tree, args);
+    Object replaced = substituteTree(tree, args, deferred);
     try {
       return Manifests.fromTree(replaced, Metric.class);
     } catch (ManifestException e) {
@@ -128,30 +135,35 @@ public final class AnalysisRuns {
     }
   }
 
-  private static @Nullable Object substituteTree(@Nullable Object tree, Map<String, String> args) {
+  private static @Nullable Object substituteTree(
+      @Nullable Object tree, Map<String, String> args, Set<String> deferred) {
     if (tree instanceof String s) {
-      return substituteString(s, args);
+      return substituteString(s, args, deferred);
     }
     if (tree instanceof List<?> list) {
       List<@Nullable Object> out = new ArrayList<>();
       for (Object item : list) {
-        out.add(substituteTree(item, args));
+        out.add(substituteTree(item, args, deferred));
       }
       return out;
     }
     if (tree instanceof Map<?, ?> map) {
       Map<String, @Nullable Object> out = new LinkedHashMap<>();
-      map.forEach((k, v) -> out.put(String.valueOf(k), substituteTree(v, args)));
+      map.forEach((k, v) -> out.put(String.valueOf(k), substituteTree(v, args, deferred)));
       return out;
     }
     return tree;
   }
 
-  private static String substituteString(String text, Map<String, String> args) {
+  private static String substituteString(
+      String text, Map<String, String> args, Set<String> deferred) {
     Matcher m = ARG.matcher(text);
     StringBuilder out = new StringBuilder();
     while (m.find()) {
       String value = args.get(m.group(1));
+      if (value == null && deferred.contains(m.group(1))) {
+        value = m.group(); // resolved at measurement time
+      }
       if (value == null) {
         throw new IllegalArgumentException(
             "Unable to resolve metric arguments: failed to resolve " + m.group());
@@ -160,9 +172,15 @@ public final class AnalysisRuns {
     }
     m.appendTail(out);
     Matcher leftover = ANY_TEMPLATE.matcher(out);
-    if (leftover.find() && leftover.group().contains("args.")) {
-      throw new IllegalArgumentException(
-          "Unable to resolve metric arguments: failed to resolve " + leftover.group());
+    while (leftover.find()) {
+      Matcher arg = ARG.matcher(leftover.group());
+      if (arg.matches() && deferred.contains(arg.group(1))) {
+        continue;
+      }
+      if (leftover.group().contains("args.")) {
+        throw new IllegalArgumentException(
+            "Unable to resolve metric arguments: failed to resolve " + leftover.group());
+      }
     }
     return out.toString();
   }

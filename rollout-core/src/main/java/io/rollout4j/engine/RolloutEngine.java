@@ -134,8 +134,13 @@ public final class RolloutEngine {
       try {
         AnalysisRuns.Plan plan = AnalysisRuns.plan(run, now);
         List<AnalysisRuns.Taken> taken = new ArrayList<>();
+        Map<String, String> secrets = secretArgs(run);
         for (Metric metric : plan.due()) {
-          taken.add(measure(metric, now));
+          taken.add(
+              measure(
+                  secrets.isEmpty() ? metric : AnalysisRuns.substitute(metric, secrets),
+                  now,
+                  secrets));
         }
         updated = AnalysisRuns.record(run, taken, now);
         java.time.Instant after = AnalysisRuns.plan(updated, now).next();
@@ -164,7 +169,58 @@ public final class RolloutEngine {
     return new RunProgress(writes, next);
   }
 
-  private AnalysisRuns.Taken measure(Metric metric, java.time.Instant now) {
+  /** Arguments read from Secrets, only at measurement time and never written to the run. */
+  private Map<String, String> secretArgs(AnalysisRun run) {
+    Map<String, String> values = new LinkedHashMap<>();
+    for (io.rollout4j.model.Argument arg : run.spec().args()) {
+      var from = arg.valueFrom();
+      if (arg.value() != null || from == null || from.secretKeyRef() == null) {
+        continue;
+      }
+      var ref = from.secretKeyRef();
+      Optional<Resource> secret =
+          cluster.get("Secret", String.valueOf(run.namespace()), ref.name());
+      Object data =
+          secret.isPresent() && secret.get() instanceof GenericResource g
+              ? g.path("data", ref.key())
+              : null;
+      Object plain =
+          secret.isPresent() && secret.get() instanceof GenericResource g
+              ? g.path("stringData", ref.key())
+              : null;
+      if (data instanceof String encoded) {
+        try {
+          values.put(
+              arg.name(),
+              new String(
+                  java.util.Base64.getDecoder().decode(encoded.strip()),
+                  java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(
+              "secret " + ref.name() + " key " + ref.key() + " is not base64");
+        }
+      } else if (plain instanceof String text) {
+        values.put(arg.name(), text);
+      } else {
+        throw new IllegalArgumentException(
+            "secret " + ref.name() + " has no key " + ref.key() + " for args." + arg.name());
+      }
+    }
+    return values;
+  }
+
+  private static String redact(String message, Map<String, String> secrets) {
+    String out = message;
+    for (String secret : secrets.values()) {
+      if (!secret.isEmpty()) {
+        out = out.replace(secret, "*****");
+      }
+    }
+    return out;
+  }
+
+  private AnalysisRuns.Taken measure(
+      Metric metric, java.time.Instant now, Map<String, String> secrets) {
     MetricProvider provider = metric.provider();
     Map<String, Object> config = new LinkedHashMap<>();
     Object tree = Manifests.toTree(provider);
@@ -176,14 +232,16 @@ public final class RolloutEngine {
           metrics.measure(new MetricRequest(metric.name(), provider.type(), config, now));
       Assessments.Outcome outcome =
           Assessments.measurement(metric.successCondition(), metric.failureCondition(), result);
+      String message = outcome.message() == null ? null : redact(outcome.message(), secrets);
       return new AnalysisRuns.Taken(
-          metric.name(), outcome.phase(), outcome.message(), AnalysisRuns.valueOf(result));
+          metric.name(), outcome.phase(), message, AnalysisRuns.valueOf(result));
     } catch (RuntimeException e) {
-      // A provider that throws makes an Error measurement, never a failed reconcile.
+      // A provider that throws makes an Error measurement, never a failed reconcile; a secret
+      // the provider echoed back never reaches the run's status.
       return new AnalysisRuns.Taken(
           metric.name(),
           io.rollout4j.analysis.AnalysisPhase.ERROR,
-          String.valueOf(e.getMessage()),
+          redact(String.valueOf(e.getMessage()), secrets),
           null);
     }
   }

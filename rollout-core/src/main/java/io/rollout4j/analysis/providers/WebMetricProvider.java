@@ -1,0 +1,145 @@
+package io.rollout4j.analysis.providers;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.rollout4j.port.MetricRequest;
+import io.rollout4j.port.UnavailableException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Argo's {@code web} provider: an HTTP request whose JSON response is the result (the node that
+ * {@code jsonPath} selects, the whole body by default). A body that is not JSON is the result as a
+ * string, never a crash. {@code headers}, {@code body} or {@code jsonBody}, {@code method} and
+ * {@code timeoutSeconds} (10 by default) are honoured; {@code insecure} and {@code authentication}
+ * are not supported yet and say so.
+ */
+public final class WebMetricProvider implements MeasurementProvider {
+  private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+  private static final int MAX_BODY = 10 * 1024 * 1024;
+  private static final ObjectMapper JSON =
+      JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+
+  private final HttpClient client;
+
+  /** A provider with its own HTTP client (connections reused across measurements). */
+  public WebMetricProvider() {
+    this(
+        HttpClient.newBuilder()
+            .connectTimeout(DEFAULT_TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build());
+  }
+
+  public WebMetricProvider(HttpClient client) {
+    this.client = client;
+  }
+
+  @Override
+  public String type() {
+    return "web";
+  }
+
+  @Override
+  public @Nullable Object measure(MetricRequest request) {
+    Map<String, Object> spec = request.provider();
+    if (Boolean.TRUE.equals(spec.get("insecure"))) {
+      throw new UnavailableException(
+          "web provider: insecure (skipping TLS verification) is not supported");
+    }
+    if (spec.get("authentication") != null) {
+      throw new UnavailableException("web provider: authentication is not supported yet");
+    }
+    if (!(spec.get("url") instanceof String url) || url.isBlank()) {
+      throw new UnavailableException("web provider: url is required");
+    }
+    String method =
+        spec.get("method") instanceof String m && !m.isBlank() ? m.toUpperCase(Locale.ROOT) : "GET";
+    Duration timeout =
+        spec.get("timeoutSeconds") instanceof Number n && n.longValue() > 0
+            ? Duration.ofSeconds(n.longValue())
+            : DEFAULT_TIMEOUT;
+    HttpRequest.Builder builder;
+    try {
+      builder = HttpRequest.newBuilder(URI.create(url)).timeout(timeout);
+    } catch (IllegalArgumentException e) {
+      throw new UnavailableException(
+          "web provider: invalid url \"" + url + "\": " + e.getMessage());
+    }
+    if (spec.get("headers") instanceof List<?> headers) {
+      for (Object header : headers) {
+        if (header instanceof Map<?, ?> h
+            && h.get("key") instanceof String key
+            && h.get("value") instanceof String value) {
+          builder.header(key, value);
+        }
+      }
+    }
+    String body = null;
+    if (spec.get("jsonBody") != null) {
+      try {
+        body = JSON.writeValueAsString(spec.get("jsonBody"));
+      } catch (JsonProcessingException e) {
+        throw new UnavailableException(
+            "web provider: jsonBody cannot be written: " + e.getOriginalMessage());
+      }
+      builder.header("Content-Type", "application/json");
+    } else if (spec.get("body") instanceof String text) {
+      body = text;
+    }
+    builder.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
+    HttpResponse<byte[]> response;
+    try {
+      response = client.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (HttpTimeoutException e) {
+      throw new UnavailableException(
+          "web provider: " + method + " " + url + " timed out after " + timeout.toSeconds() + "s",
+          e);
+    } catch (IOException e) {
+      throw new UnavailableException("web provider: " + method + " " + url + " failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UnavailableException("web provider: interrupted", e);
+    }
+    byte[] bytes = response.body();
+    String text = new String(bytes, 0, Math.min(bytes.length, MAX_BODY), StandardCharsets.UTF_8);
+    if (response.statusCode() < 200 || response.statusCode() >= 300) {
+      throw new UnavailableException(
+          "received non 2xx response code: "
+              + response.statusCode()
+              + (text.isBlank() ? "" : " (" + abbreviate(text) + ")"));
+    }
+    Object json;
+    try {
+      json = text.isBlank() ? null : JSON.readValue(text, Object.class);
+    } catch (JsonProcessingException e) {
+      return text; // not JSON: the body itself is the value (Argo issue #4535)
+    }
+    if (json == null) {
+      return text;
+    }
+    String path = spec.get("jsonPath") instanceof String p && !p.isBlank() ? p : "{$}";
+    return JsonPath.select(json, path);
+  }
+
+  private static String abbreviate(String text) {
+    String oneLine = text.strip().replaceAll("\\s+", " ");
+    return oneLine.length() > 200 ? oneLine.substring(0, 200) + "…" : oneLine;
+  }
+}
