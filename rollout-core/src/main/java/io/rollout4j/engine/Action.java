@@ -32,6 +32,9 @@ public sealed interface Action {
   /** Terminate an AnalysisRun that is no longer wanted ({@code spec.terminate: true}). */
   record TerminateAnalysisRun(io.rollout4j.model.AnalysisRun run) implements Action {}
 
+  /** Delete a finished AnalysisRun beyond the rollout's run history limits. */
+  record DeleteAnalysisRun(String namespace, String name) implements Action {}
+
   /** Evict a pod (restartAt): its ReplicaSet replaces it. */
   record EvictPod(String namespace, String name) implements Action {}
 

@@ -169,6 +169,7 @@ final class CanaryDecision {
 
     // 4. Analysis runs: background analysis, and runs no longer wanted are terminated.
     terminateStaleRuns(rollout, hash, promoted, aborted);
+    pruneRunHistory(rollout);
     if (!aborted && !initial && !promoted) {
       background(rollout, hash);
     }
@@ -812,6 +813,46 @@ final class CanaryDecision {
                     s.ttlStrategy()),
                 run.status());
         actions.add(new Action.TerminateAnalysisRun(terminated));
+      }
+    }
+  }
+
+  /**
+   * Keeps at most {@code spec.analysis.successfulRunHistoryLimit} successful and {@code
+   * unsuccessfulRunHistoryLimit} unsuccessful finished runs (5 each by default), deleting the
+   * oldest.
+   */
+  private void pruneRunHistory(Rollout rollout) {
+    var limits = rollout.spec().analysis();
+    int keepSuccessful =
+        limits == null || limits.successfulRunHistoryLimit() == null
+            ? 5
+            : limits.successfulRunHistoryLimit();
+    int keepUnsuccessful =
+        limits == null || limits.unsuccessfulRunHistoryLimit() == null
+            ? 5
+            : limits.unsuccessfulRunHistoryLimit();
+    List<io.rollout4j.model.AnalysisRun> successful = new ArrayList<>();
+    List<io.rollout4j.model.AnalysisRun> unsuccessful = new ArrayList<>();
+    for (io.rollout4j.model.AnalysisRun run : observation.analysisRuns()) {
+      io.rollout4j.analysis.AnalysisPhase phase = RunRules.phaseOf(run);
+      if (phase == io.rollout4j.analysis.AnalysisPhase.SUCCESSFUL) {
+        successful.add(run);
+      } else if (phase.isCompleted()) {
+        unsuccessful.add(run);
+      }
+    }
+    for (List<io.rollout4j.model.AnalysisRun> group : List.of(successful, unsuccessful)) {
+      int keep = group == successful ? keepSuccessful : keepUnsuccessful;
+      group.sort(
+          Comparator.comparing(
+                  (io.rollout4j.model.AnalysisRun r) ->
+                      String.valueOf(r.metadata().creationTimestamp()))
+              .thenComparing(r -> String.valueOf(r.name())));
+      for (int i = 0; i < group.size() - keep; i++) {
+        actions.add(
+            new Action.DeleteAnalysisRun(
+                String.valueOf(stored.namespace()), String.valueOf(group.get(i).name())));
       }
     }
   }

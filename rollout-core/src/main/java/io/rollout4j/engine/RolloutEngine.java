@@ -394,6 +394,9 @@ public final class RolloutEngine {
         } else if (action instanceof Action.TerminateAnalysisRun terminate) {
           cluster.update(terminate.run());
           writes++;
+        } else if (action instanceof Action.DeleteAnalysisRun delete) {
+          cluster.delete(AnalysisRun.KIND, delete.namespace(), delete.name());
+          writes++;
         } else if (action instanceof Action.EvictPod evict) {
           cluster.evict(evict.namespace(), evict.name());
           writes++;

@@ -129,4 +129,27 @@ class StepAnalysisTest {
         .isNotEmpty()
         .allSatisfy(m -> assertThat(m).contains("*****").doesNotContain("s3cr3t"));
   }
+
+  @Test
+  void finishedRunsBeyondTheHistoryLimitAreDeleted(RolloutHarness harness) {
+    harness.metrics().script("web", request -> "ok");
+    harness.apply("shop", TEMPLATE);
+    String limited =
+        rollout("shop:1")
+            .replace(
+                "  replicas: 4\n", "  replicas: 4\n  analysis: {successfulRunHistoryLimit: 2}\n");
+    harness.apply("shop", limited);
+    harness.advance(Duration.ofMinutes(1));
+    for (int v = 2; v <= 5; v++) {
+      harness.apply("shop", limited.replace("shop:1", "shop:" + v));
+      harness.advance(Duration.ofMinutes(6));
+    }
+
+    List<String> names =
+        harness.cluster().list("AnalysisRun", "shop").stream()
+            .map(r -> String.valueOf(r.name()))
+            .toList();
+    assertThat(names).hasSize(2);
+    assertThat(names).allSatisfy(n -> assertThat(n).matches("shop-.*-[45]-1"));
+  }
 }
