@@ -46,6 +46,7 @@ final class CanaryDecision {
   private RolloutStatus.@Nullable RunStatus backgroundRun;
   private @Nullable String abortReason;
   private int revision;
+  private List<ReplicaSetView> sets = List.of();
 
   CanaryDecision(Rollout rollout, Observation observation, Instant now) {
     this.stored = rollout;
@@ -73,6 +74,7 @@ final class CanaryDecision {
     }
     String hash = PodTemplateHash.of(template, status.collisionCount());
     List<ReplicaSetView> sets = replicaSets();
+    this.sets = sets;
     int nextRevision = sets.stream().mapToInt(ReplicaSetView::revision).max().orElse(0) + 1;
 
     if (!hash.equals(status.currentPodHash()) || !stepsHash().equals(status.currentStepHash())) {
@@ -186,7 +188,7 @@ final class CanaryDecision {
     }
 
     // 6. Older ReplicaSets: scaled down (after their deadline), then pruned to the history limit.
-    handleOlder(older, routed, rollout);
+    handleOlder(older, routed, rollout, effective);
 
     // 6. Pods started before restartAt are evicted, a few at a time.
     restart(rollout, sets, hash);
@@ -375,7 +377,8 @@ final class CanaryDecision {
     return target;
   }
 
-  private void handleOlder(List<ReplicaSetView> older, boolean routed, Rollout rollout) {
+  private void handleOlder(
+      List<ReplicaSetView> older, boolean routed, Rollout rollout, @Nullable TrafficSplit traffic) {
     List<ReplicaSetView> sorted = new ArrayList<>(older);
     sorted.sort(Comparator.comparingInt(ReplicaSetView::revision));
     int budget = Integer.MAX_VALUE;
@@ -401,6 +404,9 @@ final class CanaryDecision {
       if (deadline != null && now.isBefore(deadline)) {
         wake(deadline);
         continue;
+      }
+      if (traffic != null && traffic.canaryWeight() > 0 && rs.hash().equals(traffic.canaryHash())) {
+        continue; // still carries traffic; it is scaled down once the traffic has left it
       }
       int target = 0;
       if (!routed) {
@@ -471,7 +477,20 @@ final class CanaryDecision {
             ? hash
             : current != null && current.canaryHash() != null ? current.canaryHash() : stableHash;
     if (newRs == null || newRs.availableReplicas() == 0) {
-      // No canary pod can serve: everything goes to stable, whatever its size.
+      // The new revision cannot serve yet. If an older canary (an interrupted update) still
+      // carries traffic, it keeps what stable cannot take yet (Argo issue #3372: all traffic to
+      // a stable that dynamic stable scale had shrunk); otherwise everything goes to stable.
+      int carried = currentWeight(current);
+      ReplicaSetView serving =
+          current == null || current.canaryHash() == null ? null : find(sets, current.canaryHash());
+      if (carried > 0
+          && serving != null
+          && serving.availableReplicas() > 0
+          && !serving.hash().equals(hash)
+          && !serving.hash().equals(stableHash)) {
+        int weight = withinStableCapacity(rollout, stableRs, 0, carried);
+        return withRoutes(TrafficSplit.of(weight, serving.hash(), stableHash), List.of());
+      }
       return withRoutes(TrafficSplit.of(0, canaryHash, stableHash), List.of());
     }
     if (aborted) {

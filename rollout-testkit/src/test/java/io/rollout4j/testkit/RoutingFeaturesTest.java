@@ -162,6 +162,44 @@ class RoutingFeaturesTest {
     assertThat(Seed.replicasOf(harness, stable)).isEqualTo(5);
   }
 
+  @Test
+  void aNewRevisionDuringADynamicStableScaleUpdateNeverStarvesStable() {
+    RolloutHarness harness = seedWith("");
+    harness.apply(
+        NAMESPACE,
+        Seed.read("tse-gitops-demo/argo/rollout/rollout.yaml")
+            .replace(
+                "      canaryMetadata:", "      dynamicStableScale: true\n      canaryMetadata:"));
+    harness.advance(Duration.ofSeconds(30));
+    Seed.pushV2(harness);
+    harness.advance(Duration.ofSeconds(30));
+    harness.promote(NAMESPACE, ROLLOUT);
+    harness.advance(Duration.ofSeconds(30));
+    String v2 = harness.rollout(NAMESPACE, ROLLOUT).status().currentPodHash();
+    assertThat(split(harness).canaryWeight()).isEqualTo(20);
+    harness.afterEveryPass(
+        h -> {
+          TrafficSplit s = split(h);
+          assertThat(availableOf(h, s.stableHash()))
+              .as("stable pods for %d%% of traffic", s.stableWeight())
+              .isGreaterThanOrEqualTo((int) Math.ceil(5 * s.stableWeight() / 100.0));
+          if (s.canaryWeight() > 0) {
+            assertThat(availableOf(h, s.canaryHash()))
+                .as("canary %s pods", s.canaryHash())
+                .isPositive();
+          }
+        });
+
+    harness.apply(
+        NAMESPACE,
+        Seed.bookinfo()
+            .replace(Seed.V1_IMAGE, "docker.io/istio/examples-bookinfo-reviews-v3:1.16.4"));
+    harness.advance(Duration.ofMinutes(2));
+
+    assertThat(Seed.replicasOf(harness, v2)).isZero();
+    assertThat(split(harness).canaryHash()).isNotEqualTo(v2);
+  }
+
   private static int availableOf(RolloutHarness harness, String hash) {
     for (var r : harness.cluster().list("ReplicaSet", NAMESPACE)) {
       var rs = (io.rollout4j.model.GenericResource) r;
