@@ -136,20 +136,7 @@ public final class RolloutBuilder {
    * @throws InvalidSpecException listing every problem, each with its path
    */
   public Rollout build() {
-    ObjectMeta metadata =
-        new ObjectMeta(
-            name,
-            null,
-            namespace,
-            null,
-            null,
-            null,
-            null,
-            null,
-            labels,
-            annotations,
-            List.of(),
-            List.of());
+    ObjectMeta metadata = ObjectMeta.owned(name, namespace, labels, annotations, List.of());
     RolloutSpec spec =
         new RolloutSpec(
             replicas,

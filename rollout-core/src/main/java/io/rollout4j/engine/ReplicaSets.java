@@ -41,19 +41,12 @@ final class ReplicaSets {
         RolloutLabels.TEMPLATE_METADATA,
         json(new PodMetadata(template.labels(), templateAnnotations)));
     ObjectMeta metadata =
-        new ObjectMeta(
+        ObjectMeta.owned(
             rollout.name() + "-" + hash,
-            null,
             rollout.namespace(),
-            null,
-            null,
-            null,
-            null,
-            null,
             labels,
             annotations,
-            List.of(CanaryDecision.ownerOf(rollout)),
-            List.of());
+            List.of(CanaryDecision.ownerOf(rollout)));
     Map<String, String> selector = new LinkedHashMap<>();
     if (rollout.spec().selector() != null) {
       selector.putAll(rollout.spec().selector().matchLabels());

@@ -117,19 +117,12 @@ final class RunRules {
     }
     annotations.put(RolloutLabels.REVISION, Integer.toString(revision));
     ObjectMeta metadata =
-        new ObjectMeta(
+        ObjectMeta.owned(
             name,
-            null,
             rollout.namespace(),
-            null,
-            null,
-            null,
-            null,
-            null,
             labels,
             annotations,
-            List.of(CanaryDecision.ownerOf(rollout)),
-            List.of());
+            List.of(CanaryDecision.ownerOf(rollout)));
     return AnalysisRuns.create(metadata, spec);
   }
 

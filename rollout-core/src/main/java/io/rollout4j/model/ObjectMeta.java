@@ -43,6 +43,28 @@ public record ObjectMeta(
         List.of());
   }
 
+  /** Metadata of an object Rollout4j creates: named, labelled, annotated and owned. */
+  public static ObjectMeta owned(
+      String name,
+      @Nullable String namespace,
+      Map<String, String> labels,
+      Map<String, String> annotations,
+      List<OwnerReference> owners) {
+    return new ObjectMeta(
+        name,
+        null,
+        namespace,
+        null,
+        null,
+        null,
+        null,
+        null,
+        labels,
+        annotations,
+        owners,
+        List.of());
+  }
+
   /** Metadata carrying only labels and annotations, as in a pod template. */
   public static ObjectMeta ofLabels(Map<String, String> labels, Map<String, String> annotations) {
     return new ObjectMeta(
