@@ -20,6 +20,9 @@ public sealed interface Action {
   /** Delete a ReplicaSet beyond the revision history limit. */
   record DeleteReplicaSet(String namespace, String name) implements Action {}
 
+  /** Point a Service at a pod-template hash (blue-green active/preview switching). */
+  record UpdateService(GenericResource service) implements Action {}
+
   /** Tell the mesh to route as the split says. */
   record SetTraffic(TrafficSplit split) implements Action {}
 

@@ -22,9 +22,11 @@ public record Observation(
     List<AnalysisRun> analysisRuns,
     List<GenericResource> pods,
     Map<String, AnalysisTemplateSpec> templates,
-    Map<String, AnalysisTemplateSpec> clusterTemplates) {
+    Map<String, AnalysisTemplateSpec> clusterTemplates,
+    Map<String, GenericResource> services) {
 
   public Observation {
+    services = Map.copyOf(services);
     replicaSets = List.copyOf(replicaSets);
     analysisRuns = List.copyOf(analysisRuns);
     pods = List.copyOf(pods);
@@ -40,7 +42,16 @@ public record Observation(
       @Nullable TrafficSplit traffic,
       List<AnalysisRun> analysisRuns,
       List<GenericResource> pods) {
-    this(replicaSets, workloadTemplate, workload, traffic, analysisRuns, pods, Map.of(), Map.of());
+    this(
+        replicaSets,
+        workloadTemplate,
+        workload,
+        traffic,
+        analysisRuns,
+        pods,
+        Map.of(),
+        Map.of(),
+        Map.of());
   }
 
   /** An observation without pods, which are only read while a restart is pending. */

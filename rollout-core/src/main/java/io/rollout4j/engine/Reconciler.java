@@ -24,12 +24,8 @@ public final class Reconciler {
       return StatusRules.invalidSpec(
           rollout, now, "InvalidSpec", first.path() + ": " + first.message());
     }
-    if (rollout.spec().canary() == null) {
-      return StatusRules.invalidSpec(
-          rollout,
-          now,
-          "UnsupportedStrategy",
-          "the blue-green strategy is not supported by this version of Rollout4j yet");
+    if (rollout.spec().blueGreen() != null) {
+      return new BlueGreenDecision(rollout, observation, now).decide();
     }
     return new CanaryDecision(rollout, observation, now).decide();
   }

@@ -302,8 +302,30 @@ public final class RolloutEngine {
         }
       }
     }
+    Map<String, GenericResource> services = new LinkedHashMap<>();
+    var blueGreen = rollout.spec().blueGreen();
+    if (blueGreen != null) {
+      for (String name :
+          java.util.Arrays.asList(blueGreen.activeService(), blueGreen.previewService())) {
+        if (name != null && !name.isEmpty()) {
+          cluster
+              .get("Service", namespace, name)
+              .filter(GenericResource.class::isInstance)
+              .map(GenericResource.class::cast)
+              .ifPresent(service -> services.put(name, service));
+        }
+      }
+    }
     return new Observation(
-        replicaSets, workloadTemplate, workload, traffic, runs, pods, templates, clusterTemplates);
+        replicaSets,
+        workloadTemplate,
+        workload,
+        traffic,
+        runs,
+        pods,
+        templates,
+        clusterTemplates,
+        services);
   }
 
   private static boolean usesAnalysis(Rollout rollout) {
@@ -374,6 +396,9 @@ public final class RolloutEngine {
       for (Action action : decision.actions()) {
         if (action instanceof Action.SetTraffic traffic) {
           mesh.apply(rollout, traffic.split());
+          writes++;
+        } else if (action instanceof Action.UpdateService service) {
+          cluster.update(service.service());
           writes++;
         }
       }

@@ -76,6 +76,29 @@ final class RunRules {
       int revision,
       String type,
       @Nullable Integer step) {
+    return build(
+        rollout,
+        request,
+        observation,
+        hash,
+        stableHash,
+        revision,
+        type,
+        step,
+        step == null ? "" : "-" + step);
+  }
+
+  /** As above, with Argo's name suffix for the run's role ({@code -pre}, {@code -post}, ...). */
+  static AnalysisRun build(
+      Rollout rollout,
+      RolloutAnalysis request,
+      Observation observation,
+      String hash,
+      @Nullable String stableHash,
+      int revision,
+      String type,
+      @Nullable Integer step,
+      String suffix) {
     List<AnalysisTemplateSpec> templates = new ArrayList<>();
     for (AnalysisTemplateRef ref : request.templates()) {
       String name = String.valueOf(ref.templateName());
@@ -97,7 +120,7 @@ final class RunRules {
             templates,
             request,
             new AnalysisRuns.ArgumentSources(stableHash, hash, path -> field(rollout, path)));
-    String base = rollout.name() + "-" + hash + "-" + revision + (step == null ? "" : "-" + step);
+    String base = rollout.name() + "-" + hash + "-" + revision + suffix;
     String name = base;
     for (int i = 1; taken(observation.analysisRuns(), name); i++) {
       name = base + "." + i;

@@ -1,0 +1,812 @@
+package io.rollout4j.engine;
+
+import io.rollout4j.analysis.AnalysisPhase;
+import io.rollout4j.model.AnalysisRun;
+import io.rollout4j.model.BlueGreenStrategy;
+import io.rollout4j.model.GenericResource;
+import io.rollout4j.model.ObjectMeta;
+import io.rollout4j.model.PauseReason;
+import io.rollout4j.model.PodMetadata;
+import io.rollout4j.model.PodTemplateSpec;
+import io.rollout4j.model.Rollout;
+import io.rollout4j.model.RolloutAnalysis;
+import io.rollout4j.model.RolloutPhase;
+import io.rollout4j.model.RolloutStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One reconcile of a blue-green rollout (reference c): the new ReplicaSet comes up behind the
+ * preview Service, is analysed and optionally paused, is scaled to full, and only then does the
+ * active Service switch to it; post-promotion analysis can switch it back. The active Service never
+ * selects a ReplicaSet whose pods are not all available.
+ */
+final class BlueGreenDecision {
+  private static final String PRE = "PrePromotion";
+  private static final String POST = "PostPromotion";
+
+  private final Rollout stored;
+  private final Observation observation;
+  private final Instant now;
+  private final BlueGreenStrategy blueGreen;
+  private final List<Action> actions = new ArrayList<>();
+  private RolloutStatus status;
+  private @Nullable Instant wakeAt;
+  private @Nullable String abortReason;
+  private RolloutStatus.@Nullable RunStatus preRun;
+  private RolloutStatus.@Nullable RunStatus postRun;
+  private int revision;
+
+  BlueGreenDecision(Rollout rollout, Observation observation, Instant now) {
+    this.stored = rollout;
+    this.observation = observation;
+    this.now = now;
+    this.blueGreen = Objects.requireNonNull(rollout.spec().blueGreen());
+    this.status = Reconciler.statusOf(rollout);
+  }
+
+  Decision decide() {
+    PodTemplateSpec template =
+        stored.spec().workloadRef() != null
+            ? observation.workloadTemplate()
+            : stored.spec().template();
+    if (template == null) {
+      return StatusRules.invalidSpec(
+          stored, now, "InvalidSpec", "the pod template could not be read from spec.workloadRef");
+    }
+    GenericResource active = observation.services().get(blueGreen.activeService());
+    if (active == null) {
+      return StatusRules.invalidSpec(
+          stored, now, "InvalidSpec", "Service \"" + blueGreen.activeService() + "\" not found");
+    }
+    String previewName = blueGreen.previewService();
+    GenericResource preview =
+        previewName == null || previewName.isEmpty()
+            ? null
+            : observation.services().get(previewName);
+    if (previewName != null && !previewName.isEmpty() && preview == null) {
+      return StatusRules.invalidSpec(
+          stored, now, "InvalidSpec", "Service \"" + previewName + "\" not found");
+    }
+    String hash = PodTemplateHash.of(template, status.collisionCount());
+    List<ReplicaSetView> sets = new ArrayList<>();
+    for (GenericResource rs : observation.replicaSets()) {
+      ReplicaSetView view = ReplicaSetView.of(rs);
+      if (view != null) {
+        sets.add(view);
+      }
+    }
+    int nextRevision = sets.stream().mapToInt(ReplicaSetView::revision).max().orElse(0) + 1;
+    if (!hash.equals(status.currentPodHash())) {
+      startUpdate(hash);
+    }
+    Rollout rollout = stored.withStatus(status);
+    ReplicaSetView newRs = find(sets, hash);
+    ReplicaSetView stableRs = find(sets, status.stableRS());
+    revision = newRs == null || newRs.revision() == 0 ? nextRevision : newRs.revision();
+    int replicas = rollout.spec().effectiveReplicas();
+    boolean initial = status.stableRS() == null;
+    boolean promoted = hash.equals(status.stableRS());
+    boolean aborted = status.isAborted();
+    String activeHash = selectorHash(active);
+    if (aborted && status.abortedAt() == null) {
+      status = status.toBuilder().abortedAt(now.toString()).build();
+    }
+
+    // 1. The new ReplicaSet: preview size until promotion starts, full after; an aborted one
+    // keeps its pods for abortScaleDownDelaySeconds.
+    boolean fullSize =
+        initial
+            || promoted
+            || Boolean.TRUE.equals(status.promoteFull())
+            || scaleUpCheckpoint()
+            || hash.equals(activeHash);
+    Integer previewCount = blueGreen.previewReplicaCount();
+    int target = fullSize || previewCount == null ? replicas : previewCount;
+    if (aborted && !promoted && newRs != null) {
+      target = abortedTarget(newRs);
+    }
+    boolean isActive = initial || promoted || hash.equals(activeHash);
+    if (newRs == null) {
+      if (!rollout.spec().isPaused() || initial) {
+        GenericResource created =
+            ReplicaSets.build(
+                stored,
+                template,
+                hash,
+                nextRevision,
+                target,
+                isActive ? blueGreen.activeMetadata() : blueGreen.previewMetadata());
+        actions.add(new Action.CreateReplicaSet(withAntiAffinity(created, stableRs)));
+        event(
+            "Normal",
+            "ScalingReplicaSet",
+            "Created ReplicaSet " + created.metadata().name() + " with size " + target);
+      }
+    } else {
+      scale(
+          newRs,
+          target,
+          isActive ? blueGreen.activeMetadata() : blueGreen.previewMetadata(),
+          aborted);
+    }
+    if (stableRs != null && !promoted) {
+      scale(stableRs, replicas, blueGreen.activeMetadata(), false);
+    }
+
+    // 2. Services, runs and promotion.
+    String stableHash = status.stableRS();
+    terminateStaleRuns(hash, promoted, aborted);
+    if (aborted) {
+      point(active, stableHash);
+      point(preview, stableHash);
+    } else if (!rollout.spec().isPaused()) {
+      if (newRs != null) {
+        point(preview, hash);
+      }
+      if (initial) {
+        if (newRs != null && newRs.availableReplicas() >= replicas) {
+          point(active, hash);
+          markStable(hash, null, "Initial deploy");
+        }
+      } else if (!promoted) {
+        progress(rollout, hash, newRs, stableRs, active, activeHash, replicas);
+      }
+    }
+
+    // 3. Older ReplicaSets: after their scale-down deadline, within the revision limit.
+    handleOlder(sets, newRs, stableRs, rollout);
+
+    // 4. Status.
+    finishStatus(rollout, hash, sets, newRs, active, preview);
+    Duration requeue =
+        wakeAt == null
+            ? null
+            : Duration.between(now, wakeAt).isNegative()
+                ? Duration.ZERO
+                : Duration.between(now, wakeAt);
+    return new Decision(actions, status, requeue);
+  }
+
+  private void startUpdate(String hash) {
+    boolean rollback = hash.equals(status.stableRS());
+    if (rollback) {
+      event("Normal", "SkipSteps", "Rollback to stable ReplicaSet");
+    }
+    status =
+        status.toBuilder()
+            .currentPodHash(hash)
+            .pauseConditions(List.of())
+            .controllerPause(null)
+            .promoteFull(null)
+            .abort(null)
+            .abortedAt(null)
+            .blueGreen(
+                status.blueGreen() == null
+                    ? null
+                    : new RolloutStatus.BlueGreenStatus(
+                        status.blueGreen().previewSelector(),
+                        status.blueGreen().activeSelector(),
+                        null,
+                        null,
+                        null))
+            .build();
+  }
+
+  /** Analysis, pause, scale-up and the switch, one stage per reconcile as the state allows. */
+  private void progress(
+      Rollout rollout,
+      String hash,
+      @Nullable ReplicaSetView newRs,
+      @Nullable ReplicaSetView stableRs,
+      GenericResource active,
+      @Nullable String activeHash,
+      int replicas) {
+    boolean full = Boolean.TRUE.equals(status.promoteFull());
+    if (!hash.equals(activeHash)) {
+      int desired =
+          scaleUpCheckpoint() || full || blueGreen.previewReplicaCount() == null
+              ? replicas
+              : blueGreen.previewReplicaCount();
+      boolean ready =
+          newRs != null && newRs.replicas() == desired && newRs.availableReplicas() >= desired;
+      if (newRs == null || !ready) {
+        return;
+      }
+      if (!full
+          && blueGreen.prePromotionAnalysis() != null
+          && !analysisPassed(rollout, hash, blueGreen.prePromotionAnalysis(), PRE)) {
+        return;
+      }
+      if (!full && !pauseDone()) {
+        return;
+      }
+      if (desired < replicas) {
+        // Scale the preview to full before it takes any production traffic.
+        status = status.toBuilder().blueGreen(blueGreenStatus().scaleUp(true)).build();
+        wake(now);
+        return;
+      }
+      if (newRs.availableReplicas() >= replicas) {
+        point(active, hash);
+        event(
+            "Normal",
+            "SwitchService",
+            "Switched selector for service '" + blueGreen.activeService() + "' to '" + hash + "'");
+        wake(now);
+      }
+      return;
+    }
+    if (!full
+        && blueGreen.postPromotionAnalysis() != null
+        && !analysisPassed(rollout, hash, blueGreen.postPromotionAnalysis(), POST)) {
+      return;
+    }
+    markStable(hash, stableRs, full ? "Full promotion requested" : "Completed blue-green update");
+  }
+
+  private boolean analysisPassed(
+      Rollout rollout, String hash, RolloutAnalysis request, String type) {
+    AnalysisRun run = RunRules.latest(observation.analysisRuns(), hash, type, null);
+    if (run == null || needsNewRun(run)) {
+      try {
+        AnalysisRun created =
+            RunRules.build(
+                rollout,
+                request,
+                observation,
+                hash,
+                status.stableRS(),
+                revision,
+                type,
+                null,
+                type.equals(PRE) ? "-pre" : "-post");
+        actions.add(new Action.CreateAnalysisRun(created));
+        record(
+            type,
+            new RolloutStatus.RunStatus(
+                String.valueOf(created.name()), AnalysisPhase.PENDING, null));
+      } catch (IllegalArgumentException e) {
+        status =
+            status.toBuilder()
+                .conditions(
+                    StatusRules.set(
+                        status.conditions(),
+                        StatusRules.INVALID_SPEC,
+                        "True",
+                        "InvalidSpec",
+                        "The Rollout \"" + stored.name() + "\" is invalid: " + e.getMessage(),
+                        now))
+                .build();
+      }
+      return false;
+    }
+    AnalysisPhase phase = RunRules.phaseOf(run);
+    record(
+        type,
+        new RolloutStatus.RunStatus(
+            String.valueOf(run.name()),
+            phase,
+            run.status() == null ? null : run.status().message()));
+    if (phase == AnalysisPhase.SUCCESSFUL) {
+      return true;
+    }
+    String message = run.status() == null ? null : run.status().message();
+    if (phase == AnalysisPhase.FAILED || phase == AnalysisPhase.ERROR) {
+      String which = type.equals(PRE) ? "pre-promotion" : "post-promotion";
+      abortReason =
+          "Blue/green "
+              + which
+              + " analysis phase "
+              + (phase == AnalysisPhase.FAILED ? "failed" : "error")
+              + (message == null ? "" : ": " + message);
+      status = status.toBuilder().abort(true).abortedAt(now.toString()).build();
+      event(
+          "Warning",
+          "RolloutAborted",
+          "Rollout aborted update to revision " + revision + ": " + abortReason);
+      wake(now);
+    } else if (phase == AnalysisPhase.INCONCLUSIVE
+        && status.pauseConditions().stream()
+            .noneMatch(c -> c.reason() == PauseReason.INCONCLUSIVE_ANALYSIS_RUN)) {
+      List<RolloutStatus.PauseCondition> conditions = new ArrayList<>(status.pauseConditions());
+      conditions.add(
+          new RolloutStatus.PauseCondition(PauseReason.INCONCLUSIVE_ANALYSIS_RUN, now.toString()));
+      status = status.toBuilder().pauseConditions(conditions).controllerPause(true).build();
+    }
+    return false;
+  }
+
+  private boolean needsNewRun(AnalysisRun run) {
+    AnalysisPhase phase = RunRules.phaseOf(run);
+    return (phase == AnalysisPhase.FAILED || phase == AnalysisPhase.ERROR)
+        && !status.isAborted()
+        && status.abortedAt() != null;
+  }
+
+  private void record(String type, RolloutStatus.RunStatus run) {
+    if (type.equals(PRE)) {
+      preRun = run;
+    } else {
+      postRun = run;
+    }
+  }
+
+  /** BlueGreenPause: manual (autoPromotionEnabled false) or timed (autoPromotionSeconds). */
+  private boolean pauseDone() {
+    boolean manual = !blueGreen.isAutoPromotionEnabled();
+    int seconds = blueGreen.autoPromotionSeconds() == null ? 0 : blueGreen.autoPromotionSeconds();
+    if (!manual && seconds <= 0) {
+      return true;
+    }
+    if (status.pauseConditions().stream()
+        .anyMatch(c -> c.reason() == PauseReason.INCONCLUSIVE_ANALYSIS_RUN)) {
+      return false;
+    }
+    RolloutStatus.PauseCondition pause =
+        status.pauseConditions().stream()
+            .filter(c -> c.reason() == PauseReason.BLUE_GREEN_PAUSE)
+            .findFirst()
+            .orElse(null);
+    if (pause == null) {
+      if (Boolean.TRUE.equals(status.controllerPause())) {
+        status = status.toBuilder().controllerPause(null).build(); // a human promoted
+        return true;
+      }
+      List<RolloutStatus.PauseCondition> conditions = new ArrayList<>(status.pauseConditions());
+      conditions.add(
+          new RolloutStatus.PauseCondition(PauseReason.BLUE_GREEN_PAUSE, now.toString()));
+      status = status.toBuilder().pauseConditions(conditions).controllerPause(true).build();
+      if (!manual) {
+        wake(now.plusSeconds(seconds));
+      }
+      return false;
+    }
+    if (manual) {
+      return false;
+    }
+    Instant end = Instant.parse(pause.startTime()).plusSeconds(seconds);
+    if (now.isBefore(end)) {
+      wake(end);
+      return false;
+    }
+    status =
+        status.toBuilder()
+            .pauseConditions(status.pauseConditions().stream().filter(c -> c != pause).toList())
+            .controllerPause(null)
+            .build();
+    return true;
+  }
+
+  private void markStable(String hash, @Nullable ReplicaSetView previousStable, String reason) {
+    status =
+        status.toBuilder()
+            .stableRS(hash)
+            .promoteFull(null)
+            .pauseConditions(List.of())
+            .controllerPause(null)
+            .blueGreen(blueGreenStatus().scaleUp(null))
+            .build();
+    event(
+        "Normal",
+        "RolloutCompleted",
+        "Rollout completed update to revision " + revision + " (" + hash + "): " + reason);
+    if (previousStable != null && previousStable.replicas() > 0) {
+      Instant deadline = now.plusSeconds(blueGreen.effectiveScaleDownDelaySeconds());
+      GenericResource marked =
+          ReplicaSets.withAnnotation(
+              previousStable.resource(), RolloutLabels.SCALE_DOWN_DEADLINE, deadline.toString());
+      actions.add(
+          new Action.UpdateReplicaSet(
+              marked, previousStable.replicas(), previousStable.replicas()));
+      wake(deadline);
+    }
+  }
+
+  private int abortedTarget(ReplicaSetView newRs) {
+    Integer configured = blueGreen.abortScaleDownDelaySeconds();
+    if (newRs.replicas() == 0 || (configured != null && configured == 0)) {
+      return newRs.replicas();
+    }
+    int seconds =
+        configured == null ? BlueGreenStrategy.DEFAULT_ABORT_SCALE_DOWN_DELAY_SECONDS : configured;
+    Instant deadline = newRs.scaleDownDeadline();
+    if (deadline == null) {
+      Instant at = now.plusSeconds(seconds);
+      actions.add(
+          new Action.UpdateReplicaSet(
+              ReplicaSets.withAnnotation(
+                  newRs.resource(), RolloutLabels.SCALE_DOWN_DEADLINE, at.toString()),
+              newRs.replicas(),
+              newRs.replicas()));
+      wake(at);
+      return newRs.replicas();
+    }
+    if (now.isBefore(deadline)) {
+      wake(deadline);
+      return newRs.replicas();
+    }
+    return 0;
+  }
+
+  private void scale(
+      ReplicaSetView rs, int replicas, @Nullable PodMetadata metadata, boolean keepDeadline) {
+    GenericResource updated =
+        ReplicaSets.withEphemeral(ReplicaSets.withReplicas(rs.resource(), replicas), metadata);
+    if (!keepDeadline && replicas > 0 && rs.scaleDownDeadline() != null) {
+      updated = ReplicaSets.withAnnotation(updated, RolloutLabels.SCALE_DOWN_DEADLINE, null);
+    }
+    if (!updated.equals(rs.resource())) {
+      actions.add(new Action.UpdateReplicaSet(updated, rs.replicas(), replicas));
+      if (rs.replicas() != replicas) {
+        event(
+            "Normal",
+            "ScalingReplicaSet",
+            "Scaled ReplicaSet " + rs.name() + " from " + rs.replicas() + " to " + replicas);
+      }
+    }
+  }
+
+  /**
+   * Older ReplicaSets keep their pods until their scale-down deadline; beyond {@code
+   * scaleDownDelayRevisionLimit} the oldest go at once. The history limit prunes idle ones.
+   */
+  private void handleOlder(
+      List<ReplicaSetView> sets,
+      @Nullable ReplicaSetView newRs,
+      @Nullable ReplicaSetView stableRs,
+      Rollout rollout) {
+    List<ReplicaSetView> older = new ArrayList<>();
+    for (ReplicaSetView rs : sets) {
+      if (rs != newRs && rs != stableRs) {
+        older.add(rs);
+      }
+    }
+    older.sort(Comparator.comparingInt(ReplicaSetView::revision).reversed());
+    Integer limit = blueGreen.scaleDownDelayRevisionLimit();
+    int delayed = 0;
+    for (ReplicaSetView rs : older) {
+      if (rs.replicas() == 0) {
+        continue;
+      }
+      Instant deadline = rs.scaleDownDeadline();
+      if (deadline != null && now.isBefore(deadline) && (limit == null || delayed < limit)) {
+        delayed++;
+        wake(deadline);
+        continue;
+      }
+      GenericResource updated =
+          ReplicaSets.withAnnotation(
+              ReplicaSets.withReplicas(rs.resource(), 0), RolloutLabels.SCALE_DOWN_DEADLINE, null);
+      actions.add(new Action.UpdateReplicaSet(updated, rs.replicas(), 0));
+      event(
+          "Normal",
+          "ScalingReplicaSet",
+          "Scaled down ReplicaSet " + rs.name() + " from " + rs.replicas() + " to 0");
+    }
+    List<ReplicaSetView> idle =
+        new ArrayList<>(
+            older.stream().filter(rs -> rs.replicas() == 0 && rs.statusReplicas() == 0).toList());
+    idle.sort(Comparator.comparingInt(ReplicaSetView::revision));
+    for (int i = 0; i < idle.size() - rollout.spec().effectiveRevisionHistoryLimit(); i++) {
+      actions.add(
+          new Action.DeleteReplicaSet(String.valueOf(stored.namespace()), idle.get(i).name()));
+    }
+  }
+
+  private void terminateStaleRuns(String hash, boolean promoted, boolean aborted) {
+    for (AnalysisRun run : observation.analysisRuns()) {
+      if (RunRules.phaseOf(run).isCompleted() || Boolean.TRUE.equals(run.spec().terminate())) {
+        continue;
+      }
+      boolean current =
+          hash.equals(run.metadata().labels().get(RolloutLabels.POD_TEMPLATE_HASH))
+              && !promoted
+              && !aborted
+              && !Boolean.TRUE.equals(status.promoteFull());
+      if (!current) {
+        var s = run.spec();
+        actions.add(
+            new Action.TerminateAnalysisRun(
+                new AnalysisRun(
+                    run.metadata(),
+                    new io.rollout4j.model.AnalysisRunSpec(
+                        s.metrics(),
+                        s.args(),
+                        true,
+                        s.dryRun(),
+                        s.measurementRetention(),
+                        s.ttlStrategy()),
+                    run.status())));
+      }
+    }
+  }
+
+  /** Points a Service's {@code rollouts-pod-template-hash} selector at a hash. */
+  private void point(@Nullable GenericResource service, @Nullable String hash) {
+    if (service == null || hash == null || hash.equals(selectorHash(service))) {
+      return;
+    }
+    Map<String, Object> spec = ReplicaSets.mutable(service.get("spec"));
+    Map<String, Object> selector = ReplicaSets.mutable(spec.get("selector"));
+    selector.put(RolloutLabels.POD_TEMPLATE_HASH, hash);
+    spec.put("selector", selector);
+    ObjectMeta m = service.metadata();
+    Map<String, String> annotations = new LinkedHashMap<>(m.annotations());
+    annotations.put(RolloutLabels.MANAGED_BY, String.valueOf(stored.name()));
+    GenericResource updated =
+        service
+            .withBodyField("spec", spec)
+            .withMetadata(
+                m.withUserFields(m.labels(), annotations, m.ownerReferences(), m.finalizers()));
+    actions.add(new Action.UpdateService(updated));
+  }
+
+  static @Nullable String selectorHash(@Nullable GenericResource service) {
+    Object hash =
+        service == null ? null : service.path("spec", "selector", RolloutLabels.POD_TEMPLATE_HASH);
+    return hash instanceof String s ? s : null;
+  }
+
+  /** Injects the anti-affinity rule against the previous ReplicaSet's pods, as Argo does. */
+  private GenericResource withAntiAffinity(GenericResource rs, @Nullable ReplicaSetView previous) {
+    var antiAffinity = blueGreen.antiAffinity();
+    if (antiAffinity == null || previous == null) {
+      return rs;
+    }
+    Map<String, Object> term =
+        Map.of(
+            "labelSelector",
+            Map.of(
+                "matchExpressions",
+                List.of(
+                    Map.of(
+                        "key",
+                        RolloutLabels.POD_TEMPLATE_HASH,
+                        "operator",
+                        "In",
+                        "values",
+                        List.of(previous.hash())))),
+            "topologyKey",
+            "kubernetes.io/hostname");
+    Map<String, Object> podAntiAffinity = new LinkedHashMap<>();
+    var preferred = antiAffinity.preferredDuringSchedulingIgnoredDuringExecution();
+    if (preferred != null) {
+      podAntiAffinity.put(
+          "preferredDuringSchedulingIgnoredDuringExecution",
+          List.of(Map.of("weight", preferred.weight(), "podAffinityTerm", term)));
+    } else {
+      podAntiAffinity.put("requiredDuringSchedulingIgnoredDuringExecution", List.of(term));
+    }
+    Map<String, Object> spec = ReplicaSets.mutable(rs.get("spec"));
+    Map<String, Object> template = ReplicaSets.mutable(spec.get("template"));
+    Map<String, Object> podSpec = ReplicaSets.mutable(template.get("spec"));
+    Map<String, Object> affinity = ReplicaSets.mutable(podSpec.get("affinity"));
+    affinity.put("podAntiAffinity", podAntiAffinity);
+    podSpec.put("affinity", affinity);
+    template.put("spec", podSpec);
+    spec.put("template", template);
+    return rs.withBodyField("spec", spec);
+  }
+
+  private boolean scaleUpCheckpoint() {
+    return status.blueGreen() != null
+        && Boolean.TRUE.equals(status.blueGreen().scaleUpPreviewCheckPoint());
+  }
+
+  private BlueGreenStatusBuilder blueGreenStatus() {
+    return new BlueGreenStatusBuilder(status.blueGreen());
+  }
+
+  /** A small helper for the nested blue-green status. */
+  private static final class BlueGreenStatusBuilder {
+    private final RolloutStatus.@Nullable BlueGreenStatus current;
+
+    BlueGreenStatusBuilder(RolloutStatus.@Nullable BlueGreenStatus current) {
+      this.current = current;
+    }
+
+    RolloutStatus.BlueGreenStatus scaleUp(@Nullable Boolean scaleUp) {
+      return current == null
+          ? new RolloutStatus.BlueGreenStatus(null, null, scaleUp, null, null)
+          : new RolloutStatus.BlueGreenStatus(
+              current.previewSelector(),
+              current.activeSelector(),
+              scaleUp,
+              current.prePromotionAnalysisRunStatus(),
+              current.postPromotionAnalysisRunStatus());
+    }
+  }
+
+  private void finishStatus(
+      Rollout rollout,
+      String hash,
+      List<ReplicaSetView> sets,
+      @Nullable ReplicaSetView newRs,
+      GenericResource active,
+      @Nullable GenericResource preview) {
+    String activeSelector = selectorHash(active);
+    String previewSelector = selectorHash(preview);
+    for (Action a : actions) {
+      if (a instanceof Action.UpdateService u) {
+        if (Objects.equals(u.service().name(), active.name())) {
+          activeSelector = selectorHash(u.service());
+        } else if (preview != null && Objects.equals(u.service().name(), preview.name())) {
+          previewSelector = selectorHash(u.service());
+        }
+      }
+    }
+    int total = 0;
+    int ready = 0;
+    int available = 0;
+    for (ReplicaSetView rs : sets) {
+      total += rs.statusReplicas();
+      if (rs.hash().equals(activeSelector)) {
+        ready += rs.readyReplicas();
+        available += rs.availableReplicas();
+      }
+    }
+    RolloutStatus.BlueGreenStatus old = status.blueGreen();
+    RolloutStatus.BlueGreenStatus bg =
+        new RolloutStatus.BlueGreenStatus(
+            previewSelector,
+            activeSelector,
+            old == null ? null : old.scaleUpPreviewCheckPoint(),
+            preRun != null ? preRun : old == null ? null : old.prePromotionAnalysisRunStatus(),
+            postRun != null ? postRun : old == null ? null : old.postPromotionAnalysisRunStatus());
+    List<RolloutStatus.Condition> conditions = status.conditions();
+    boolean promoted = hash.equals(status.stableRS());
+    boolean paused = rollout.spec().isPaused() || !status.pauseConditions().isEmpty();
+    if (status.isAborted()) {
+      RolloutStatus.Condition existing = StatusRules.find(conditions, StatusRules.PROGRESSING);
+      String message =
+          abortReason != null
+              ? "Rollout aborted update to revision " + revision + ": " + abortReason
+              : existing != null
+                      && "RolloutAborted".equals(existing.reason())
+                      && existing.message() != null
+                  ? existing.message()
+                  : "Rollout aborted update to revision " + revision;
+      conditions =
+          StatusRules.set(
+              conditions, StatusRules.PROGRESSING, "False", "RolloutAborted", message, now);
+    } else if (promoted
+        && newRs != null
+        && newRs.availableReplicas() >= rollout.spec().effectiveReplicas()) {
+      conditions =
+          StatusRules.set(
+              conditions,
+              StatusRules.PROGRESSING,
+              "True",
+              "NewReplicaSetAvailable",
+              "ReplicaSet \"" + newRs.name() + "\" has successfully progressed.",
+              now);
+    } else if (paused) {
+      conditions =
+          StatusRules.set(
+              conditions,
+              StatusRules.PROGRESSING,
+              "Unknown",
+              "RolloutPaused",
+              "Rollout is paused",
+              now);
+    } else {
+      String name = newRs == null ? rollout.name() + "-" + hash : newRs.name();
+      conditions =
+          StatusRules.set(
+              conditions,
+              StatusRules.PROGRESSING,
+              "True",
+              "ReplicaSetUpdated",
+              "ReplicaSet \"" + name + "\" is progressing.",
+              now);
+    }
+    conditions =
+        StatusRules.set(
+            conditions,
+            StatusRules.PAUSED,
+            paused ? "True" : "False",
+            "RolloutPaused",
+            "Rollout is paused",
+            now);
+    boolean saturated = available >= rollout.spec().effectiveReplicas();
+    conditions =
+        StatusRules.set(
+            conditions,
+            StatusRules.AVAILABLE,
+            saturated ? "True" : "False",
+            "AvailableReason",
+            saturated
+                ? "Rollout has minimum availability"
+                : "Rollout does not have minimum availability",
+            now);
+    conditions =
+        StatusRules.set(
+            conditions,
+            StatusRules.COMPLETED,
+            promoted ? "True" : "False",
+            "RolloutCompleted",
+            "RolloutCompleted",
+            now);
+    boolean healthy =
+        promoted
+            && hash.equals(activeSelector)
+            && (preview == null || hash.equals(previewSelector))
+            && saturated;
+    conditions =
+        StatusRules.set(
+            conditions,
+            StatusRules.HEALTHY,
+            healthy ? "True" : "False",
+            "RolloutHealthy",
+            healthy ? "Rollout is healthy" : "Rollout is not healthy",
+            now);
+    RolloutStatus.Builder b =
+        status.toBuilder()
+            .replicas(total)
+            .updatedReplicas(newRs == null ? 0 : newRs.statusReplicas())
+            .readyReplicas(ready)
+            .availableReplicas(available)
+            .HPAReplicas(available)
+            .selector(selectorString(rollout, activeSelector))
+            .observedGeneration(StatusRules.generationOf(stored))
+            .blueGreen(bg)
+            .conditions(conditions);
+    RolloutStatus interim = b.build();
+    StatusRules.phase(rollout, b, interim);
+    // Blue-green specifics of Argo's phase rules: the cutover and post-promotion verification.
+    if (interim.phase() != RolloutPhase.DEGRADED && interim.phase() != RolloutPhase.PAUSED) {
+      RolloutStatus computed = b.build();
+      if (computed.phase() == RolloutPhase.HEALTHY
+          || computed.phase() == RolloutPhase.PROGRESSING) {
+        if (!hash.equals(activeSelector)) {
+          b.phase(RolloutPhase.PROGRESSING).message("active service cutover pending");
+        } else if (!promoted) {
+          b.phase(RolloutPhase.PROGRESSING)
+              .message("waiting for post-promotion verification to complete");
+        }
+      }
+    }
+    status = b.build();
+  }
+
+  private static String selectorString(Rollout rollout, @Nullable String hash) {
+    Map<String, String> labels = new java.util.TreeMap<>();
+    if (rollout.spec().selector() != null) {
+      labels.putAll(rollout.spec().selector().matchLabels());
+    }
+    if (hash != null) {
+      labels.put(RolloutLabels.POD_TEMPLATE_HASH, hash);
+    }
+    StringBuilder out = new StringBuilder();
+    labels.forEach(
+        (k, v) -> out.append(out.length() == 0 ? "" : ",").append(k).append('=').append(v));
+    return out.toString();
+  }
+
+  private static @Nullable ReplicaSetView find(List<ReplicaSetView> sets, @Nullable String hash) {
+    for (ReplicaSetView rs : sets) {
+      if (rs.hash().equals(hash)) {
+        return rs;
+      }
+    }
+    return null;
+  }
+
+  private void event(String type, String reason, String message) {
+    actions.add(new Action.Event(type, reason, message));
+  }
+
+  private void wake(Instant at) {
+    if (wakeAt == null || at.isBefore(wakeAt)) {
+      wakeAt = at;
+    }
+  }
+}
