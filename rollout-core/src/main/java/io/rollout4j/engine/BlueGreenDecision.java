@@ -49,7 +49,7 @@ final class BlueGreenDecision {
     this.observation = observation;
     this.now = now;
     this.blueGreen = Objects.requireNonNull(rollout.spec().blueGreen());
-    this.status = Reconciler.statusOf(rollout);
+    this.status = StatusRules.withoutInvalidSpec(Reconciler.statusOf(rollout));
   }
 
   Decision decide() {
@@ -96,6 +96,12 @@ final class BlueGreenDecision {
     boolean promoted = hash.equals(status.stableRS());
     boolean aborted = status.isAborted();
     String activeHash = selectorHash(active);
+    if (activeHash == null && stableRs != null && stableRs.fullyAvailable()) {
+      // The hash was stripped from the active Service (a replace by a GitOps tool, say): it now
+      // selects every revision, so it goes back to the stable one before anything else.
+      point(active, stableRs.hash());
+      activeHash = stableRs.hash();
+    }
     if (aborted && status.abortedAt() == null) {
       status = status.toBuilder().abortedAt(now.toString()).build();
     }
@@ -157,12 +163,12 @@ final class BlueGreenDecision {
           markStable(hash, null, "Initial deploy");
         }
       } else if (!promoted) {
-        progress(rollout, hash, newRs, stableRs, active, activeHash, replicas);
+        progress(rollout, hash, sets, newRs, stableRs, active, activeHash, replicas);
       }
     }
 
     // 3. Older ReplicaSets: after their scale-down deadline, within the revision limit.
-    handleOlder(sets, newRs, stableRs, rollout);
+    handleOlder(sets, newRs, stableRs, activeHash, rollout);
 
     // 4. Status.
     finishStatus(rollout, hash, sets, newRs, active, preview);
@@ -204,6 +210,7 @@ final class BlueGreenDecision {
   private void progress(
       Rollout rollout,
       String hash,
+      List<ReplicaSetView> sets,
       @Nullable ReplicaSetView newRs,
       @Nullable ReplicaSetView stableRs,
       GenericResource active,
@@ -236,6 +243,23 @@ final class BlueGreenDecision {
       }
       if (newRs.availableReplicas() >= replicas) {
         point(active, hash);
+        ReplicaSetView previousActive = find(sets, activeHash);
+        if (previousActive != null
+            && previousActive != stableRs
+            && previousActive.replicas() > 0
+            && previousActive.scaleDownDeadline() == null) {
+          // A revision that served production without becoming stable (a newer one arrived
+          // during its post-promotion analysis) drains like any previous active set.
+          Instant deadline = now.plusSeconds(blueGreen.effectiveScaleDownDelaySeconds());
+          actions.add(
+              new Action.UpdateReplicaSet(
+                  ReplicaSets.withAnnotation(
+                      previousActive.resource(),
+                      RolloutLabels.SCALE_DOWN_DEADLINE,
+                      deadline.toString()),
+                  previousActive.replicas(),
+                  previousActive.replicas()));
+        }
         event(
             "Normal",
             "SwitchService",
@@ -357,7 +381,8 @@ final class BlueGreenDecision {
             .orElse(null);
     if (pause == null) {
       if (Boolean.TRUE.equals(status.controllerPause())) {
-        status = status.toBuilder().controllerPause(null).build(); // a human promoted
+        // As in Argo, controllerPause without a pause condition means this revision's pause is
+        // over (a human promoted, or the timer ran out); it is reset when the revision changes.
         return true;
       }
       List<RolloutStatus.PauseCondition> conditions = new ArrayList<>(status.pauseConditions());
@@ -380,7 +405,6 @@ final class BlueGreenDecision {
     status =
         status.toBuilder()
             .pauseConditions(status.pauseConditions().stream().filter(c -> c != pause).toList())
-            .controllerPause(null)
             .build();
     return true;
   }
@@ -462,10 +486,12 @@ final class BlueGreenDecision {
       List<ReplicaSetView> sets,
       @Nullable ReplicaSetView newRs,
       @Nullable ReplicaSetView stableRs,
+      @Nullable String activeHash,
       Rollout rollout) {
     List<ReplicaSetView> older = new ArrayList<>();
     for (ReplicaSetView rs : sets) {
-      if (rs != newRs && rs != stableRs) {
+      // Whatever the active Service selects keeps its pods until the Service has moved away.
+      if (rs != newRs && rs != stableRs && !rs.hash().equals(activeHash)) {
         older.add(rs);
       }
     }

@@ -53,17 +53,7 @@ final class CanaryDecision {
     this.observation = observation;
     this.now = now;
     this.canary = java.util.Objects.requireNonNull(rollout.spec().canary());
-    RolloutStatus stored = Reconciler.statusOf(rollout);
-    // The spec passed validation to get here: an InvalidSpec found by an earlier reconcile (a
-    // missing template, say) is re-established below if it still holds.
-    RolloutStatus.Condition invalid =
-        StatusRules.find(stored.conditions(), StatusRules.INVALID_SPEC);
-    this.status =
-        invalid != null && "InvalidSpec".equals(invalid.reason())
-            ? stored.toBuilder()
-                .conditions(StatusRules.remove(stored.conditions(), StatusRules.INVALID_SPEC))
-                .build()
-            : stored;
+    this.status = StatusRules.withoutInvalidSpec(Reconciler.statusOf(rollout));
   }
 
   Decision decide() {

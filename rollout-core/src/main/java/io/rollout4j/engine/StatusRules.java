@@ -38,6 +38,17 @@ final class StatusRules {
     return new Decision(List.of(), updated, Duration.ofMinutes(5));
   }
 
+  /**
+   * The spec passed validation to get to a strategy: an InvalidSpec an earlier reconcile found (a
+   * missing template or Service, say) is dropped, and re-established if it still holds.
+   */
+  static RolloutStatus withoutInvalidSpec(RolloutStatus stored) {
+    RolloutStatus.Condition invalid = find(stored.conditions(), INVALID_SPEC);
+    return invalid != null && "InvalidSpec".equals(invalid.reason())
+        ? stored.toBuilder().conditions(remove(stored.conditions(), INVALID_SPEC)).build()
+        : stored;
+  }
+
   static @Nullable String generationOf(Rollout rollout) {
     Long generation = rollout.metadata().generation();
     return generation == null ? null : generation.toString();

@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An in-memory cluster: an object store that behaves like the API server where Rollout4j meets it
@@ -53,6 +54,7 @@ public final class FakeCluster implements ClusterPort {
 
   private final Clock clock;
   private final Map<Key, Resource> objects = new TreeMap<>();
+  private final Map<Key, GenericResource> lastApplied = new LinkedHashMap<>();
   private final Map<Key, List<Pod>> pods = new LinkedHashMap<>();
   private final List<Event> events = new ArrayList<>();
   private final Faults faults = new Faults();
@@ -360,13 +362,23 @@ public final class FakeCluster implements ClusterPort {
 
   /**
    * Stores an object as {@code kubectl apply} would: created when absent; otherwise its spec and
-   * metadata replace the stored ones while the status stays (GitOps never writes status).
+   * metadata replace the stored ones while the status stays (GitOps never writes status). For plain
+   * objects (Services, Deployments) it is kubectl's three-way merge: a field the previous apply did
+   * not set, such as the pod-template-hash a controller put into a Service's selector, survives a
+   * re-apply of the same manifest; a field the previous apply set and this one drops is removed.
    */
   public Resource apply(Resource resource) {
     Key key = keyOf(resource);
     Resource current = objects.get(key);
+    GenericResource previous = lastApplied.get(key);
+    if (resource instanceof GenericResource applied) {
+      lastApplied.put(key, applied);
+    }
     if (current == null) {
       return create(resource);
+    }
+    if (resource instanceof GenericResource applied && current instanceof GenericResource live) {
+      resource = threeWayMerge(previous, applied, live);
     }
     return update(
         withMetadata(
@@ -378,6 +390,53 @@ public final class FakeCluster implements ClusterPort {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  private static GenericResource threeWayMerge(
+      @Nullable GenericResource previous, GenericResource applied, GenericResource live) {
+    Map<String, Object> body =
+        mergeMaps(previous == null ? Map.of() : previous.body(), applied.body(), live.body());
+    ObjectMeta meta = applied.metadata();
+    ObjectMeta last = previous == null ? null : previous.metadata();
+    Map<String, String> labels =
+        mergeStrings(
+            last == null ? Map.of() : last.labels(), meta.labels(), live.metadata().labels());
+    Map<String, String> annotations =
+        mergeStrings(
+            last == null ? Map.of() : last.annotations(),
+            meta.annotations(),
+            live.metadata().annotations());
+    GenericResource merged = new GenericResource(applied.apiVersion(), applied.kind(), meta, body);
+    return merged.withMetadata(
+        meta.withUserFields(labels, annotations, meta.ownerReferences(), meta.finalizers()));
+  }
+
+  private static Map<String, Object> mergeMaps(
+      Map<?, ?> previous, Map<?, ?> applied, Map<?, ?> live) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    live.forEach((k, v) -> out.put(String.valueOf(k), v));
+    previous.keySet().stream().filter(k -> !applied.containsKey(k)).forEach(out::remove);
+    applied.forEach(
+        (k, v) -> {
+          Object current = live.get(k);
+          if (v instanceof Map<?, ?> appliedMap && current instanceof Map<?, ?> liveMap) {
+            Object before = previous.get(k);
+            out.put(
+                String.valueOf(k),
+                mergeMaps(before instanceof Map<?, ?> m ? m : Map.of(), appliedMap, liveMap));
+          } else {
+            out.put(String.valueOf(k), v);
+          }
+        });
+    return out;
+  }
+
+  private static Map<String, String> mergeStrings(
+      Map<String, String> previous, Map<String, String> applied, Map<String, String> live) {
+    Map<String, String> out = new LinkedHashMap<>(live);
+    previous.keySet().stream().filter(k -> !applied.containsKey(k)).forEach(out::remove);
+    out.putAll(applied);
+    return out;
+  }
 
   private static String describe(Resource resource) {
     return resource.kind() + " " + resource.namespace() + "/" + resource.name();
