@@ -4,7 +4,6 @@ import io.rollout4j.analysis.AnalysisPhase;
 import io.rollout4j.model.AnalysisRun;
 import io.rollout4j.model.BlueGreenStrategy;
 import io.rollout4j.model.GenericResource;
-import io.rollout4j.model.ObjectMeta;
 import io.rollout4j.model.PauseReason;
 import io.rollout4j.model.PodMetadata;
 import io.rollout4j.model.PodTemplateSpec;
@@ -12,7 +11,8 @@ import io.rollout4j.model.Rollout;
 import io.rollout4j.model.RolloutAnalysis;
 import io.rollout4j.model.RolloutPhase;
 import io.rollout4j.model.RolloutStatus;
-import java.time.Duration;
+import io.rollout4j.strategy.bluegreen.BlueGreenReplicas;
+import io.rollout4j.strategy.bluegreen.ServiceSelectors;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,28 +28,19 @@ import org.jspecify.annotations.Nullable;
  * active Service switch to it; post-promotion analysis can switch it back. The active Service never
  * selects a ReplicaSet whose pods are not all available.
  */
-final class BlueGreenDecision {
+final class BlueGreenDecision extends DecisionSupport {
   private static final String PRE = "PrePromotion";
   private static final String POST = "PostPromotion";
 
-  private final Rollout stored;
-  private final Observation observation;
-  private final Instant now;
   private final BlueGreenStrategy blueGreen;
-  private final List<Action> actions = new ArrayList<>();
-  private RolloutStatus status;
-  private @Nullable Instant wakeAt;
   private @Nullable String abortReason;
   private RolloutStatus.@Nullable RunStatus preRun;
   private RolloutStatus.@Nullable RunStatus postRun;
   private int revision;
 
   BlueGreenDecision(Rollout rollout, Observation observation, Instant now) {
-    this.stored = rollout;
-    this.observation = observation;
-    this.now = now;
+    super(rollout, observation, now);
     this.blueGreen = Objects.requireNonNull(rollout.spec().blueGreen());
-    this.status = StatusRules.withoutInvalidSpec(Reconciler.statusOf(rollout));
   }
 
   Decision decide() {
@@ -114,8 +105,7 @@ final class BlueGreenDecision {
             || Boolean.TRUE.equals(status.promoteFull())
             || scaleUpCheckpoint()
             || hash.equals(activeHash);
-    Integer previewCount = blueGreen.previewReplicaCount();
-    int target = fullSize || previewCount == null ? replicas : previewCount;
+    int target = BlueGreenReplicas.newReplicaSetSize(blueGreen, replicas, fullSize);
     if (aborted && !promoted && newRs != null) {
       target = abortedTarget(newRs);
     }
@@ -170,15 +160,14 @@ final class BlueGreenDecision {
     // 3. Older ReplicaSets: after their scale-down deadline, within the revision limit.
     handleOlder(sets, newRs, stableRs, activeHash, rollout);
 
-    // 4. Status.
+    pruneRunHistory(rollout);
+    // Pods are restarted (spec.restartAt) only between updates, maxUnavailable (25%) at a time.
+    restart(rollout, sets, hash, BlueGreenReplicas.maxUnavailable(rollout));
+
+    // 4. Status, then the referenced workload's scale-down, which depends on it.
     finishStatus(rollout, hash, sets, newRs, active, preview);
-    Duration requeue =
-        wakeAt == null
-            ? null
-            : Duration.between(now, wakeAt).isNegative()
-                ? Duration.ZERO
-                : Duration.between(now, wakeAt);
-    return new Decision(actions, status, requeue);
+    scaleDownWorkload(rollout, initial);
+    return new Decision(actions, status, requeue());
   }
 
   private void startUpdate(String hash) {
@@ -219,9 +208,7 @@ final class BlueGreenDecision {
     boolean full = Boolean.TRUE.equals(status.promoteFull());
     if (!hash.equals(activeHash)) {
       int desired =
-          scaleUpCheckpoint() || full || blueGreen.previewReplicaCount() == null
-              ? replicas
-              : blueGreen.previewReplicaCount();
+          BlueGreenReplicas.newReplicaSetSize(blueGreen, replicas, scaleUpCheckpoint() || full);
       boolean ready =
           newRs != null && newRs.replicas() == desired && newRs.availableReplicas() >= desired;
       if (newRs == null || !ready) {
@@ -560,25 +547,13 @@ final class BlueGreenDecision {
     if (service == null || hash == null || hash.equals(selectorHash(service))) {
       return;
     }
-    Map<String, Object> spec = ReplicaSets.mutable(service.get("spec"));
-    Map<String, Object> selector = ReplicaSets.mutable(spec.get("selector"));
-    selector.put(RolloutLabels.POD_TEMPLATE_HASH, hash);
-    spec.put("selector", selector);
-    ObjectMeta m = service.metadata();
-    Map<String, String> annotations = new LinkedHashMap<>(m.annotations());
-    annotations.put(RolloutLabels.MANAGED_BY, String.valueOf(stored.name()));
-    GenericResource updated =
-        service
-            .withBodyField("spec", spec)
-            .withMetadata(
-                m.withUserFields(m.labels(), annotations, m.ownerReferences(), m.finalizers()));
-    actions.add(new Action.UpdateService(updated));
+    actions.add(
+        new Action.UpdateService(
+            ServiceSelectors.pointedAt(service, hash, String.valueOf(stored.name()))));
   }
 
-  static @Nullable String selectorHash(@Nullable GenericResource service) {
-    Object hash =
-        service == null ? null : service.path("spec", "selector", RolloutLabels.POD_TEMPLATE_HASH);
-    return hash instanceof String s ? s : null;
+  private static @Nullable String selectorHash(@Nullable GenericResource service) {
+    return ServiceSelectors.hashOf(service);
   }
 
   /** Injects the anti-affinity rule against the previous ReplicaSet's pods, as Argo does. */
@@ -801,38 +776,5 @@ final class BlueGreenDecision {
       }
     }
     status = b.build();
-  }
-
-  private static String selectorString(Rollout rollout, @Nullable String hash) {
-    Map<String, String> labels = new java.util.TreeMap<>();
-    if (rollout.spec().selector() != null) {
-      labels.putAll(rollout.spec().selector().matchLabels());
-    }
-    if (hash != null) {
-      labels.put(RolloutLabels.POD_TEMPLATE_HASH, hash);
-    }
-    StringBuilder out = new StringBuilder();
-    labels.forEach(
-        (k, v) -> out.append(out.length() == 0 ? "" : ",").append(k).append('=').append(v));
-    return out.toString();
-  }
-
-  private static @Nullable ReplicaSetView find(List<ReplicaSetView> sets, @Nullable String hash) {
-    for (ReplicaSetView rs : sets) {
-      if (rs.hash().equals(hash)) {
-        return rs;
-      }
-    }
-    return null;
-  }
-
-  private void event(String type, String reason, String message) {
-    actions.add(new Action.Event(type, reason, message));
-  }
-
-  private void wake(Instant at) {
-    if (wakeAt == null || at.isBefore(wakeAt)) {
-      wakeAt = at;
-    }
   }
 }

@@ -32,16 +32,10 @@ import org.jspecify.annotations.Nullable;
  * One reconcile of a canary rollout. Built per call; holds the inputs and accumulates actions, the
  * new status and the earliest instant at which the rollout wants to be looked at again.
  */
-final class CanaryDecision {
+final class CanaryDecision extends DecisionSupport {
   private static final Duration DEFAULT_SCALE_DOWN_DELAY = Duration.ofSeconds(30);
 
-  private final Rollout stored;
-  private final Observation observation;
-  private final Instant now;
   private final CanaryStrategy canary;
-  private final List<Action> actions = new ArrayList<>();
-  private RolloutStatus status;
-  private @Nullable Instant wakeAt;
   private RolloutStatus.@Nullable RunStatus stepRun;
   private RolloutStatus.@Nullable RunStatus backgroundRun;
   private @Nullable String abortReason;
@@ -49,11 +43,8 @@ final class CanaryDecision {
   private List<ReplicaSetView> sets = List.of();
 
   CanaryDecision(Rollout rollout, Observation observation, Instant now) {
-    this.stored = rollout;
-    this.observation = observation;
-    this.now = now;
+    super(rollout, observation, now);
     this.canary = java.util.Objects.requireNonNull(rollout.spec().canary());
-    this.status = StatusRules.withoutInvalidSpec(Reconciler.statusOf(rollout));
   }
 
   Decision decide() {
@@ -181,7 +172,7 @@ final class CanaryDecision {
     handleOlder(older, routed, rollout, effective);
 
     // 6. Pods started before restartAt are evicted, a few at a time.
-    restart(rollout, sets, hash);
+    restart(rollout, sets, hash, Math.max(CanaryReplicas.maxUnavailable(rollout), 1));
 
     // The background run's latest state is reported even after promotion or abort.
     if (backgroundRun == null && canary.analysis() != null) {
@@ -195,12 +186,7 @@ final class CanaryDecision {
     // 7. Status, then the referenced workload's scale-down, which depends on it.
     finishStatus(rollout, hash, sets, newRs, effective);
     scaleDownWorkload(rollout, initial);
-    Duration requeue =
-        wakeAt == null
-            ? null
-            : Duration.between(now, wakeAt).isNegative()
-                ? Duration.ZERO
-                : Duration.between(now, wakeAt);
+    Duration requeue = requeue();
     return new Decision(actions, status, requeue);
   }
 
@@ -287,15 +273,6 @@ final class CanaryDecision {
       }
     }
     return views;
-  }
-
-  private static @Nullable ReplicaSetView find(List<ReplicaSetView> sets, @Nullable String hash) {
-    for (ReplicaSetView rs : sets) {
-      if (rs.hash().equals(hash)) {
-        return rs;
-      }
-    }
-    return null;
   }
 
   private static int revisionOf(@Nullable ReplicaSetView rs, int next) {
@@ -826,46 +803,6 @@ final class CanaryDecision {
     }
   }
 
-  /**
-   * Keeps at most {@code spec.analysis.successfulRunHistoryLimit} successful and {@code
-   * unsuccessfulRunHistoryLimit} unsuccessful finished runs (5 each by default), deleting the
-   * oldest.
-   */
-  private void pruneRunHistory(Rollout rollout) {
-    var limits = rollout.spec().analysis();
-    int keepSuccessful =
-        limits == null || limits.successfulRunHistoryLimit() == null
-            ? 5
-            : limits.successfulRunHistoryLimit();
-    int keepUnsuccessful =
-        limits == null || limits.unsuccessfulRunHistoryLimit() == null
-            ? 5
-            : limits.unsuccessfulRunHistoryLimit();
-    List<io.rollout4j.model.AnalysisRun> successful = new ArrayList<>();
-    List<io.rollout4j.model.AnalysisRun> unsuccessful = new ArrayList<>();
-    for (io.rollout4j.model.AnalysisRun run : observation.analysisRuns()) {
-      io.rollout4j.analysis.AnalysisPhase phase = RunRules.phaseOf(run);
-      if (phase == io.rollout4j.analysis.AnalysisPhase.SUCCESSFUL) {
-        successful.add(run);
-      } else if (phase.isCompleted()) {
-        unsuccessful.add(run);
-      }
-    }
-    for (List<io.rollout4j.model.AnalysisRun> group : List.of(successful, unsuccessful)) {
-      int keep = group == successful ? keepSuccessful : keepUnsuccessful;
-      group.sort(
-          Comparator.comparing(
-                  (io.rollout4j.model.AnalysisRun r) ->
-                      String.valueOf(r.metadata().creationTimestamp()))
-              .thenComparing(r -> String.valueOf(r.name())));
-      for (int i = 0; i < group.size() - keep; i++) {
-        actions.add(
-            new Action.DeleteAnalysisRun(
-                String.valueOf(stored.namespace()), String.valueOf(group.get(i).name())));
-      }
-    }
-  }
-
   // ---------------------------------------------------------------- steps
 
   private void advance(
@@ -1109,114 +1046,6 @@ final class CanaryDecision {
     }
   }
 
-  // ---------------------------------------------------------------- restartAt
-
-  /**
-   * {@code spec.restartAt}: once no update is in progress, pods started before it are evicted,
-   * oldest first, at most max(maxUnavailable, 1) at a time and only while availability stays above
-   * max(replicas, running pods) minus that number; when none is left, {@code status.restartedAt}
-   * records it.
-   */
-  private void restart(Rollout rollout, List<ReplicaSetView> sets, String hash) {
-    String restartAt = rollout.spec().restartAt();
-    if (restartAt == null || restartAt.equals(status.restartedAt())) {
-      return;
-    }
-    if (!hash.equals(status.stableRS()) || status.isAborted() || rollout.spec().isPaused()) {
-      // Evicting during an update would fight its surge and traffic arithmetic (a one-pod canary
-      // would lose its only pod while it takes traffic); restart once the update is over.
-      wake(now.plusSeconds(30));
-      return;
-    }
-    Instant at;
-    try {
-      at = Instant.parse(restartAt);
-    } catch (java.time.format.DateTimeParseException e) {
-      return; // the validator reports it
-    }
-    if (now.isBefore(at)) {
-      wake(at);
-      return;
-    }
-    List<GenericResource> stale = new ArrayList<>();
-    for (GenericResource pod : observation.pods()) {
-      String created = pod.metadata().creationTimestamp();
-      if (created != null && Instant.parse(created).isBefore(at)) {
-        stale.add(pod);
-      }
-    }
-    if (stale.isEmpty()) {
-      status = status.toBuilder().restartedAt(restartAt).build();
-      event("Normal", "RolloutRestarted", "Rollout restarted: all pods started after " + restartAt);
-      return;
-    }
-    stale.sort(Comparator.comparing(p -> String.valueOf(p.metadata().creationTimestamp())));
-    int maxUnavailable = Math.max(CanaryReplicas.maxUnavailable(rollout), 1);
-    int running = 0;
-    int available = 0;
-    for (ReplicaSetView rs : sets) {
-      running += rs.statusReplicas();
-      available += rs.availableReplicas();
-    }
-    int floor = Math.max(rollout.spec().effectiveReplicas(), running) - maxUnavailable;
-    int evictions = Math.min(maxUnavailable, Math.min(stale.size(), available - floor));
-    for (int i = 0; i < evictions; i++) {
-      GenericResource pod = stale.get(i);
-      actions.add(
-          new Action.EvictPod(
-              String.valueOf(stored.namespace()), String.valueOf(pod.metadata().name())));
-      event(
-          "Normal",
-          "RestartingPod",
-          "Evicted pod " + pod.metadata().name() + " started before " + restartAt);
-    }
-    wake(now.plusSeconds(30));
-  }
-
-  // ---------------------------------------------------------------- workloadRef
-
-  /**
-   * {@code workloadRef.scaleDown}: {@code onsuccess} scales the referenced Deployment to 0 once the
-   * rollout is healthy; {@code progressively} hands pods over while revision 1 comes up (Deployment
-   * replicas = spec.replicas - ready rollout pods) and goes to 0 when healthy. Unlike Argo (issue
-   * #4935), a Deployment that GitOps scales back up later is drained again.
-   */
-  private void scaleDownWorkload(Rollout rollout, boolean initial) {
-    var ref = rollout.spec().workloadRef();
-    GenericResource workload = observation.workload();
-    if (ref == null || workload == null || !"Deployment".equals(workload.kind())) {
-      return;
-    }
-    String mode = ref.scaleDown() == null ? "never" : ref.scaleDown();
-    boolean healthy = status.phase() == io.rollout4j.model.RolloutPhase.HEALTHY;
-    Integer target = null;
-    if (mode.equals("onsuccess") && healthy) {
-      target = 0;
-    } else if (mode.equals("progressively")) {
-      if (healthy) {
-        target = 0;
-      } else if (initial) {
-        target =
-            Math.max(
-                0, rollout.spec().effectiveReplicas() - StatusRules.orZero(status.readyReplicas()));
-      }
-    }
-    Object current = workload.path("spec", "replicas");
-    int replicas = current instanceof Number n ? n.intValue() : 1;
-    if (target != null && target < replicas) {
-      actions.add(new Action.UpdateWorkload(ReplicaSets.withReplicas(workload, target)));
-      event(
-          "Normal",
-          "ScalingDeployment",
-          "Scaled Deployment "
-              + workload.metadata().name()
-              + " from "
-              + replicas
-              + " to "
-              + target);
-    }
-  }
-
   // ---------------------------------------------------------------- status
 
   private void finishStatus(
@@ -1433,28 +1262,6 @@ final class CanaryDecision {
         "ReplicaSet \"" + replicaSet + "\" is progressing.",
         now,
         lastProgress);
-  }
-
-  private static String selectorString(Rollout rollout, String hash) {
-    Map<String, String> labels = new TreeMap<>();
-    if (rollout.spec().selector() != null) {
-      labels.putAll(rollout.spec().selector().matchLabels());
-    }
-    labels.put(RolloutLabels.POD_TEMPLATE_HASH, hash);
-    StringBuilder out = new StringBuilder();
-    labels.forEach(
-        (k, v) -> out.append(out.length() == 0 ? "" : ",").append(k).append('=').append(v));
-    return out.toString();
-  }
-
-  private void event(String type, String reason, String message) {
-    actions.add(new Action.Event(type, reason, message));
-  }
-
-  private void wake(Instant at) {
-    if (wakeAt == null || at.isBefore(wakeAt)) {
-      wakeAt = at;
-    }
   }
 
   static OwnerReference ownerOf(Rollout rollout) {

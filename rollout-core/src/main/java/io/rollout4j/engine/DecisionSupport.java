@@ -1,0 +1,223 @@
+package io.rollout4j.engine;
+
+import io.rollout4j.model.GenericResource;
+import io.rollout4j.model.Rollout;
+import io.rollout4j.model.RolloutStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What every strategy's reconcile shares: the inputs, the actions and status it accumulates, the
+ * earliest instant it wants to be looked at again, and the rules that do not depend on the strategy
+ * (restartAt, workloadRef scale-down, AnalysisRun history).
+ */
+abstract class DecisionSupport {
+  final Rollout stored;
+  final Observation observation;
+  final Instant now;
+  final List<Action> actions = new ArrayList<>();
+  RolloutStatus status;
+  private @Nullable Instant wakeAt;
+
+  DecisionSupport(Rollout rollout, Observation observation, Instant now) {
+    this.stored = rollout;
+    this.observation = observation;
+    this.now = now;
+    this.status = StatusRules.withoutInvalidSpec(Reconciler.statusOf(rollout));
+  }
+
+  /** How long until the earliest requested wake-up, or null when nothing is due. */
+  @Nullable Duration requeue() {
+    if (wakeAt == null) {
+      return null;
+    }
+    Duration until = Duration.between(now, wakeAt);
+    return until.isNegative() ? Duration.ZERO : until;
+  }
+
+  static @Nullable ReplicaSetView find(List<ReplicaSetView> sets, @Nullable String hash) {
+    for (ReplicaSetView rs : sets) {
+      if (rs.hash().equals(hash)) {
+        return rs;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Keeps at most {@code spec.analysis.successfulRunHistoryLimit} successful and {@code
+   * unsuccessfulRunHistoryLimit} unsuccessful finished runs (5 each by default), deleting the
+   * oldest.
+   */
+  void pruneRunHistory(Rollout rollout) {
+    var limits = rollout.spec().analysis();
+    int keepSuccessful =
+        limits == null || limits.successfulRunHistoryLimit() == null
+            ? 5
+            : limits.successfulRunHistoryLimit();
+    int keepUnsuccessful =
+        limits == null || limits.unsuccessfulRunHistoryLimit() == null
+            ? 5
+            : limits.unsuccessfulRunHistoryLimit();
+    List<io.rollout4j.model.AnalysisRun> successful = new ArrayList<>();
+    List<io.rollout4j.model.AnalysisRun> unsuccessful = new ArrayList<>();
+    for (io.rollout4j.model.AnalysisRun run : observation.analysisRuns()) {
+      io.rollout4j.analysis.AnalysisPhase phase = RunRules.phaseOf(run);
+      if (phase == io.rollout4j.analysis.AnalysisPhase.SUCCESSFUL) {
+        successful.add(run);
+      } else if (phase.isCompleted()) {
+        unsuccessful.add(run);
+      }
+    }
+    for (List<io.rollout4j.model.AnalysisRun> group : List.of(successful, unsuccessful)) {
+      int keep = group == successful ? keepSuccessful : keepUnsuccessful;
+      group.sort(
+          Comparator.comparing(
+                  (io.rollout4j.model.AnalysisRun r) ->
+                      String.valueOf(r.metadata().creationTimestamp()))
+              .thenComparing(r -> String.valueOf(r.name())));
+      for (int i = 0; i < group.size() - keep; i++) {
+        actions.add(
+            new Action.DeleteAnalysisRun(
+                String.valueOf(stored.namespace()), String.valueOf(group.get(i).name())));
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- restartAt
+
+  /**
+   * {@code spec.restartAt}: once no update is in progress, pods started before it are evicted,
+   * oldest first, at most {@code maxUnavailable} at a time and only while availability stays above
+   * max(replicas, running pods) minus that number; when none is left, {@code status.restartedAt}
+   * records it.
+   */
+  void restart(Rollout rollout, List<ReplicaSetView> sets, String hash, int maxUnavailable) {
+    String restartAt = rollout.spec().restartAt();
+    if (restartAt == null || restartAt.equals(status.restartedAt())) {
+      return;
+    }
+    if (!hash.equals(status.stableRS()) || status.isAborted() || rollout.spec().isPaused()) {
+      // Evicting during an update would fight its surge and traffic arithmetic (a one-pod canary
+      // would lose its only pod while it takes traffic); restart once the update is over.
+      wake(now.plusSeconds(30));
+      return;
+    }
+    Instant at;
+    try {
+      at = Instant.parse(restartAt);
+    } catch (java.time.format.DateTimeParseException e) {
+      return; // the validator reports it
+    }
+    if (now.isBefore(at)) {
+      wake(at);
+      return;
+    }
+    List<GenericResource> stale = new ArrayList<>();
+    for (GenericResource pod : observation.pods()) {
+      String created = pod.metadata().creationTimestamp();
+      if (created != null && Instant.parse(created).isBefore(at)) {
+        stale.add(pod);
+      }
+    }
+    if (stale.isEmpty()) {
+      status = status.toBuilder().restartedAt(restartAt).build();
+      event("Normal", "RolloutRestarted", "Rollout restarted: all pods started after " + restartAt);
+      return;
+    }
+    stale.sort(Comparator.comparing(p -> String.valueOf(p.metadata().creationTimestamp())));
+    int running = 0;
+    int available = 0;
+    for (ReplicaSetView rs : sets) {
+      running += rs.statusReplicas();
+      available += rs.availableReplicas();
+    }
+    int floor = Math.max(rollout.spec().effectiveReplicas(), running) - maxUnavailable;
+    int evictions = Math.min(maxUnavailable, Math.min(stale.size(), available - floor));
+    for (int i = 0; i < evictions; i++) {
+      GenericResource pod = stale.get(i);
+      actions.add(
+          new Action.EvictPod(
+              String.valueOf(stored.namespace()), String.valueOf(pod.metadata().name())));
+      event(
+          "Normal",
+          "RestartingPod",
+          "Evicted pod " + pod.metadata().name() + " started before " + restartAt);
+    }
+    wake(now.plusSeconds(30));
+  }
+
+  // ---------------------------------------------------------------- workloadRef
+
+  /**
+   * {@code workloadRef.scaleDown}: {@code onsuccess} scales the referenced Deployment to 0 once the
+   * rollout is healthy; {@code progressively} hands pods over while revision 1 comes up (Deployment
+   * replicas = spec.replicas - ready rollout pods) and goes to 0 when healthy. Unlike Argo (issue
+   * #4935), a Deployment that GitOps scales back up later is drained again.
+   */
+  void scaleDownWorkload(Rollout rollout, boolean initial) {
+    var ref = rollout.spec().workloadRef();
+    GenericResource workload = observation.workload();
+    if (ref == null || workload == null || !"Deployment".equals(workload.kind())) {
+      return;
+    }
+    String mode = ref.scaleDown() == null ? "never" : ref.scaleDown();
+    boolean healthy = status.phase() == io.rollout4j.model.RolloutPhase.HEALTHY;
+    Integer target = null;
+    if (mode.equals("onsuccess") && healthy) {
+      target = 0;
+    } else if (mode.equals("progressively")) {
+      if (healthy) {
+        target = 0;
+      } else if (initial) {
+        target =
+            Math.max(
+                0, rollout.spec().effectiveReplicas() - StatusRules.orZero(status.readyReplicas()));
+      }
+    }
+    Object current = workload.path("spec", "replicas");
+    int replicas = current instanceof Number n ? n.intValue() : 1;
+    if (target != null && target < replicas) {
+      actions.add(new Action.UpdateWorkload(ReplicaSets.withReplicas(workload, target)));
+      event(
+          "Normal",
+          "ScalingDeployment",
+          "Scaled Deployment "
+              + workload.metadata().name()
+              + " from "
+              + replicas
+              + " to "
+              + target);
+    }
+  }
+
+  static String selectorString(Rollout rollout, @Nullable String hash) {
+    Map<String, String> labels = new TreeMap<>();
+    if (rollout.spec().selector() != null) {
+      labels.putAll(rollout.spec().selector().matchLabels());
+    }
+    if (hash != null) {
+      labels.put(RolloutLabels.POD_TEMPLATE_HASH, hash);
+    }
+    StringBuilder out = new StringBuilder();
+    labels.forEach(
+        (k, v) -> out.append(out.length() == 0 ? "" : ",").append(k).append('=').append(v));
+    return out.toString();
+  }
+
+  void event(String type, String reason, String message) {
+    actions.add(new Action.Event(type, reason, message));
+  }
+
+  void wake(Instant at) {
+    if (wakeAt == null || at.isBefore(wakeAt)) {
+      wakeAt = at;
+    }
+  }
+}
