@@ -535,6 +535,39 @@ class BlueGreenTest {
     assertThat(violations).isEmpty();
   }
 
+  @Test
+  void restartReplacesThePodsBehindTheActiveServiceOneAtATime(RolloutHarness harness) {
+    harness.apply(NS, SERVICES);
+    harness.apply(NS, rollout("shop:1", 4));
+    harness.advance(Duration.ofMinutes(1));
+    String blue = status(harness).stableRS();
+    java.time.Instant restartedAt = harness.clock().instant();
+    int[] fewest = {4};
+    harness.afterEveryPass(
+        h -> {
+          GenericResource rs = replicaSet(h, blue);
+          fewest[0] =
+              Math.min(fewest[0], ((Number) rs.path("status", "availableReplicas")).intValue());
+        });
+
+    harness.restart(NS, "shop");
+    harness.advance(Duration.ofMinutes(5));
+
+    RolloutStatus status = status(harness);
+    assertThat(status.restartedAt()).isEqualTo(restartedAt.toString());
+    assertThat(status.phase()).isEqualTo(RolloutPhase.HEALTHY);
+    assertThat(fewest[0]).as("25%% of 4 pods may be down at once").isEqualTo(3);
+    assertThat(harness.cluster().list("Pod", NS))
+        .hasSize(4)
+        .allSatisfy(
+            pod ->
+                assertThat(
+                        java.time.Instant.parse(
+                            ((GenericResource) pod).metadata().creationTimestamp()))
+                    .isAfterOrEqualTo(restartedAt));
+    assertThat(selector(harness, NS, "shop-active")).isEqualTo(blue);
+  }
+
   private static GenericResource replicaSet(RolloutHarness harness, String hash) {
     return harness.cluster().list("ReplicaSet", NS).stream()
         .map(GenericResource.class::cast)

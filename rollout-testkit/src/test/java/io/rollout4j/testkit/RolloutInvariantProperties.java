@@ -204,7 +204,7 @@ class RolloutInvariantProperties {
     }
   }
 
-  private static boolean crashLooping;
+  static boolean crashLooping;
 
   // ---------------------------------------------------------------- restart convergence
 
@@ -268,7 +268,7 @@ class RolloutInvariantProperties {
 
   // ---------------------------------------------------------------- driver
 
-  private static void run(RolloutHarness harness, List<Op> ops, List<String> revisions) {
+  static void run(RolloutHarness harness, List<Op> ops, List<String> revisions) {
     String namespace = harness.cluster().allOfKind(Rollout.KIND).get(0).namespace();
     String name = harness.cluster().allOfKind(Rollout.KIND).get(0).name();
     boolean routed = name.equals(Seed.ROLLOUT);
@@ -310,7 +310,7 @@ class RolloutInvariantProperties {
     }
   }
 
-  private static int available(RolloutHarness harness, String namespace, String hash) {
+  static int available(RolloutHarness harness, String namespace, String hash) {
     for (Resource r : harness.cluster().list("ReplicaSet", namespace)) {
       GenericResource rs = (GenericResource) r;
       if (hash != null && hash.equals(rs.metadata().labels().get("rollouts-pod-template-hash"))) {
