@@ -602,6 +602,10 @@ final class BlueGreenDecision extends DecisionSupport {
         && Boolean.TRUE.equals(status.blueGreen().scaleUpPreviewCheckPoint());
   }
 
+  private static boolean running(RolloutStatus.@Nullable RunStatus run) {
+    return run != null && !run.status().isCompleted();
+  }
+
   private BlueGreenStatusBuilder blueGreenStatus() {
     return new BlueGreenStatusBuilder(status.blueGreen());
   }
@@ -662,93 +666,23 @@ final class BlueGreenDecision extends DecisionSupport {
             old == null ? null : old.scaleUpPreviewCheckPoint(),
             preRun != null ? preRun : old == null ? null : old.prePromotionAnalysisRunStatus(),
             postRun != null ? postRun : old == null ? null : old.postPromotionAnalysisRunStatus());
-    List<RolloutStatus.Condition> conditions = status.conditions();
     boolean promoted = hash.equals(status.stableRS());
-    boolean paused = rollout.spec().isPaused() || !status.pauseConditions().isEmpty();
-    if (status.isAborted()) {
-      RolloutStatus.Condition existing = StatusRules.find(conditions, StatusRules.PROGRESSING);
-      String message =
-          abortReason != null
-              ? "Rollout aborted update to revision " + revision + ": " + abortReason
-              : existing != null
-                      && "RolloutAborted".equals(existing.reason())
-                      && existing.message() != null
-                  ? existing.message()
-                  : "Rollout aborted update to revision " + revision;
-      conditions =
-          StatusRules.set(
-              conditions, StatusRules.PROGRESSING, "False", "RolloutAborted", message, now);
-    } else if (promoted
-        && newRs != null
-        && newRs.availableReplicas() >= rollout.spec().effectiveReplicas()) {
-      conditions =
-          StatusRules.set(
-              conditions,
-              StatusRules.PROGRESSING,
-              "True",
-              "NewReplicaSetAvailable",
-              "ReplicaSet \"" + newRs.name() + "\" has successfully progressed.",
-              now);
-    } else if (paused) {
-      conditions =
-          StatusRules.set(
-              conditions,
-              StatusRules.PROGRESSING,
-              "Unknown",
-              "RolloutPaused",
-              "Rollout is paused",
-              now);
-    } else {
-      String name = newRs == null ? rollout.name() + "-" + hash : newRs.name();
-      conditions =
-          StatusRules.set(
-              conditions,
-              StatusRules.PROGRESSING,
-              "True",
-              "ReplicaSetUpdated",
-              "ReplicaSet \"" + name + "\" is progressing.",
-              now);
-    }
-    conditions =
-        StatusRules.set(
-            conditions,
-            StatusRules.PAUSED,
-            paused ? "True" : "False",
-            "RolloutPaused",
-            "Rollout is paused",
-            now);
     boolean saturated = available >= rollout.spec().effectiveReplicas();
-    conditions =
-        StatusRules.set(
-            conditions,
-            StatusRules.AVAILABLE,
-            saturated ? "True" : "False",
-            "AvailableReason",
-            saturated
-                ? "Rollout has minimum availability"
-                : "Rollout does not have minimum availability",
-            now);
-    conditions =
-        StatusRules.set(
-            conditions,
-            StatusRules.COMPLETED,
-            promoted ? "True" : "False",
-            "RolloutCompleted",
-            "RolloutCompleted",
-            now);
-    boolean healthy =
-        promoted
-            && hash.equals(activeSelector)
-            && (preview == null || hash.equals(previewSelector))
-            && saturated;
-    conditions =
-        StatusRules.set(
-            conditions,
-            StatusRules.HEALTHY,
-            healthy ? "True" : "False",
-            "RolloutHealthy",
-            healthy ? "Rollout is healthy" : "Rollout is not healthy",
-            now);
+    boolean analysing = running(preRun) || running(postRun);
+    List<RolloutStatus.Condition> conditions =
+        conditions(
+            rollout,
+            hash,
+            newRs,
+            revision,
+            abortReason,
+            !analysing,
+            new Counts(newRs == null ? 0 : newRs.statusReplicas(), ready, available),
+            saturated,
+            promoted
+                && hash.equals(activeSelector)
+                && (preview == null || hash.equals(previewSelector))
+                && saturated);
     RolloutStatus.Builder b =
         status.toBuilder()
             .replicas(total)

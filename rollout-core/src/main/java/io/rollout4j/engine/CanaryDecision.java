@@ -1110,158 +1110,32 @@ final class CanaryDecision extends DecisionSupport {
                   old.stablePingPong(),
                   old.stepPluginStatuses()));
     }
-    List<RolloutStatus.Condition> conditions = status.conditions();
+    boolean analysisStep =
+        CanarySteps.currentStep(rollout)
+            .map(step -> actionsOf(step).stream().anyMatch(a -> a instanceof Step.Analysis))
+            .orElse(false);
     boolean promoted = hash.equals(status.stableRS());
-    if (status.isAborted()) {
-      RolloutStatus.Condition existing = StatusRules.find(conditions, StatusRules.PROGRESSING);
-      String abortMessage =
-          abortReason != null
-              ? "Rollout aborted update to revision " + revision + ": " + abortReason
-              : existing != null
-                      && "RolloutAborted".equals(existing.reason())
-                      && existing.message() != null
-                  ? existing.message()
-                  : "Rollout aborted update to revision " + revision;
-      conditions =
-          StatusRules.set(
-              conditions, StatusRules.PROGRESSING, "False", "RolloutAborted", abortMessage, now);
-    } else if (promoted
-        && newRs != null
-        && newRs.availableReplicas() >= rollout.spec().effectiveReplicas()) {
-      conditions =
-          StatusRules.set(
-              conditions,
-              StatusRules.PROGRESSING,
-              "True",
-              "NewReplicaSetAvailable",
-              "ReplicaSet \"" + newRs.name() + "\" has successfully progressed.",
-              now);
-    } else if (rollout.spec().isPaused() || !status.pauseConditions().isEmpty()) {
-      conditions =
-          StatusRules.set(
-              conditions,
-              StatusRules.PROGRESSING,
-              "Unknown",
-              "RolloutPaused",
-              "Rollout is paused",
-              now);
-    } else {
-      String name = newRs == null ? rollout.name() + "-" + hash : newRs.name();
-      conditions = progress(rollout, conditions, name, updated, ready, available);
-    }
-    boolean paused = rollout.spec().isPaused() || !status.pauseConditions().isEmpty();
-    conditions =
-        StatusRules.set(
-            conditions,
-            StatusRules.PAUSED,
-            paused ? "True" : "False",
-            "RolloutPaused",
-            "Rollout is paused",
-            now);
-    boolean minimum =
-        available >= rollout.spec().effectiveReplicas() - CanaryReplicas.maxUnavailable(rollout);
-    conditions =
-        StatusRules.set(
-            conditions,
-            StatusRules.AVAILABLE,
-            minimum ? "True" : "False",
-            "AvailableReason",
-            minimum
-                ? "Rollout has minimum availability"
-                : "Rollout does not have minimum availability",
-            now);
-    conditions =
-        StatusRules.set(
-            conditions,
-            StatusRules.COMPLETED,
-            promoted ? "True" : "False",
-            "RolloutCompleted",
-            "RolloutCompleted",
-            now);
-    boolean healthy =
-        promoted
-            && updated >= rollout.spec().effectiveReplicas()
-            && available >= updated
-            && replicas == updated;
-    conditions =
-        StatusRules.set(
-            conditions,
-            StatusRules.HEALTHY,
-            healthy ? "True" : "False",
-            "RolloutHealthy",
-            healthy ? "Rollout is healthy" : "Rollout is not healthy",
-            now);
+    List<RolloutStatus.Condition> conditions =
+        conditions(
+            rollout,
+            hash,
+            newRs,
+            revision,
+            abortReason,
+            !analysisStep,
+            new Counts(updated, ready, available),
+            available
+                >= rollout.spec().effectiveReplicas() - CanaryReplicas.maxUnavailable(rollout),
+            promoted
+                && updated >= rollout.spec().effectiveReplicas()
+                && available >= updated
+                && replicas == updated);
     b.conditions(conditions);
     // A progress deadline may have aborted the update while the conditions were worked out.
     b.abort(status.abort()).abortedAt(status.abortedAt());
     RolloutStatus interim = b.build();
     StatusRules.phase(rollout, b, interim);
     status = b.build();
-  }
-
-  /**
-   * Argo's progress deadline: the {@code Progressing} condition's {@code lastUpdateTime} is the
-   * last time the update made progress (counts or step changed). Without progress for {@code
-   * progressDeadlineSeconds}, outside pauses and analysis steps, the rollout is Degraded with
-   * {@code ProgressDeadlineExceeded}, and aborted when {@code progressDeadlineAbort} is set. Unlike
-   * Argo with Istio subsets (issue #4626), nothing cuts the reconcile short first.
-   */
-  private List<RolloutStatus.Condition> progress(
-      Rollout rollout,
-      List<RolloutStatus.Condition> conditions,
-      String replicaSet,
-      int updated,
-      int ready,
-      int available) {
-    RolloutStatus before = stored.status();
-    boolean progressed =
-        before == null
-            || !java.util.Objects.equals(before.currentPodHash(), status.currentPodHash())
-            || !java.util.Objects.equals(before.currentStepIndex(), status.currentStepIndex())
-            || StatusRules.orZero(before.updatedReplicas()) != updated
-            || StatusRules.orZero(before.readyReplicas()) != ready
-            || StatusRules.orZero(before.availableReplicas()) != available;
-    RolloutStatus.Condition previous = StatusRules.find(conditions, StatusRules.PROGRESSING);
-    Instant lastProgress = now;
-    if (!progressed
-        && previous != null
-        && previous.lastUpdateTime() != null
-        && ("ReplicaSetUpdated".equals(previous.reason())
-            || "ProgressDeadlineExceeded".equals(previous.reason()))) {
-      lastProgress = Instant.parse(previous.lastUpdateTime());
-    }
-    Duration deadline = Duration.ofSeconds(rollout.spec().effectiveProgressDeadlineSeconds());
-    boolean analysisStep =
-        CanarySteps.currentStep(rollout)
-            .map(step -> actionsOf(step).stream().anyMatch(a -> a instanceof Step.Analysis))
-            .orElse(false);
-    if (!analysisStep && !now.isBefore(lastProgress.plus(deadline))) {
-      String message = "ReplicaSet \"" + replicaSet + "\" has timed out progressing.";
-      if (Boolean.TRUE.equals(rollout.spec().progressDeadlineAbort()) && !status.isAborted()) {
-        status = status.toBuilder().abort(true).abortedAt(now.toString()).build();
-        event("Warning", "RolloutAborted", "Rollout aborted update: " + message);
-        wake(now);
-      }
-      return StatusRules.setAt(
-          conditions,
-          StatusRules.PROGRESSING,
-          "False",
-          "ProgressDeadlineExceeded",
-          message,
-          now,
-          lastProgress);
-    }
-    if (!analysisStep) {
-      wake(lastProgress.plus(deadline));
-    }
-    return StatusRules.setAt(
-        conditions,
-        StatusRules.PROGRESSING,
-        "True",
-        "ReplicaSetUpdated",
-        "ReplicaSet \"" + replicaSet + "\" is progressing.",
-        now,
-        lastProgress);
   }
 
   static OwnerReference ownerOf(Rollout rollout) {

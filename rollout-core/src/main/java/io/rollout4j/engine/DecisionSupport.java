@@ -220,4 +220,170 @@ abstract class DecisionSupport {
       wakeAt = at;
     }
   }
+
+  /** The counts the Progressing condition watches for progress. */
+  record Counts(int updated, int ready, int available) {}
+
+  /**
+   * Progressing, Paused, Available, Completed and Healthy, set as Argo does for every strategy; the
+   * strategy says what "minimum availability" and "healthy" mean for it.
+   */
+  List<RolloutStatus.Condition> conditions(
+      Rollout rollout,
+      String hash,
+      @Nullable ReplicaSetView newRs,
+      int revision,
+      @Nullable String abortReason,
+      boolean deadlineApplies,
+      Counts counts,
+      boolean minimumAvailable,
+      boolean healthy) {
+    List<RolloutStatus.Condition> conditions = status.conditions();
+    boolean promoted = hash.equals(status.stableRS());
+    boolean paused = rollout.spec().isPaused() || !status.pauseConditions().isEmpty();
+    if (status.isAborted()) {
+      RolloutStatus.Condition existing = StatusRules.find(conditions, StatusRules.PROGRESSING);
+      String abortMessage =
+          abortReason != null
+              ? "Rollout aborted update to revision " + revision + ": " + abortReason
+              : existing != null
+                      && "RolloutAborted".equals(existing.reason())
+                      && existing.message() != null
+                  ? existing.message()
+                  : existing != null && "ProgressDeadlineExceeded".equals(existing.reason())
+                      // progressDeadlineAbort: the abort says why.
+                      ? "Rollout aborted update to revision " + revision + ": " + existing.message()
+                      : "Rollout aborted update to revision " + revision;
+      conditions =
+          StatusRules.set(
+              conditions, StatusRules.PROGRESSING, "False", "RolloutAborted", abortMessage, now);
+    } else if (promoted
+        && newRs != null
+        && newRs.availableReplicas() >= rollout.spec().effectiveReplicas()) {
+      conditions =
+          StatusRules.set(
+              conditions,
+              StatusRules.PROGRESSING,
+              "True",
+              "NewReplicaSetAvailable",
+              "ReplicaSet \"" + newRs.name() + "\" has successfully progressed.",
+              now);
+    } else if (paused) {
+      conditions =
+          StatusRules.set(
+              conditions,
+              StatusRules.PROGRESSING,
+              "Unknown",
+              "RolloutPaused",
+              "Rollout is paused",
+              now);
+    } else {
+      String name = newRs == null ? rollout.name() + "-" + hash : newRs.name();
+      conditions =
+          progress(
+              rollout,
+              deadlineApplies,
+              conditions,
+              name,
+              counts.updated(),
+              counts.ready(),
+              counts.available());
+    }
+    conditions =
+        StatusRules.set(
+            conditions,
+            StatusRules.PAUSED,
+            paused ? "True" : "False",
+            "RolloutPaused",
+            "Rollout is paused",
+            now);
+    conditions =
+        StatusRules.set(
+            conditions,
+            StatusRules.AVAILABLE,
+            minimumAvailable ? "True" : "False",
+            "AvailableReason",
+            minimumAvailable
+                ? "Rollout has minimum availability"
+                : "Rollout does not have minimum availability",
+            now);
+    conditions =
+        StatusRules.set(
+            conditions,
+            StatusRules.COMPLETED,
+            promoted ? "True" : "False",
+            "RolloutCompleted",
+            "RolloutCompleted",
+            now);
+    return StatusRules.set(
+        conditions,
+        StatusRules.HEALTHY,
+        healthy ? "True" : "False",
+        "RolloutHealthy",
+        healthy ? "Rollout is healthy" : "Rollout is not healthy",
+        now);
+  }
+
+  /**
+   * Argo's progress deadline: the {@code Progressing} condition's {@code lastUpdateTime} is the
+   * last time the update made progress (counts or step changed). Without progress for {@code
+   * progressDeadlineSeconds}, outside pauses and while no analysis is being waited for, the rollout
+   * is Degraded with {@code ProgressDeadlineExceeded}, and aborted when {@code
+   * progressDeadlineAbort} is set. Unlike Argo with Istio subsets (issue #4626), nothing cuts the
+   * reconcile short first.
+   */
+  private List<RolloutStatus.Condition> progress(
+      Rollout rollout,
+      boolean deadlineApplies,
+      List<RolloutStatus.Condition> conditions,
+      String replicaSet,
+      int updated,
+      int ready,
+      int available) {
+    RolloutStatus before = stored.status();
+    boolean progressed =
+        before == null
+            || !java.util.Objects.equals(before.currentPodHash(), status.currentPodHash())
+            || !java.util.Objects.equals(before.currentStepIndex(), status.currentStepIndex())
+            || StatusRules.orZero(before.updatedReplicas()) != updated
+            || StatusRules.orZero(before.readyReplicas()) != ready
+            || StatusRules.orZero(before.availableReplicas()) != available;
+    RolloutStatus.Condition previous = StatusRules.find(conditions, StatusRules.PROGRESSING);
+    Instant lastProgress = now;
+    if (!progressed
+        && previous != null
+        && previous.lastUpdateTime() != null
+        && ("ReplicaSetUpdated".equals(previous.reason())
+            || "ProgressDeadlineExceeded".equals(previous.reason()))) {
+      lastProgress = Instant.parse(previous.lastUpdateTime());
+    }
+    Duration deadline = Duration.ofSeconds(rollout.spec().effectiveProgressDeadlineSeconds());
+    if (deadlineApplies && !now.isBefore(lastProgress.plus(deadline))) {
+      String message = "ReplicaSet \"" + replicaSet + "\" has timed out progressing.";
+      if (Boolean.TRUE.equals(rollout.spec().progressDeadlineAbort()) && !status.isAborted()) {
+        status = status.toBuilder().abort(true).abortedAt(now.toString()).build();
+        event("Warning", "RolloutAborted", "Rollout aborted update: " + message);
+        wake(now);
+      }
+      return StatusRules.setAt(
+          conditions,
+          StatusRules.PROGRESSING,
+          "False",
+          "ProgressDeadlineExceeded",
+          message,
+          now,
+          lastProgress);
+    }
+    if (deadlineApplies) {
+      wake(lastProgress.plus(deadline));
+    }
+    return StatusRules.setAt(
+        conditions,
+        StatusRules.PROGRESSING,
+        "True",
+        "ReplicaSetUpdated",
+        "ReplicaSet \"" + replicaSet + "\" is progressing.",
+        now,
+        lastProgress);
+  }
 }

@@ -568,6 +568,29 @@ class BlueGreenTest {
     assertThat(selector(harness, NS, "shop-active")).isEqualTo(blue);
   }
 
+  @Test
+  void aCrashLoopingPreviewHitsTheProgressDeadlineAndAbortsWithoutTraffic(RolloutHarness harness) {
+    deployV1(harness);
+    String blue = status(harness).stableRS();
+    harness.cluster().podsNeverReady(rs -> String.valueOf(rs.body()).contains("shop:bad"));
+    String deadline = "  progressDeadlineSeconds: 120\n  progressDeadlineAbort: true\n";
+    harness.apply(NS, rollout("shop:bad", 3).replace("  revisionHistoryLimit: 5\n", deadline));
+
+    harness.advance(Duration.ofSeconds(119));
+    assertThat(status(harness).isAborted()).isFalse();
+    harness.advance(Duration.ofMinutes(2));
+
+    RolloutStatus status = status(harness);
+    assertThat(status.isAborted()).isTrue();
+    assertThat(status.phase()).isEqualTo(RolloutPhase.DEGRADED);
+    assertThat(status.message()).contains("timed out progressing");
+    assertThat(selector(harness, NS, "shop-active")).isEqualTo(blue);
+    assertThat(selector(harness, NS, "shop-preview")).isEqualTo(blue);
+    assertThat(replicasByImage(harness, NS))
+        .containsEntry("shop:1", 3)
+        .containsEntry("shop:bad", 0);
+  }
+
   private static GenericResource replicaSet(RolloutHarness harness, String hash) {
     return harness.cluster().list("ReplicaSet", NS).stream()
         .map(GenericResource.class::cast)
