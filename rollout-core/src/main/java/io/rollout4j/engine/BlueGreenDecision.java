@@ -139,7 +139,7 @@ final class BlueGreenDecision extends DecisionSupport {
 
     // 2. Services, runs and promotion.
     String stableHash = status.stableRS();
-    terminateStaleRuns(hash, promoted, aborted);
+    terminateStaleRuns(hash, promoted, aborted, run -> true);
     if (aborted) {
       point(active, stableHash);
       point(preview, stableHash);
@@ -280,22 +280,16 @@ final class BlueGreenDecision extends DecisionSupport {
                 null,
                 type.equals(PRE) ? "-pre" : "-post");
         actions.add(new Action.CreateAnalysisRun(created));
+        event(
+            "Normal",
+            "AnalysisRunRunning",
+            "Analysis Run '" + created.name() + "' Status New: 'Running'");
         record(
             type,
             new RolloutStatus.RunStatus(
                 String.valueOf(created.name()), AnalysisPhase.PENDING, null));
       } catch (IllegalArgumentException e) {
-        status =
-            status.toBuilder()
-                .conditions(
-                    StatusRules.set(
-                        status.conditions(),
-                        StatusRules.INVALID_SPEC,
-                        "True",
-                        "InvalidSpec",
-                        "The Rollout \"" + stored.name() + "\" is invalid: " + e.getMessage(),
-                        now))
-                .build();
+        invalid(String.valueOf(e.getMessage()));
       }
       return false;
     }
@@ -511,34 +505,6 @@ final class BlueGreenDecision extends DecisionSupport {
     for (int i = 0; i < idle.size() - rollout.spec().effectiveRevisionHistoryLimit(); i++) {
       actions.add(
           new Action.DeleteReplicaSet(String.valueOf(stored.namespace()), idle.get(i).name()));
-    }
-  }
-
-  private void terminateStaleRuns(String hash, boolean promoted, boolean aborted) {
-    for (AnalysisRun run : observation.analysisRuns()) {
-      if (RunRules.phaseOf(run).isCompleted() || Boolean.TRUE.equals(run.spec().terminate())) {
-        continue;
-      }
-      boolean current =
-          hash.equals(run.metadata().labels().get(RolloutLabels.POD_TEMPLATE_HASH))
-              && !promoted
-              && !aborted
-              && !Boolean.TRUE.equals(status.promoteFull());
-      if (!current) {
-        var s = run.spec();
-        actions.add(
-            new Action.TerminateAnalysisRun(
-                new AnalysisRun(
-                    run.metadata(),
-                    new io.rollout4j.model.AnalysisRunSpec(
-                        s.metrics(),
-                        s.args(),
-                        true,
-                        s.dryRun(),
-                        s.measurementRetention(),
-                        s.ttlStrategy()),
-                    run.status())));
-      }
     }
   }
 

@@ -733,17 +733,7 @@ final class CanaryDecision extends DecisionSupport {
           RunRules.build(
               rollout, request, observation, hash, status.stableRS(), revision, type, step);
     } catch (IllegalArgumentException e) {
-      status =
-          status.toBuilder()
-              .conditions(
-                  StatusRules.set(
-                      status.conditions(),
-                      StatusRules.INVALID_SPEC,
-                      "True",
-                      "InvalidSpec",
-                      "The Rollout \"" + stored.name() + "\" is invalid: " + e.getMessage(),
-                      now))
-              .build();
+      invalid(String.valueOf(e.getMessage()));
       return;
     }
     actions.add(new Action.CreateAnalysisRun(run));
@@ -771,36 +761,14 @@ final class CanaryDecision extends DecisionSupport {
    * promoted or aborted, or a step run's step has passed.
    */
   private void terminateStaleRuns(Rollout rollout, String hash, boolean promoted, boolean aborted) {
-    int index = CanarySteps.currentStepIndex(rollout);
-    for (io.rollout4j.model.AnalysisRun run : observation.analysisRuns()) {
-      if (RunRules.phaseOf(run).isCompleted() || Boolean.TRUE.equals(run.spec().terminate())) {
-        continue;
-      }
-      Map<String, String> labels = run.metadata().labels();
-      boolean current =
-          hash.equals(labels.get(RolloutLabels.POD_TEMPLATE_HASH))
-              && !promoted
-              && !aborted
-              && !Boolean.TRUE.equals(status.promoteFull());
-      if (current && RunRules.STEP.equals(labels.get(RunRules.TYPE))) {
-        current = Integer.toString(index).equals(labels.get(RunRules.STEP_INDEX));
-      }
-      if (!current) {
-        io.rollout4j.model.AnalysisRunSpec s = run.spec();
-        io.rollout4j.model.AnalysisRun terminated =
-            new io.rollout4j.model.AnalysisRun(
-                run.metadata(),
-                new io.rollout4j.model.AnalysisRunSpec(
-                    s.metrics(),
-                    s.args(),
-                    true,
-                    s.dryRun(),
-                    s.measurementRetention(),
-                    s.ttlStrategy()),
-                run.status());
-        actions.add(new Action.TerminateAnalysisRun(terminated));
-      }
-    }
+    String index = Integer.toString(CanarySteps.currentStepIndex(rollout));
+    terminateStaleRuns(
+        hash,
+        promoted,
+        aborted,
+        run ->
+            !RunRules.STEP.equals(run.metadata().labels().get(RunRules.TYPE))
+                || index.equals(run.metadata().labels().get(RunRules.STEP_INDEX)));
   }
 
   // ---------------------------------------------------------------- steps

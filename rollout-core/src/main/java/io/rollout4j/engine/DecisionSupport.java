@@ -1,5 +1,7 @@
 package io.rollout4j.engine;
 
+import io.rollout4j.model.AnalysisRun;
+import io.rollout4j.model.AnalysisRunSpec;
 import io.rollout4j.model.GenericResource;
 import io.rollout4j.model.Rollout;
 import io.rollout4j.model.RolloutStatus;
@@ -385,5 +387,57 @@ abstract class DecisionSupport {
         "ReplicaSet \"" + replicaSet + "\" is progressing.",
         now,
         lastProgress);
+  }
+
+  /** Sets {@code InvalidSpec} for a problem only the engine can see (a missing template). */
+  void invalid(String detail) {
+    status =
+        status.toBuilder()
+            .conditions(
+                StatusRules.set(
+                    status.conditions(),
+                    StatusRules.INVALID_SPEC,
+                    "True",
+                    "InvalidSpec",
+                    "The Rollout \"" + stored.name() + "\" is invalid: " + detail,
+                    now))
+            .build();
+  }
+
+  /**
+   * Runs end when their part of the rollout is over: another revision is current, the update was
+   * promoted or aborted, or {@code stillWanted} says so (a step run whose step has passed).
+   */
+  void terminateStaleRuns(
+      String hash,
+      boolean promoted,
+      boolean aborted,
+      java.util.function.Predicate<AnalysisRun> stillWanted) {
+    for (AnalysisRun run : observation.analysisRuns()) {
+      if (RunRules.phaseOf(run).isCompleted() || Boolean.TRUE.equals(run.spec().terminate())) {
+        continue;
+      }
+      boolean current =
+          hash.equals(run.metadata().labels().get(RolloutLabels.POD_TEMPLATE_HASH))
+              && !promoted
+              && !aborted
+              && !Boolean.TRUE.equals(status.promoteFull())
+              && stillWanted.test(run);
+      if (!current) {
+        AnalysisRunSpec s = run.spec();
+        actions.add(
+            new Action.TerminateAnalysisRun(
+                new AnalysisRun(
+                    run.metadata(),
+                    new AnalysisRunSpec(
+                        s.metrics(),
+                        s.args(),
+                        true,
+                        s.dryRun(),
+                        s.measurementRetention(),
+                        s.ttlStrategy()),
+                    run.status())));
+      }
+    }
   }
 }
