@@ -5,7 +5,6 @@ import io.rollout4j.model.AnalysisRun;
 import io.rollout4j.model.BlueGreenStrategy;
 import io.rollout4j.model.GenericResource;
 import io.rollout4j.model.PauseReason;
-import io.rollout4j.model.PodMetadata;
 import io.rollout4j.model.PodTemplateSpec;
 import io.rollout4j.model.Rollout;
 import io.rollout4j.model.RolloutAnalysis;
@@ -131,10 +130,12 @@ final class BlueGreenDecision extends DecisionSupport {
           newRs,
           target,
           isActive ? blueGreen.activeMetadata() : blueGreen.previewMetadata(),
+          // A reused older ReplicaSet (undo) becomes the newest revision, as in Argo.
+          newRs.revision() < nextRevision - 1 && !promoted ? nextRevision : null,
           aborted);
     }
     if (stableRs != null && !promoted) {
-      scale(stableRs, replicas, blueGreen.activeMetadata(), false);
+      scale(stableRs, replicas, blueGreen.activeMetadata(), null, false);
     }
 
     // 2. Services, runs and promotion.
@@ -439,24 +440,6 @@ final class BlueGreenDecision extends DecisionSupport {
       return newRs.replicas();
     }
     return 0;
-  }
-
-  private void scale(
-      ReplicaSetView rs, int replicas, @Nullable PodMetadata metadata, boolean keepDeadline) {
-    GenericResource updated =
-        ReplicaSets.withEphemeral(ReplicaSets.withReplicas(rs.resource(), replicas), metadata);
-    if (!keepDeadline && replicas > 0 && rs.scaleDownDeadline() != null) {
-      updated = ReplicaSets.withAnnotation(updated, RolloutLabels.SCALE_DOWN_DEADLINE, null);
-    }
-    if (!updated.equals(rs.resource())) {
-      actions.add(new Action.UpdateReplicaSet(updated, rs.replicas(), replicas));
-      if (rs.replicas() != replicas) {
-        event(
-            "Normal",
-            "ScalingReplicaSet",
-            "Scaled ReplicaSet " + rs.name() + " from " + rs.replicas() + " to " + replicas);
-      }
-    }
   }
 
   /**

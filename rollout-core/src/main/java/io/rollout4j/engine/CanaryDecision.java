@@ -289,31 +289,6 @@ final class CanaryDecision extends DecisionSupport {
    * deadline survives only while it is still wanted (an aborted canary waiting out its delay);
    * otherwise it is cleared, so that a later abort waits its full delay again.
    */
-  private void scale(
-      ReplicaSetView rs,
-      int replicas,
-      @Nullable PodMetadata metadata,
-      @Nullable Integer revision,
-      boolean keepDeadline) {
-    GenericResource updated = ReplicaSets.withReplicas(rs.resource(), replicas);
-    updated = ReplicaSets.withEphemeral(updated, metadata);
-    if (revision != null) {
-      updated =
-          ReplicaSets.withAnnotation(updated, RolloutLabels.REVISION, Integer.toString(revision));
-    }
-    if (!keepDeadline && replicas > 0 && rs.scaleDownDeadline() != null) {
-      updated = ReplicaSets.withAnnotation(updated, RolloutLabels.SCALE_DOWN_DEADLINE, null);
-    }
-    if (!updated.equals(rs.resource())) {
-      actions.add(new Action.UpdateReplicaSet(updated, rs.replicas(), replicas));
-      if (rs.replicas() != replicas) {
-        event(
-            "Normal",
-            "ScalingReplicaSet",
-            "Scaled ReplicaSet " + rs.name() + " from " + rs.replicas() + " to " + replicas);
-      }
-    }
-  }
 
   /**
    * After an abort with a traffic router, the canary keeps its pods for {@code

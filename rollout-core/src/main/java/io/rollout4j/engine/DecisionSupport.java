@@ -3,6 +3,7 @@ package io.rollout4j.engine;
 import io.rollout4j.model.AnalysisRun;
 import io.rollout4j.model.AnalysisRunSpec;
 import io.rollout4j.model.GenericResource;
+import io.rollout4j.model.PodMetadata;
 import io.rollout4j.model.Rollout;
 import io.rollout4j.model.RolloutStatus;
 import java.time.Duration;
@@ -437,6 +438,36 @@ abstract class DecisionSupport {
                         s.measurementRetention(),
                         s.ttlStrategy()),
                     run.status())));
+      }
+    }
+  }
+
+  /**
+   * Scales a ReplicaSet and keeps its ephemeral metadata and revision current; a scale-down
+   * deadline is dropped when it is scaled back up unless {@code keepDeadline}.
+   */
+  void scale(
+      ReplicaSetView rs,
+      int replicas,
+      @Nullable PodMetadata metadata,
+      @Nullable Integer revision,
+      boolean keepDeadline) {
+    GenericResource updated = ReplicaSets.withReplicas(rs.resource(), replicas);
+    updated = ReplicaSets.withEphemeral(updated, metadata);
+    if (revision != null) {
+      updated =
+          ReplicaSets.withAnnotation(updated, RolloutLabels.REVISION, Integer.toString(revision));
+    }
+    if (!keepDeadline && replicas > 0 && rs.scaleDownDeadline() != null) {
+      updated = ReplicaSets.withAnnotation(updated, RolloutLabels.SCALE_DOWN_DEADLINE, null);
+    }
+    if (!updated.equals(rs.resource())) {
+      actions.add(new Action.UpdateReplicaSet(updated, rs.replicas(), replicas));
+      if (rs.replicas() != replicas) {
+        event(
+            "Normal",
+            "ScalingReplicaSet",
+            "Scaled ReplicaSet " + rs.name() + " from " + rs.replicas() + " to " + replicas);
       }
     }
   }

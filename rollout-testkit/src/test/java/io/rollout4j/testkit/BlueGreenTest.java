@@ -407,6 +407,8 @@ class BlueGreenTest {
     harness.promoteFull(NS, "shop");
     assertThat(selector(harness, NS, "shop-active")).isEqualTo(blue);
     assertThat(status(harness).stableRS()).isEqualTo(blue);
+    assertThat(replicaSet(harness, blue).metadata().annotations())
+        .containsEntry("rollout.argoproj.io/revision", "3");
   }
 
   @Test
