@@ -322,10 +322,7 @@ final class BlueGreenDecision extends DecisionSupport {
     } else if (phase == AnalysisPhase.INCONCLUSIVE
         && status.pauseConditions().stream()
             .noneMatch(c -> c.reason() == PauseReason.INCONCLUSIVE_ANALYSIS_RUN)) {
-      List<RolloutStatus.PauseCondition> conditions = new ArrayList<>(status.pauseConditions());
-      conditions.add(
-          new RolloutStatus.PauseCondition(PauseReason.INCONCLUSIVE_ANALYSIS_RUN, now.toString()));
-      status = status.toBuilder().pauseConditions(conditions).controllerPause(true).build();
+      addPause(PauseReason.INCONCLUSIVE_ANALYSIS_RUN);
     }
     return false;
   }
@@ -367,10 +364,7 @@ final class BlueGreenDecision extends DecisionSupport {
         // over (a human promoted, or the timer ran out); it is reset when the revision changes.
         return true;
       }
-      List<RolloutStatus.PauseCondition> conditions = new ArrayList<>(status.pauseConditions());
-      conditions.add(
-          new RolloutStatus.PauseCondition(PauseReason.BLUE_GREEN_PAUSE, now.toString()));
-      status = status.toBuilder().pauseConditions(conditions).controllerPause(true).build();
+      addPause(PauseReason.BLUE_GREEN_PAUSE);
       if (!manual) {
         wake(now.plusSeconds(seconds));
       }

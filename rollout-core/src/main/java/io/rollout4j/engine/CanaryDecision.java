@@ -685,10 +685,7 @@ final class CanaryDecision extends DecisionSupport {
     } else if (phase == io.rollout4j.analysis.AnalysisPhase.INCONCLUSIVE
         && status.pauseConditions().stream()
             .noneMatch(c -> c.reason() == PauseReason.INCONCLUSIVE_ANALYSIS_RUN)) {
-      List<RolloutStatus.PauseCondition> conditions = new ArrayList<>(status.pauseConditions());
-      conditions.add(
-          new RolloutStatus.PauseCondition(PauseReason.INCONCLUSIVE_ANALYSIS_RUN, now.toString()));
-      status = status.toBuilder().pauseConditions(conditions).controllerPause(true).build();
+      addPause(PauseReason.INCONCLUSIVE_ANALYSIS_RUN);
       event(
           "Warning",
           "AnalysisRunInconclusive",
@@ -875,10 +872,7 @@ final class CanaryDecision extends DecisionSupport {
         status = status.toBuilder().controllerPause(null).build();
         return true;
       }
-      List<RolloutStatus.PauseCondition> conditions = new ArrayList<>(status.pauseConditions());
-      conditions.add(
-          new RolloutStatus.PauseCondition(PauseReason.CANARY_PAUSE_STEP, now.toString()));
-      status = status.toBuilder().pauseConditions(conditions).controllerPause(true).build();
+      addPause(PauseReason.CANARY_PAUSE_STEP);
       Optional<Duration> duration = pause.parsedDuration();
       if (duration.isPresent()) {
         if (duration.get().isZero()) {

@@ -3,6 +3,7 @@ package io.rollout4j.engine;
 import io.rollout4j.model.AnalysisRun;
 import io.rollout4j.model.AnalysisRunSpec;
 import io.rollout4j.model.GenericResource;
+import io.rollout4j.model.PauseReason;
 import io.rollout4j.model.PodMetadata;
 import io.rollout4j.model.Rollout;
 import io.rollout4j.model.RolloutStatus;
@@ -470,5 +471,12 @@ abstract class DecisionSupport {
             "Scaled ReplicaSet " + rs.name() + " from " + rs.replicas() + " to " + replicas);
       }
     }
+  }
+
+  /** Adds a pause condition and marks the pause as the controller's, as Argo does. */
+  void addPause(PauseReason reason) {
+    List<RolloutStatus.PauseCondition> conditions = new ArrayList<>(status.pauseConditions());
+    conditions.add(new RolloutStatus.PauseCondition(reason, now.toString()));
+    status = status.toBuilder().pauseConditions(conditions).controllerPause(true).build();
   }
 }
