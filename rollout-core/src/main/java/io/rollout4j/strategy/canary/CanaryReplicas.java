@@ -220,10 +220,13 @@ public final class CanaryReplicas {
     boolean zeroAllowed = weight == 100 || weight == 0 || (replicas == 1 && maxSurge == 0);
     int[][] candidates = new int[4][];
     int n = 0;
-    if (ceil < replicas || zeroAllowed) {
+    boolean ceilAllowed = ceil < replicas || zeroAllowed;
+    if (ceilAllowed) {
       candidates[n++] = new int[] {ceil, replicas};
     }
-    if (!tied(weight, replicas) && (floor != 0 || zeroAllowed)) {
+    // On a tie the ceiling wins, but only where it is allowed: 95% of 10 pods without surge is
+    // 9 + 1, not 10 + 0.
+    if ((!tied(weight, replicas) || !ceilAllowed) && (floor != 0 || zeroAllowed)) {
       candidates[n++] = new int[] {floor, replicas};
     }
     if (maxSurge > 0) {

@@ -28,7 +28,9 @@ class CanaryReplicasTest {
     "10, 24, 1, 3, 8",
     "10, 0, 1, 0, 10",
     "10, 100, 1, 10, 0",
-    "0, 50, 1, 0, 0"
+    "0, 50, 1, 0, 0",
+    "10, 95, 0, 9, 1",
+    "10, 5, 0, 1, 9"
   })
   void weightsAreApproximatedByPodCounts(
       int replicas, int weight, int surge, int canary, int stable) {
