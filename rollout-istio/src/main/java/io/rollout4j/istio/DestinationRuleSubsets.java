@@ -1,0 +1,78 @@
+package io.rollout4j.istio;
+
+import io.rollout4j.model.IstioTrafficRouting;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The canary and stable subsets of a DestinationRule's {@code spec}, pointed at pod-template hashes
+ * through their {@code rollouts-pod-template-hash} label. Pure: the input is not modified, every
+ * other field (host, trafficPolicy, other labels, other subsets) is carried over, and an unchanged
+ * rule comes back equal so the caller can skip the write.
+ */
+public final class DestinationRuleSubsets {
+  private DestinationRuleSubsets() {}
+
+  public static final String POD_TEMPLATE_HASH = "rollouts-pod-template-hash";
+  public static final String MANAGED_BY = "argo-rollouts.argoproj.io/managed-by-rollouts";
+
+  /**
+   * The spec with the canary subset selecting {@code canaryHash} and the stable subset selecting
+   * {@code stableHash}; a null hash removes the label, as Argo does for an empty one.
+   *
+   * @throws IstioRouteException when either subset is missing from the rule
+   */
+  public static Map<String, Object> withHashes(
+      Map<String, ?> spec,
+      IstioTrafficRouting.DestinationRule ref,
+      @Nullable String canaryHash,
+      @Nullable String stableHash) {
+    Map<String, Object> copy = VirtualServiceRoutes.Trees.copy(spec);
+    List<Object> subsets = VirtualServiceRoutes.Trees.list(copy.get("subsets"));
+    Map<String, Object> canary = find(subsets, ref.canarySubsetName(), "Canary");
+    Map<String, Object> stable = find(subsets, ref.stableSubsetName(), "Stable");
+    label(canary, canaryHash);
+    label(stable, stableHash);
+    return copy;
+  }
+
+  /** The hash a subset selects now, or null when it has none. */
+  public static @Nullable String hashOf(Map<String, ?> spec, String subsetName) {
+    for (Object subset : VirtualServiceRoutes.Trees.list(spec.get("subsets"))) {
+      Map<String, Object> s = VirtualServiceRoutes.Trees.map(subset);
+      if (subsetName.equals(s.get("name"))) {
+        Object hash = VirtualServiceRoutes.Trees.map(s.get("labels")).get(POD_TEMPLATE_HASH);
+        return hash == null ? null : String.valueOf(hash);
+      }
+    }
+    return null;
+  }
+
+  private static Map<String, Object> find(List<Object> subsets, String name, String role) {
+    for (Object subset : subsets) {
+      Map<String, Object> s = VirtualServiceRoutes.Trees.map(subset);
+      if (name.equals(s.get("name"))) {
+        return s;
+      }
+    }
+    throw new IstioRouteException(
+        role + " subset '" + name + "' not found in the DestinationRule's spec.subsets");
+  }
+
+  private static void label(Map<String, Object> subset, @Nullable String hash) {
+    Object existing = subset.get("labels");
+    Map<String, Object> labels =
+        existing instanceof Map<?, ?>
+            ? VirtualServiceRoutes.Trees.map(existing)
+            : new java.util.LinkedHashMap<>();
+    if (hash == null) {
+      labels.remove(POD_TEMPLATE_HASH);
+    } else {
+      labels.put(POD_TEMPLATE_HASH, hash);
+    }
+    if (existing != null || !labels.isEmpty()) {
+      subset.put("labels", labels);
+    }
+  }
+}
