@@ -128,36 +128,12 @@ public record ObjectMeta(
   public ObjectMeta withLabel(String key, String value) {
     Map<String, String> copy = new LinkedHashMap<>(labels);
     copy.put(key, value);
-    return new ObjectMeta(
-        name,
-        generateName,
-        namespace,
-        uid,
-        resourceVersion,
-        generation,
-        creationTimestamp,
-        deletionTimestamp,
-        copy,
-        annotations,
-        ownerReferences,
-        finalizers);
+    return withUserFields(copy, annotations, ownerReferences, finalizers);
   }
 
   public ObjectMeta withAnnotation(String key, String value) {
     Map<String, String> copy = new LinkedHashMap<>(annotations);
     copy.put(key, value);
-    return new ObjectMeta(
-        name,
-        generateName,
-        namespace,
-        uid,
-        resourceVersion,
-        generation,
-        creationTimestamp,
-        deletionTimestamp,
-        labels,
-        copy,
-        ownerReferences,
-        finalizers);
+    return withUserFields(labels, copy, ownerReferences, finalizers);
   }
 }
