@@ -1,5 +1,6 @@
 package io.rollout4j.istio;
 
+import io.rollout4j.engine.RolloutLabels;
 import io.rollout4j.model.IstioTrafficRouting;
 import java.util.List;
 import java.util.Map;
@@ -13,9 +14,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class DestinationRuleSubsets {
   private DestinationRuleSubsets() {}
-
-  public static final String POD_TEMPLATE_HASH = "rollouts-pod-template-hash";
-  public static final String MANAGED_BY = "argo-rollouts.argoproj.io/managed-by-rollouts";
 
   /**
    * The spec with the canary subset selecting {@code canaryHash} and the stable subset selecting
@@ -42,7 +40,8 @@ public final class DestinationRuleSubsets {
     for (Object subset : VirtualServiceRoutes.Trees.list(spec.get("subsets"))) {
       Map<String, Object> s = VirtualServiceRoutes.Trees.map(subset);
       if (subsetName.equals(s.get("name"))) {
-        Object hash = VirtualServiceRoutes.Trees.map(s.get("labels")).get(POD_TEMPLATE_HASH);
+        Object hash =
+            VirtualServiceRoutes.Trees.map(s.get("labels")).get(RolloutLabels.POD_TEMPLATE_HASH);
         return hash == null ? null : String.valueOf(hash);
       }
     }
@@ -67,9 +66,9 @@ public final class DestinationRuleSubsets {
             ? VirtualServiceRoutes.Trees.map(existing)
             : new java.util.LinkedHashMap<>();
     if (hash == null) {
-      labels.remove(POD_TEMPLATE_HASH);
+      labels.remove(RolloutLabels.POD_TEMPLATE_HASH);
     } else {
-      labels.put(POD_TEMPLATE_HASH, hash);
+      labels.put(RolloutLabels.POD_TEMPLATE_HASH, hash);
     }
     if (existing != null || !labels.isEmpty()) {
       subset.put("labels", labels);
