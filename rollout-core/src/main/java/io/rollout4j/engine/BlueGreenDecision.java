@@ -28,8 +28,6 @@ import org.jspecify.annotations.Nullable;
  * selects a ReplicaSet whose pods are not all available.
  */
 final class BlueGreenDecision extends DecisionSupport {
-  private static final String PRE = "PrePromotion";
-  private static final String POST = "PostPromotion";
 
   private final BlueGreenStrategy blueGreen;
   private @Nullable String abortReason;
@@ -85,7 +83,7 @@ final class BlueGreenDecision extends DecisionSupport {
     boolean initial = status.stableRS() == null;
     boolean promoted = hash.equals(status.stableRS());
     boolean aborted = status.isAborted();
-    String activeHash = selectorHash(active);
+    String activeHash = ServiceSelectors.hashOf(active);
     if (activeHash == null && stableRs != null && stableRs.fullyAvailable()) {
       // The hash was stripped from the active Service (a replace by a GitOps tool, say): it now
       // selects every revision, so it goes back to the stable one before anything else.
@@ -217,7 +215,8 @@ final class BlueGreenDecision extends DecisionSupport {
       }
       if (!full
           && blueGreen.prePromotionAnalysis() != null
-          && !analysisPassed(rollout, hash, blueGreen.prePromotionAnalysis(), PRE)) {
+          && !analysisPassed(
+              rollout, hash, blueGreen.prePromotionAnalysis(), RunRules.PRE_PROMOTION)) {
         return;
       }
       if (!full && !pauseDone()) {
@@ -225,7 +224,7 @@ final class BlueGreenDecision extends DecisionSupport {
       }
       if (desired < replicas) {
         // Scale the preview to full before it takes any production traffic.
-        status = status.toBuilder().blueGreen(blueGreenStatus().scaleUp(true)).build();
+        status = status.toBuilder().blueGreen(withScaleUp(true)).build();
         wake(now);
         return;
       }
@@ -258,7 +257,8 @@ final class BlueGreenDecision extends DecisionSupport {
     }
     if (!full
         && blueGreen.postPromotionAnalysis() != null
-        && !analysisPassed(rollout, hash, blueGreen.postPromotionAnalysis(), POST)) {
+        && !analysisPassed(
+            rollout, hash, blueGreen.postPromotionAnalysis(), RunRules.POST_PROMOTION)) {
       return;
     }
     markStable(hash, stableRs, full ? "Full promotion requested" : "Completed blue-green update");
@@ -271,15 +271,7 @@ final class BlueGreenDecision extends DecisionSupport {
       try {
         AnalysisRun created =
             RunRules.build(
-                rollout,
-                request,
-                observation,
-                hash,
-                status.stableRS(),
-                revision,
-                type,
-                null,
-                type.equals(PRE) ? "-pre" : "-post");
+                rollout, request, observation, hash, status.stableRS(), revision, type, null);
         actions.add(new Action.CreateAnalysisRun(created));
         event(
             "Normal",
@@ -306,7 +298,7 @@ final class BlueGreenDecision extends DecisionSupport {
     }
     String message = run.status() == null ? null : run.status().message();
     if (phase == AnalysisPhase.FAILED || phase == AnalysisPhase.ERROR) {
-      String which = type.equals(PRE) ? "pre-promotion" : "post-promotion";
+      String which = type.equals(RunRules.PRE_PROMOTION) ? "pre-promotion" : "post-promotion";
       abortReason =
           "Blue/green "
               + which
@@ -320,8 +312,7 @@ final class BlueGreenDecision extends DecisionSupport {
           "Rollout aborted update to revision " + revision + ": " + abortReason);
       wake(now);
     } else if (phase == AnalysisPhase.INCONCLUSIVE
-        && status.pauseConditions().stream()
-            .noneMatch(c -> c.reason() == PauseReason.INCONCLUSIVE_ANALYSIS_RUN)) {
+        && !pausedFor(PauseReason.INCONCLUSIVE_ANALYSIS_RUN)) {
       addPause(PauseReason.INCONCLUSIVE_ANALYSIS_RUN);
     }
     return false;
@@ -335,7 +326,7 @@ final class BlueGreenDecision extends DecisionSupport {
   }
 
   private void record(String type, RolloutStatus.RunStatus run) {
-    if (type.equals(PRE)) {
+    if (type.equals(RunRules.PRE_PROMOTION)) {
       preRun = run;
     } else {
       postRun = run;
@@ -349,15 +340,10 @@ final class BlueGreenDecision extends DecisionSupport {
     if (!manual && seconds <= 0) {
       return true;
     }
-    if (status.pauseConditions().stream()
-        .anyMatch(c -> c.reason() == PauseReason.INCONCLUSIVE_ANALYSIS_RUN)) {
+    if (pausedFor(PauseReason.INCONCLUSIVE_ANALYSIS_RUN)) {
       return false;
     }
-    RolloutStatus.PauseCondition pause =
-        status.pauseConditions().stream()
-            .filter(c -> c.reason() == PauseReason.BLUE_GREEN_PAUSE)
-            .findFirst()
-            .orElse(null);
+    RolloutStatus.PauseCondition pause = pauseOf(PauseReason.BLUE_GREEN_PAUSE);
     if (pause == null) {
       if (Boolean.TRUE.equals(status.controllerPause())) {
         // As in Argo, controllerPause without a pause condition means this revision's pause is
@@ -392,7 +378,7 @@ final class BlueGreenDecision extends DecisionSupport {
             .promoteFull(null)
             .pauseConditions(List.of())
             .controllerPause(null)
-            .blueGreen(blueGreenStatus().scaleUp(null))
+            .blueGreen(withScaleUp(null))
             .build();
     event(
         "Normal",
@@ -487,16 +473,12 @@ final class BlueGreenDecision extends DecisionSupport {
 
   /** Points a Service's {@code rollouts-pod-template-hash} selector at a hash. */
   private void point(@Nullable GenericResource service, @Nullable String hash) {
-    if (service == null || hash == null || hash.equals(selectorHash(service))) {
+    if (service == null || hash == null || hash.equals(ServiceSelectors.hashOf(service))) {
       return;
     }
     actions.add(
         new Action.UpdateService(
             ServiceSelectors.pointedAt(service, hash, String.valueOf(stored.name()))));
-  }
-
-  private static @Nullable String selectorHash(@Nullable GenericResource service) {
-    return ServiceSelectors.hashOf(service);
   }
 
   /** Injects the anti-affinity rule against the previous ReplicaSet's pods, as Argo does. */
@@ -549,28 +531,17 @@ final class BlueGreenDecision extends DecisionSupport {
     return run != null && !run.status().isCompleted();
   }
 
-  private BlueGreenStatusBuilder blueGreenStatus() {
-    return new BlueGreenStatusBuilder(status.blueGreen());
-  }
-
-  /** A small helper for the nested blue-green status. */
-  private static final class BlueGreenStatusBuilder {
-    private final RolloutStatus.@Nullable BlueGreenStatus current;
-
-    BlueGreenStatusBuilder(RolloutStatus.@Nullable BlueGreenStatus current) {
-      this.current = current;
-    }
-
-    RolloutStatus.BlueGreenStatus scaleUp(@Nullable Boolean scaleUp) {
-      return current == null
-          ? new RolloutStatus.BlueGreenStatus(null, null, scaleUp, null, null)
-          : new RolloutStatus.BlueGreenStatus(
-              current.previewSelector(),
-              current.activeSelector(),
-              scaleUp,
-              current.prePromotionAnalysisRunStatus(),
-              current.postPromotionAnalysisRunStatus());
-    }
+  /** {@code status.blueGreen} with another scale-up checkpoint. */
+  private RolloutStatus.BlueGreenStatus withScaleUp(@Nullable Boolean scaleUp) {
+    RolloutStatus.BlueGreenStatus current = status.blueGreen();
+    return current == null
+        ? new RolloutStatus.BlueGreenStatus(null, null, scaleUp, null, null)
+        : new RolloutStatus.BlueGreenStatus(
+            current.previewSelector(),
+            current.activeSelector(),
+            scaleUp,
+            current.prePromotionAnalysisRunStatus(),
+            current.postPromotionAnalysisRunStatus());
   }
 
   private void finishStatus(
@@ -580,14 +551,14 @@ final class BlueGreenDecision extends DecisionSupport {
       @Nullable ReplicaSetView newRs,
       GenericResource active,
       @Nullable GenericResource preview) {
-    String activeSelector = selectorHash(active);
-    String previewSelector = selectorHash(preview);
+    String activeSelector = ServiceSelectors.hashOf(active);
+    String previewSelector = ServiceSelectors.hashOf(preview);
     for (Action a : actions) {
       if (a instanceof Action.UpdateService u) {
         if (Objects.equals(u.service().name(), active.name())) {
-          activeSelector = selectorHash(u.service());
+          activeSelector = ServiceSelectors.hashOf(u.service());
         } else if (preview != null && Objects.equals(u.service().name(), preview.name())) {
-          previewSelector = selectorHash(u.service());
+          previewSelector = ServiceSelectors.hashOf(u.service());
         }
       }
     }

@@ -637,9 +637,7 @@ final class CanaryDecision extends DecisionSupport {
     if (phase == io.rollout4j.analysis.AnalysisPhase.INCONCLUSIVE) {
       // Only once the rollout has paused for this run and a human has promoted past the pause.
       boolean reactedBefore = recordedAs(run, io.rollout4j.analysis.AnalysisPhase.INCONCLUSIVE);
-      return reactedBefore
-          && status.pauseConditions().stream()
-              .noneMatch(c -> c.reason() == PauseReason.INCONCLUSIVE_ANALYSIS_RUN);
+      return reactedBefore && !pausedFor(PauseReason.INCONCLUSIVE_ANALYSIS_RUN);
     }
     return false;
   }
@@ -683,8 +681,7 @@ final class CanaryDecision extends DecisionSupport {
           "Rollout aborted update to revision " + revision + ": " + reason);
       wake(now);
     } else if (phase == io.rollout4j.analysis.AnalysisPhase.INCONCLUSIVE
-        && status.pauseConditions().stream()
-            .noneMatch(c -> c.reason() == PauseReason.INCONCLUSIVE_ANALYSIS_RUN)) {
+        && !pausedFor(PauseReason.INCONCLUSIVE_ANALYSIS_RUN)) {
       addPause(PauseReason.INCONCLUSIVE_ANALYSIS_RUN);
       event(
           "Warning",
@@ -763,8 +760,7 @@ final class CanaryDecision extends DecisionSupport {
       }
       return;
     }
-    if (status.pauseConditions().stream()
-        .anyMatch(c -> c.reason() == PauseReason.INCONCLUSIVE_ANALYSIS_RUN)) {
+    if (pausedFor(PauseReason.INCONCLUSIVE_ANALYSIS_RUN)) {
       return; // an inconclusive analysis waits for a human
     }
     List<Step> steps = canary.steps();
@@ -861,11 +857,7 @@ final class CanaryDecision extends DecisionSupport {
 
   /** Adds the pause condition on first sight; done when its duration passed or a user resumed. */
   private boolean pauseDone(Step.Pause pause) {
-    RolloutStatus.PauseCondition condition =
-        status.pauseConditions().stream()
-            .filter(c -> c.reason() == PauseReason.CANARY_PAUSE_STEP)
-            .findFirst()
-            .orElse(null);
+    RolloutStatus.PauseCondition condition = pauseOf(PauseReason.CANARY_PAUSE_STEP);
     if (condition == null) {
       if (Boolean.TRUE.equals(status.controllerPause())) {
         // The user resumed: the condition was cleared while the controller's pause remained.
@@ -929,17 +921,7 @@ final class CanaryDecision extends DecisionSupport {
             + " ("
             + step.kind()
             + ") is not supported by Rollout4j; remove it, or run this rollout with Argo Rollouts";
-    status =
-        status.toBuilder()
-            .conditions(
-                StatusRules.set(
-                    status.conditions(),
-                    StatusRules.INVALID_SPEC,
-                    "True",
-                    "UnsupportedStep",
-                    message,
-                    now))
-            .build();
+    invalidSpec("UnsupportedStep", message);
   }
 
   private void clearUnsupported() {

@@ -393,16 +393,16 @@ abstract class DecisionSupport {
 
   /** Sets {@code InvalidSpec} for a problem only the engine can see (a missing template). */
   void invalid(String detail) {
+    invalidSpec("InvalidSpec", "The Rollout \"" + stored.name() + "\" is invalid: " + detail);
+  }
+
+  /** Sets the {@code InvalidSpec} condition with the given reason and message. */
+  void invalidSpec(String reason, String message) {
     status =
         status.toBuilder()
             .conditions(
                 StatusRules.set(
-                    status.conditions(),
-                    StatusRules.INVALID_SPEC,
-                    "True",
-                    "InvalidSpec",
-                    "The Rollout \"" + stored.name() + "\" is invalid: " + detail,
-                    now))
+                    status.conditions(), StatusRules.INVALID_SPEC, "True", reason, message, now))
             .build();
   }
 
@@ -478,5 +478,19 @@ abstract class DecisionSupport {
     List<RolloutStatus.PauseCondition> conditions = new ArrayList<>(status.pauseConditions());
     conditions.add(new RolloutStatus.PauseCondition(reason, now.toString()));
     status = status.toBuilder().pauseConditions(conditions).controllerPause(true).build();
+  }
+
+  /** The pause condition with this reason, or null. */
+  RolloutStatus.@Nullable PauseCondition pauseOf(PauseReason reason) {
+    for (RolloutStatus.PauseCondition c : status.pauseConditions()) {
+      if (c.reason() == reason) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  boolean pausedFor(PauseReason reason) {
+    return pauseOf(reason) != null;
   }
 }

@@ -25,6 +25,8 @@ final class RunRules {
   static final String STEP_INDEX = "step-index";
   static final String BACKGROUND = "Background";
   static final String STEP = "Step";
+  static final String PRE_PROMOTION = "PrePromotion";
+  static final String POST_PROMOTION = "PostPromotion";
   private static final Pattern LABEL_FIELD =
       Pattern.compile("metadata\\.(labels|annotations)\\['([^']+)'\\]");
 
@@ -61,9 +63,9 @@ final class RunRules {
   }
 
   /**
-   * A new run, named as Argo names them ({@code <rollout>-<hash>-<revision>[-<step>]}, with {@code
-   * .1}, {@code .2} on collisions), labelled with the hash, the role and the step, and owned by the
-   * rollout.
+   * A new run, named as Argo names them ({@code <rollout>-<hash>-<revision>} plus {@code -<step>},
+   * {@code -pre} or {@code -post} by its role, with {@code .1}, {@code .2} on collisions), labelled
+   * with the hash, the role and the step, and owned by the rollout.
    *
    * @throws IllegalArgumentException when a template is missing or an argument cannot be resolved
    */
@@ -76,29 +78,6 @@ final class RunRules {
       int revision,
       String type,
       @Nullable Integer step) {
-    return build(
-        rollout,
-        request,
-        observation,
-        hash,
-        stableHash,
-        revision,
-        type,
-        step,
-        step == null ? "" : "-" + step);
-  }
-
-  /** As above, with Argo's name suffix for the run's role ({@code -pre}, {@code -post}, ...). */
-  static AnalysisRun build(
-      Rollout rollout,
-      RolloutAnalysis request,
-      Observation observation,
-      String hash,
-      @Nullable String stableHash,
-      int revision,
-      String type,
-      @Nullable Integer step,
-      String suffix) {
     List<AnalysisTemplateSpec> templates = new ArrayList<>();
     for (AnalysisTemplateRef ref : request.templates()) {
       String name = String.valueOf(ref.templateName());
@@ -120,7 +99,7 @@ final class RunRules {
             templates,
             request,
             new AnalysisRuns.ArgumentSources(stableHash, hash, path -> field(rollout, path)));
-    String base = rollout.name() + "-" + hash + "-" + revision + suffix;
+    String base = rollout.name() + "-" + hash + "-" + revision + nameSuffix(type, step);
     String name = base;
     for (int i = 1; taken(observation.analysisRuns(), name); i++) {
       name = base + "." + i;
@@ -147,6 +126,17 @@ final class RunRules {
             annotations,
             List.of(CanaryDecision.ownerOf(rollout)));
     return AnalysisRuns.create(metadata, spec);
+  }
+
+  private static String nameSuffix(String type, @Nullable Integer step) {
+    if (step != null) {
+      return "-" + step;
+    }
+    return switch (type) {
+      case PRE_PROMOTION -> "-pre";
+      case POST_PROMOTION -> "-post";
+      default -> "";
+    };
   }
 
   private static boolean taken(List<AnalysisRun> runs, String name) {
