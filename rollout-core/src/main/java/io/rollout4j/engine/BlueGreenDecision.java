@@ -471,16 +471,6 @@ final class BlueGreenDecision extends DecisionSupport {
     }
   }
 
-  /** Points a Service's {@code rollouts-pod-template-hash} selector at a hash. */
-  private void point(@Nullable GenericResource service, @Nullable String hash) {
-    if (service == null || hash == null || hash.equals(ServiceSelectors.hashOf(service))) {
-      return;
-    }
-    actions.add(
-        new Action.UpdateService(
-            ServiceSelectors.pointedAt(service, hash, String.valueOf(stored.name()))));
-  }
-
   /** Injects the anti-affinity rule against the previous ReplicaSet's pods, as Argo does. */
   private GenericResource withAntiAffinity(GenericResource rs, @Nullable ReplicaSetView previous) {
     var antiAffinity = blueGreen.antiAffinity();

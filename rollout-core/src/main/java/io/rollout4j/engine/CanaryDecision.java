@@ -53,6 +53,12 @@ final class CanaryDecision extends DecisionSupport {
       return StatusRules.invalidSpec(
           stored, now, "InvalidSpec", "the pod template could not be read from spec.workloadRef");
     }
+    for (String name : java.util.Arrays.asList(canary.canaryService(), canary.stableService())) {
+      if (name != null && !name.isEmpty() && service(name) == null) {
+        return StatusRules.invalidSpec(
+            stored, now, "InvalidSpec", "Service \"" + name + "\" not found");
+      }
+    }
     String hash = PodTemplateHash.of(template, status.collisionCount());
     List<ReplicaSetView> sets = replicaSets();
     this.sets = sets;
@@ -149,6 +155,7 @@ final class CanaryDecision extends DecisionSupport {
       }
     }
     TrafficSplit effective = split != null ? split : observation.traffic();
+    pointServices(hash, newRs, stableRs, initial || promoted, aborted, routed, effective);
 
     // 4. Analysis runs: background analysis, and runs no longer wanted are terminated.
     terminateStaleRuns(rollout, hash, promoted, aborted);
@@ -489,6 +496,39 @@ final class CanaryDecision extends DecisionSupport {
     return Math.min(current, Math.max(weight, 100 - stableCanCarry));
   }
 
+  /**
+   * {@code stableService} selects the stable ReplicaSet and {@code canaryService} the canary once
+   * its pods are ready to serve (with traffic routing: whatever the split's canary destination
+   * selects, so host-level and subset-level splitting switch together); an aborted canary's Service
+   * goes back to stable once no traffic is routed to the canary.
+   */
+  private void pointServices(
+      String hash,
+      @Nullable ReplicaSetView newRs,
+      @Nullable ReplicaSetView stableRs,
+      boolean newIsStable,
+      boolean aborted,
+      boolean routed,
+      @Nullable TrafficSplit traffic) {
+    ReplicaSetView stable = newIsStable ? newRs : stableRs;
+    String stableHash = stable != null && stable.fullyAvailable() ? stable.hash() : null;
+    point(service(canary.stableService()), stableHash);
+    String canaryHash;
+    if (newIsStable) {
+      canaryHash = stableHash;
+    } else if (routed) {
+      canaryHash =
+          aborted && traffic != null && traffic.canaryWeight() == 0
+              ? stableHash
+              : traffic == null ? null : traffic.canaryHash();
+    } else if (aborted) {
+      canaryHash = stableHash;
+    } else {
+      canaryHash = newRs != null && newRs.fullyAvailable() ? hash : null;
+    }
+    point(service(canary.canaryService()), canaryHash);
+  }
+
   private static int currentWeight(@Nullable TrafficSplit current) {
     return current == null ? 0 : current.canaryWeight();
   }
@@ -549,7 +589,7 @@ final class CanaryDecision extends DecisionSupport {
         }
       }
     }
-    return List.copyOf(routes.values());
+    return inManagedOrder(routes);
   }
 
   /** Header routes set by steps up to the current one, the latest per route name winning. */
@@ -582,7 +622,25 @@ final class CanaryDecision extends DecisionSupport {
         }
       }
     }
-    return List.copyOf(routes.values());
+    return inManagedOrder(routes);
+  }
+
+  /**
+   * Routes in {@code managedRoutes} order, which is their precedence in the mesh (validation makes
+   * every step's route name one of them), so a split read back from the mesh compares equal.
+   */
+  private <T> List<T> inManagedOrder(Map<String, T> routesByName) {
+    List<T> out = new ArrayList<>();
+    var routing = canary.trafficRouting();
+    if (routing != null) {
+      for (var managed : routing.managedRoutes()) {
+        T route = routesByName.get(managed.name());
+        if (route != null) {
+          out.add(route);
+        }
+      }
+    }
+    return List.copyOf(out);
   }
 
   private static List<Step> actionsOf(Step step) {

@@ -391,6 +391,27 @@ abstract class DecisionSupport {
         lastProgress);
   }
 
+  /** Points a Service's {@code rollouts-pod-template-hash} selector at a hash. */
+  void point(@Nullable GenericResource service, @Nullable String hash) {
+    if (service == null
+        || hash == null
+        || hash.equals(io.rollout4j.strategy.bluegreen.ServiceSelectors.hashOf(service))) {
+      return;
+    }
+    actions.add(
+        new Action.UpdateService(
+            io.rollout4j.strategy.bluegreen.ServiceSelectors.pointedAt(
+                service, hash, String.valueOf(stored.name()))));
+  }
+
+  /**
+   * The Service a strategy names, or null when it names none; a named Service that does not exist
+   * is an {@code InvalidSpec}, as in Argo's reference validation.
+   */
+  @Nullable GenericResource service(@Nullable String name) {
+    return name == null || name.isEmpty() ? null : observation.services().get(name);
+  }
+
   /** Sets {@code InvalidSpec} for a problem only the engine can see (a missing template). */
   void invalid(String detail) {
     invalidSpec("InvalidSpec", "The Rollout \"" + stored.name() + "\" is invalid: " + detail);

@@ -12,7 +12,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * What the ports report about one rollout at one instant: its ReplicaSets, the pod template of the
  * referenced workload (for {@code workloadRef}), the referenced workload itself, the traffic split
- * present in the mesh and the rollout's AnalysisRuns.
+ * present in the mesh and the rollout's AnalysisRuns. {@code trafficProblem} is set when the mesh
+ * objects the rollout refers to are missing or do not fit its spec; the rollout is then invalid
+ * until they are fixed.
  */
 public record Observation(
     List<GenericResource> replicaSets,
@@ -23,7 +25,8 @@ public record Observation(
     List<GenericResource> pods,
     Map<String, AnalysisTemplateSpec> templates,
     Map<String, AnalysisTemplateSpec> clusterTemplates,
-    Map<String, GenericResource> services) {
+    Map<String, GenericResource> services,
+    @Nullable String trafficProblem) {
 
   public Observation {
     services = Map.copyOf(services);
@@ -51,7 +54,8 @@ public record Observation(
         pods,
         Map.of(),
         Map.of(),
-        Map.of());
+        Map.of(),
+        null);
   }
 
   /** An observation without pods, which are only read while a restart is pending. */

@@ -24,6 +24,13 @@ public final class Reconciler {
       return StatusRules.invalidSpec(
           rollout, now, "InvalidSpec", first.path() + ": " + first.message());
     }
+    String trafficProblem = observation.trafficProblem();
+    if (trafficProblem != null) {
+      // Argo validates the referenced mesh objects before reconciling and stops while they are
+      // wrong: moving replicas without being able to move traffic would break the canary's
+      // promise.
+      return StatusRules.invalidSpec(rollout, now, "InvalidSpec", trafficProblem);
+    }
     if (rollout.spec().blueGreen() != null) {
       return new BlueGreenDecision(rollout, observation, now).decide();
     }

@@ -17,6 +17,7 @@ import io.rollout4j.model.Resource;
 import io.rollout4j.model.Rollout;
 import io.rollout4j.model.WorkloadRef;
 import io.rollout4j.port.ClusterPort;
+import io.rollout4j.port.InvalidReferenceException;
 import io.rollout4j.port.MeshPort;
 import io.rollout4j.port.MetricRequest;
 import io.rollout4j.port.MetricsPort;
@@ -266,8 +267,13 @@ public final class RolloutEngine {
       }
     }
     TrafficSplit traffic = null;
+    String trafficProblem = null;
     if (rollout.spec().canary() != null && rollout.spec().canary().trafficRouting() != null) {
-      traffic = mesh.current(rollout).orElse(null);
+      try {
+        traffic = mesh.current(rollout).orElse(null);
+      } catch (InvalidReferenceException e) {
+        trafficProblem = e.getMessage();
+      }
     }
     List<AnalysisRun> runs = new ArrayList<>();
     for (Resource r : cluster.list(AnalysisRun.KIND, namespace)) {
@@ -303,17 +309,24 @@ public final class RolloutEngine {
       }
     }
     Map<String, GenericResource> services = new LinkedHashMap<>();
+    List<@Nullable String> serviceNames = new ArrayList<>();
     var blueGreen = rollout.spec().blueGreen();
     if (blueGreen != null) {
-      for (String name :
-          java.util.Arrays.asList(blueGreen.activeService(), blueGreen.previewService())) {
-        if (name != null && !name.isEmpty()) {
-          cluster
-              .get("Service", namespace, name)
-              .filter(GenericResource.class::isInstance)
-              .map(GenericResource.class::cast)
-              .ifPresent(service -> services.put(name, service));
-        }
+      serviceNames.add(blueGreen.activeService());
+      serviceNames.add(blueGreen.previewService());
+    }
+    var canaryStrategy = rollout.spec().canary();
+    if (canaryStrategy != null) {
+      serviceNames.add(canaryStrategy.canaryService());
+      serviceNames.add(canaryStrategy.stableService());
+    }
+    for (String name : serviceNames) {
+      if (name != null && !name.isEmpty()) {
+        cluster
+            .get("Service", namespace, name)
+            .filter(GenericResource.class::isInstance)
+            .map(GenericResource.class::cast)
+            .ifPresent(service -> services.put(name, service));
       }
     }
     return new Observation(
@@ -325,7 +338,8 @@ public final class RolloutEngine {
         pods,
         templates,
         clusterTemplates,
-        services);
+        services,
+        trafficProblem);
   }
 
   private static boolean usesAnalysis(Rollout rollout) {

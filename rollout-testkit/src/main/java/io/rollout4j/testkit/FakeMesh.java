@@ -1,6 +1,7 @@
 package io.rollout4j.testkit;
 
 import io.rollout4j.model.Rollout;
+import io.rollout4j.port.InvalidReferenceException;
 import io.rollout4j.port.MeshPort;
 import io.rollout4j.port.TrafficSplit;
 import java.time.Clock;
@@ -23,6 +24,7 @@ public final class FakeMesh implements MeshPort {
 
   private final Clock clock;
   private final Map<String, TrafficSplit> current = new LinkedHashMap<>();
+  private final Map<String, InvalidReferenceException> broken = new LinkedHashMap<>();
   private final List<Applied> history = new ArrayList<>();
   private final Faults faults = new Faults();
 
@@ -37,6 +39,7 @@ public final class FakeMesh implements MeshPort {
   @Override
   public void apply(Rollout rollout, TrafficSplit split) {
     faults.beforeWrite("traffic of rollout " + rollout.namespace() + "/" + rollout.name());
+    throwIfBroken(rollout);
     current.put(key(rollout.namespace(), rollout.name()), split);
     history.add(
         new Applied(
@@ -48,6 +51,7 @@ public final class FakeMesh implements MeshPort {
 
   @Override
   public Optional<TrafficSplit> current(Rollout rollout) {
+    throwIfBroken(rollout);
     return current(String.valueOf(rollout.namespace()), String.valueOf(rollout.name()));
   }
 
@@ -70,6 +74,27 @@ public final class FakeMesh implements MeshPort {
   /** Someone (a GitOps sync, a human) changes the split behind the engine's back. */
   public void overwrite(String namespace, String rollout, TrafficSplit split) {
     current.put(key(namespace, rollout), split);
+  }
+
+  /**
+   * The rollout's routing objects stop fitting its spec (someone deleted the VirtualService, say):
+   * reads and writes fail with an {@link InvalidReferenceException} naming {@code field} until
+   * {@link #repair} is called.
+   */
+  public void breakReference(String namespace, String rollout, String field, String detail) {
+    broken.put(key(namespace, rollout), new InvalidReferenceException(field, detail));
+  }
+
+  /** Undoes {@link #breakReference}. */
+  public void repair(String namespace, String rollout) {
+    broken.remove(key(namespace, rollout));
+  }
+
+  private void throwIfBroken(Rollout rollout) {
+    InvalidReferenceException e = broken.get(key(rollout.namespace(), rollout.name()));
+    if (e != null) {
+      throw new InvalidReferenceException(e);
+    }
   }
 
   private static String key(@Nullable Object namespace, @Nullable Object name) {
