@@ -35,6 +35,17 @@ public final class DestinationRuleSubsets {
     return copy;
   }
 
+  /**
+   * Checks that the rule has the canary and stable subsets the rollout names.
+   *
+   * @throws IstioRouteException naming the missing subset
+   */
+  public static void requireSubsets(Map<String, ?> spec, IstioTrafficRouting.DestinationRule ref) {
+    List<Object> subsets = VirtualServiceRoutes.Trees.list(spec.get("subsets"));
+    find(subsets, ref.canarySubsetName(), "Canary");
+    find(subsets, ref.stableSubsetName(), "Stable");
+  }
+
   /** The hash a subset selects now, or null when it has none. */
   public static @Nullable String hashOf(Map<String, ?> spec, String subsetName) {
     for (Object subset : VirtualServiceRoutes.Trees.list(spec.get("subsets"))) {

@@ -96,6 +96,34 @@ public final class VirtualServiceRoutes {
     return OptionalInt.empty();
   }
 
+  /**
+   * The canary weight of every route the rollout manages, in selection order, after checking each
+   * route has both destinations and nothing else it would have to delete.
+   *
+   * @throws IstioRouteException when a route or destination the rollout needs is missing
+   */
+  public static List<Integer> canaryWeights(
+      Map<String, ?> spec,
+      IstioTrafficRouting.VirtualService ref,
+      RouteDestinations destinations,
+      Set<String> managedRouteNames) {
+    List<Integer> weights = new ArrayList<>();
+    for (Selected selected : select(spec, ref, managedRouteNames)) {
+      Map<String, Object> route =
+          Trees.map(Trees.list(spec.get(selected.section())).get(selected.index()));
+      List<Object> targets = Trees.list(route.get("route"));
+      check(targets, destinations, selected.describe(route.get("name")));
+      for (Object target : targets) {
+        Map<String, Object> t = Trees.map(target);
+        if (destinations.roleOf(t.get("destination")) == RouteDestinations.Role.CANARY) {
+          weights.add(weightOf(t));
+          break;
+        }
+      }
+    }
+    return weights;
+  }
+
   /** Argo's route selection (reference d.2), never empty. */
   static List<Selected> select(
       Map<String, ?> spec, IstioTrafficRouting.VirtualService ref, Set<String> managedRouteNames) {

@@ -1,0 +1,141 @@
+package io.rollout4j.istio;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.rollout4j.manifest.Manifests;
+import io.rollout4j.model.GenericResource;
+import io.rollout4j.model.Resource;
+import io.rollout4j.model.Rollout;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Istio's CRDs and objects on the fabric8 mock server, for the adapter's tests. */
+final class IstioCluster {
+  private IstioCluster() {}
+
+  /** Installs VirtualService and DestinationRule CRDs serving v1alpha3, v1beta1 and v1. */
+  static void installCrds(KubernetesClient client) {
+    for (String kind : List.of("VirtualService", "DestinationRule")) {
+      String plural = kind.toLowerCase(Locale.ROOT) + "s";
+      CustomResourceDefinition crd =
+          new CustomResourceDefinitionBuilder()
+              .withNewMetadata()
+              .withName(plural + "." + IstioMeshPort.GROUP)
+              .endMetadata()
+              .withNewSpec()
+              .withGroup(IstioMeshPort.GROUP)
+              .withScope("Namespaced")
+              .withNewNames()
+              .withKind(kind)
+              .withPlural(plural)
+              .withSingular(kind.toLowerCase(Locale.ROOT))
+              .withListKind(kind + "List")
+              .endNames()
+              .addNewVersion()
+              .withName("v1alpha3")
+              .withServed(true)
+              .withStorage(false)
+              .endVersion()
+              .addNewVersion()
+              .withName("v1beta1")
+              .withServed(true)
+              .withStorage(false)
+              .endVersion()
+              .addNewVersion()
+              .withName("v1")
+              .withServed(true)
+              .withStorage(true)
+              .endVersion()
+              .endSpec()
+              .build();
+      client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+    }
+  }
+
+  /**
+   * Creates every VirtualService, DestinationRule and Service of a manifest in {@code namespace};
+   * returns the Rollouts in it, placed in that namespace.
+   */
+  static List<Rollout> apply(KubernetesClient client, String namespace, String yaml) {
+    List<Resource> resources = Manifests.parse(yaml);
+    for (Resource resource : resources) {
+      if (resource instanceof GenericResource g
+          && List.of("VirtualService", "DestinationRule", "Service").contains(g.kind())) {
+        GenericKubernetesResource object =
+            client
+                .getKubernetesSerialization()
+                .convertValue(Manifests.toMap(g), GenericKubernetesResource.class);
+        object.getMetadata().setNamespace(namespace);
+        if (g.kind().equals("Service")) {
+          client
+              .services()
+              .resource(
+                  client
+                      .getKubernetesSerialization()
+                      .convertValue(object, io.fabric8.kubernetes.api.model.Service.class))
+              .create();
+        } else {
+          client
+              .genericKubernetesResources(context(g.kind(), versionOf(g.apiVersion())))
+              .inNamespace(namespace)
+              .resource(object)
+              .create();
+        }
+      }
+    }
+    return resources.stream()
+        .filter(Rollout.class::isInstance)
+        .map(Rollout.class::cast)
+        .map(r -> r.withMetadata(r.metadata().withNamespace(namespace)))
+        .toList();
+  }
+
+  static GenericKubernetesResource get(
+      KubernetesClient client, String kind, String namespace, String name) {
+    return client
+        .genericKubernetesResources(context(kind, "v1"))
+        .inNamespace(namespace)
+        .withName(name)
+        .get();
+  }
+
+  static void update(KubernetesClient client, GenericKubernetesResource resource) {
+    client
+        .genericKubernetesResources(
+            context(resource.getKind(), versionOf(resource.getApiVersion())))
+        .inNamespace(resource.getMetadata().getNamespace())
+        .resource(resource)
+        .update();
+  }
+
+  static void delete(KubernetesClient client, String kind, String namespace, String name) {
+    client
+        .genericKubernetesResources(context(kind, "v1"))
+        .inNamespace(namespace)
+        .withName(name)
+        .delete();
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> spec(GenericKubernetesResource resource) {
+    return (Map<String, Object>) resource.getAdditionalProperties().get("spec");
+  }
+
+  static ResourceDefinitionContext context(String kind, String version) {
+    return new ResourceDefinitionContext.Builder()
+        .withGroup(IstioMeshPort.GROUP)
+        .withVersion(version)
+        .withKind(kind)
+        .withPlural(kind.toLowerCase(Locale.ROOT) + "s")
+        .withNamespaced(true)
+        .build();
+  }
+
+  private static String versionOf(String apiVersion) {
+    return apiVersion.substring(apiVersion.indexOf('/') + 1);
+  }
+}
