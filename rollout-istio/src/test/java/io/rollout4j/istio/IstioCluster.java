@@ -94,13 +94,21 @@ final class IstioCluster {
         .toList();
   }
 
+  /** The object in whichever version it was stored (the mock server does not convert). */
   static GenericKubernetesResource get(
       KubernetesClient client, String kind, String namespace, String name) {
-    return client
-        .genericKubernetesResources(context(kind, "v1"))
-        .inNamespace(namespace)
-        .withName(name)
-        .get();
+    for (String version : List.of("v1", "v1beta1", "v1alpha3")) {
+      GenericKubernetesResource found =
+          client
+              .genericKubernetesResources(context(kind, version))
+              .inNamespace(namespace)
+              .withName(name)
+              .get();
+      if (found != null) {
+        return found;
+      }
+    }
+    throw new AssertionError(kind + " " + namespace + "/" + name + " not found");
   }
 
   static void update(KubernetesClient client, GenericKubernetesResource resource) {
@@ -113,8 +121,9 @@ final class IstioCluster {
   }
 
   static void delete(KubernetesClient client, String kind, String namespace, String name) {
+    GenericKubernetesResource found = get(client, kind, namespace, name);
     client
-        .genericKubernetesResources(context(kind, "v1"))
+        .genericKubernetesResources(context(kind, versionOf(found.getApiVersion())))
         .inNamespace(namespace)
         .withName(name)
         .delete();

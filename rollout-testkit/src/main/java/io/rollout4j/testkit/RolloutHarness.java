@@ -7,6 +7,7 @@ import io.rollout4j.model.Resource;
 import io.rollout4j.model.Rollout;
 import io.rollout4j.model.RolloutSpec;
 import io.rollout4j.model.RolloutStatus;
+import io.rollout4j.port.MeshPort;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,23 +30,34 @@ public final class RolloutHarness {
   private final ManualClock clock;
   private final FakeCluster cluster;
   private final FakeMesh mesh;
+  private final MeshPort meshPort;
   private final FakeMetrics metrics;
   private RolloutEngine engine;
   private final Map<String, Instant> wakeUps = new HashMap<>();
   private final List<java.util.function.Consumer<RolloutHarness>> observers = new ArrayList<>();
   private int reconciles;
 
-  private RolloutHarness(ManualClock clock) {
+  private RolloutHarness(ManualClock clock, @Nullable MeshPort realMesh) {
     this.clock = clock;
     this.cluster = new FakeCluster(clock);
     this.mesh = new FakeMesh(clock);
+    this.meshPort = realMesh == null ? mesh : realMesh;
     this.metrics = new FakeMetrics();
-    this.engine = new RolloutEngine(cluster, mesh, metrics, clock);
+    this.engine = new RolloutEngine(cluster, meshPort, metrics, clock);
   }
 
   /** A harness at 2026-01-01T00:00:00Z with an empty cluster, mesh and metrics. */
   public static RolloutHarness create() {
-    return new RolloutHarness(ManualClock.startingAtEpochOfTests());
+    return new RolloutHarness(ManualClock.startingAtEpochOfTests(), null);
+  }
+
+  /**
+   * A harness whose engine moves traffic through {@code mesh} (an adapter under test, such as the
+   * Istio port on a mock API server) instead of the fake mesh; cluster, metrics and time are fake.
+   */
+  public static RolloutHarness withMesh(MeshPort mesh) {
+    return new RolloutHarness(
+        ManualClock.startingAtEpochOfTests(), java.util.Objects.requireNonNull(mesh, "mesh"));
   }
 
   public ManualClock clock() {
@@ -56,7 +68,15 @@ public final class RolloutHarness {
     return cluster;
   }
 
+  /**
+   * The fake mesh.
+   *
+   * @throws IllegalStateException when the harness was made {@link #withMesh} a real adapter
+   */
   public FakeMesh mesh() {
+    if (meshPort != mesh) {
+      throw new IllegalStateException("this harness routes through " + meshPort + ", not FakeMesh");
+    }
     return mesh;
   }
 
@@ -132,7 +152,7 @@ public final class RolloutHarness {
 
   /** A new engine with no memory, as after a process restart; the cluster is untouched. */
   public RolloutHarness restartEngine() {
-    engine = new RolloutEngine(cluster, mesh, metrics, clock);
+    engine = new RolloutEngine(cluster, meshPort, metrics, clock);
     wakeUps.clear();
     return this;
   }
