@@ -102,9 +102,9 @@ public final class IstioMeshPort implements MeshPort {
     }
 
     /**
-     * The {@code networking.istio.io} version reads use ({@code v1alpha3}, {@code v1beta1} or
-     * {@code v1}). Default: the group's preferred version from API discovery, {@code v1beta1} when
-     * discovery does not say.
+     * The {@code networking.istio.io} version reads try first ({@code v1alpha3}, {@code v1beta1} or
+     * {@code v1}); an object not found there is looked for in the other versions. Default: the
+     * group's preferred version from API discovery, {@code v1beta1} when discovery does not say.
      */
     public Builder apiVersion(String apiVersion) {
       if (!VERSIONS.contains(apiVersion)) {
@@ -522,9 +522,7 @@ public final class IstioMeshPort implements MeshPort {
       order.add(lastSeen);
     }
     order.add(version());
-    if (configuredVersion == null) {
-      order.addAll(List.of("v1", "v1beta1", "v1alpha3"));
-    }
+    order.addAll(List.of("v1", "v1beta1", "v1alpha3"));
     return List.copyOf(order);
   }
 

@@ -137,7 +137,9 @@ public final class VirtualServiceRoutes {
     List<Selected> out = new ArrayList<>();
     boolean httpManaged =
         !ref.routes().isEmpty() || (ref.tlsRoutes().isEmpty() && ref.tcpRoutes().isEmpty());
-    if (httpManaged) {
+    // As in Argo, a kind of route the VirtualService has no section for is skipped (Argo's own
+    // TLS-only example names an HTTP route); a selection that finds nothing at all is an error.
+    if (httpManaged && spec.get("http") instanceof List<?>) {
       if (ref.routes().isEmpty()) {
         List<Integer> candidates = new ArrayList<>();
         for (int i = 0; i < http.size(); i++) {
@@ -169,7 +171,10 @@ public final class VirtualServiceRoutes {
         }
       }
     }
-    for (IstioTrafficRouting.TlsRoute wanted : ref.tlsRoutes()) {
+    for (IstioTrafficRouting.TlsRoute wanted :
+        spec.get("tls") instanceof List<?>
+            ? ref.tlsRoutes()
+            : List.<IstioTrafficRouting.TlsRoute>of()) {
       List<Integer> matches = matching(tls, wanted.port(), wanted.sniHosts());
       if (matches.isEmpty()) {
         throw new IstioRouteException(
@@ -177,13 +182,21 @@ public final class VirtualServiceRoutes {
       }
       matches.forEach(i -> out.add(new Selected("tls", i)));
     }
-    for (IstioTrafficRouting.TcpRoute wanted : ref.tcpRoutes()) {
+    for (IstioTrafficRouting.TcpRoute wanted :
+        spec.get("tcp") instanceof List<?>
+            ? ref.tcpRoutes()
+            : List.<IstioTrafficRouting.TcpRoute>of()) {
       List<Integer> matches = matching(tcp, wanted.port(), List.of());
       if (matches.isEmpty()) {
         throw new IstioRouteException(
             "No matching TCP routes found in the defined Virtual Service.");
       }
       matches.forEach(i -> out.add(new Selected("tcp", i)));
+    }
+    if (out.isEmpty()) {
+      throw new IstioRouteException(
+          "None of the routes the rollout names (routes, tlsRoutes, tcpRoutes) is in the defined"
+              + " Virtual Service.");
     }
     return out;
   }
