@@ -397,17 +397,7 @@ public final class IstioMeshPort implements MeshPort {
       }
     }
     if (found == null) {
-      throw new InvalidReferenceException(
-          field,
-          "Invalid value: \""
-              + name.name()
-              + "\": "
-              + kind.toLowerCase(Locale.ROOT)
-              + "."
-              + GROUP
-              + " \""
-              + name.name()
-              + "\" not found");
+      throw notFound(field, name.name(), kind, name);
     }
     return found;
   }
@@ -450,17 +440,7 @@ public final class IstioMeshPort implements MeshPort {
           return;
         } catch (KubernetesClientException e) {
           if (e.getCode() == 404) {
-            throw new InvalidReferenceException(
-                field,
-                "Invalid value: \""
-                    + refName
-                    + "\": "
-                    + kind.toLowerCase(Locale.ROOT)
-                    + "."
-                    + GROUP
-                    + " \""
-                    + name.name()
-                    + "\" not found");
+            throw notFound(field, refName, kind, name);
           }
           if (e.getCode() != 409) {
             throw translate(e, kind, name);
@@ -479,6 +459,22 @@ public final class IstioMeshPort implements MeshPort {
         }
       }
     }
+  }
+
+  /** Argo's wording: {@code Invalid value: "reviews": virtualservice.networking.istio.io ...}. */
+  private static InvalidReferenceException notFound(
+      String field, String refName, String kind, ObjectName name) {
+    return new InvalidReferenceException(
+        field,
+        "Invalid value: \""
+            + refName
+            + "\": "
+            + kind.toLowerCase(Locale.ROOT)
+            + "."
+            + GROUP
+            + " \""
+            + name.name()
+            + "\" not found");
   }
 
   private static PortException translate(KubernetesClientException e, String kind, ObjectName n) {

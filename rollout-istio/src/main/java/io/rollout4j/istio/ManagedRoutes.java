@@ -3,7 +3,6 @@ package io.rollout4j.istio;
 import io.rollout4j.istio.VirtualServiceRoutes.Trees;
 import io.rollout4j.port.TrafficSplit;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -180,9 +179,5 @@ final class ManagedRoutes {
     Map<String, String> out = new TreeMap<>();
     Trees.map(value).forEach((k, v) -> out.put(k, String.valueOf(v)));
     return out;
-  }
-
-  static boolean anyNamed(Collection<?> routes, String name) {
-    return routes.stream().anyMatch(r -> name.equals(Trees.map(r).get("name")));
   }
 }

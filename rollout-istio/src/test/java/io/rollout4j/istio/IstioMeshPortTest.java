@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The Istio adapter on Argo's own Istio examples (host-level, subset-level, header and mirror
@@ -434,63 +436,83 @@ class IstioMeshPortTest {
   private static final String SUBSET_EXAMPLE =
       "argo-rollouts-examples/examples/istio/istio-subset-split.yaml";
 
-  @Test
-  void aMissingVirtualServiceIsReportedAndNothingIsWritten() {
-    Rollout rollout = load(SUBSET_EXAMPLE);
-    IstioCluster.delete(client, "VirtualService", NS, "istio-subset-split-vsvc");
-
-    assertNothingWrittenAfter(
-        rollout,
-        "spec.strategy.canary.trafficRouting.istio.virtualService.name: Invalid value:"
-            + " \"istio-subset-split-vsvc\": virtualservice.networking.istio.io \"istio-subset-split-vsvc\" not found");
+  /** A change to Argo's subset example, and the error it must produce before any write. */
+  record Misconfiguration(String what, String from, String to, String deleted, String message) {
+    @Override
+    public String toString() {
+      return what;
+    }
   }
 
-  @Test
-  void aMissingDestinationRuleIsReportedAndNothingIsWritten() {
-    Rollout rollout = load(SUBSET_EXAMPLE);
-    IstioCluster.delete(client, "DestinationRule", NS, "istio-subset-split-destrule");
+  private static final String VS_FIELD =
+      "spec.strategy.canary.trafficRouting.istio.virtualService.name: Invalid value:"
+          + " \"istio-subset-split-vsvc\": ";
+  private static final String DR_FIELD =
+      "spec.strategy.canary.trafficRouting.istio.destinationRule.name: Invalid value:"
+          + " \"istio-subset-split-destrule\": ";
 
-    assertNothingWrittenAfter(
-        rollout,
-        "spec.strategy.canary.trafficRouting.istio.destinationRule.name: Invalid value:"
-            + " \"istio-subset-split-destrule\": destinationrule.networking.istio.io \"istio-subset-split-destrule\""
-            + " not found");
+  static List<Misconfiguration> misconfigurations() {
+    return List.of(
+        new Misconfiguration(
+            "missing VirtualService",
+            "",
+            "",
+            "VirtualService/istio-subset-split-vsvc",
+            VS_FIELD + "virtualservice.networking.istio.io \"istio-subset-split-vsvc\" not found"),
+        new Misconfiguration(
+            "missing DestinationRule",
+            "",
+            "",
+            "DestinationRule/istio-subset-split-destrule",
+            DR_FIELD
+                + "destinationrule.networking.istio.io \"istio-subset-split-destrule\" not"
+                + " found"),
+        new Misconfiguration(
+            "named route missing",
+            "- primary",
+            "- primray",
+            "",
+            VS_FIELD + "HTTP Route 'primray' is not found in the defined Virtual Service."),
+        new Misconfiguration(
+            "route without the canary destination",
+            """
+                - destination:
+                    host: istio-subset-split
+                    subset: canary
+                  weight: 0
+            """,
+            "",
+            "",
+            VS_FIELD + "Canary DestinationRule subset 'canary' not found in route"),
+        new Misconfiguration(
+            "route with an unknown destination",
+            "subset: canary",
+            "subset: canary-old",
+            "",
+            VS_FIELD
+                + "Route http[0] 'primary' has destination 'istio-subset-split' subset"
+                + " 'canary-old', which is neither the canary nor the stable subset; list it in"
+                + " destinationRule.additionalSubsetNames or remove it"),
+        new Misconfiguration(
+            "missing subset",
+            "- name: canary",
+            "- name: canary-v2",
+            "",
+            DR_FIELD + "Canary subset 'canary' not found in the DestinationRule's spec.subsets"));
   }
 
-  @Test
-  void aNamedRouteThatDoesNotExistIsReportedAndNothingIsWritten() {
-    Rollout rollout = load(conformance(SUBSET_EXAMPLE).replace("- primary", "- primray"));
+  @ParameterizedTest
+  @MethodSource("misconfigurations")
+  void aMisconfigurationIsReportedAndNothingIsWritten(Misconfiguration bad) {
+    String yaml = conformance(SUBSET_EXAMPLE);
+    assertThat(bad.from().isEmpty() || yaml.contains(bad.from())).isTrue();
+    Rollout rollout = load(bad.from().isEmpty() ? yaml : yaml.replace(bad.from(), bad.to()));
+    if (!bad.deleted().isEmpty()) {
+      String[] kindAndName = bad.deleted().split("/");
+      IstioCluster.delete(client, kindAndName[0], NS, kindAndName[1]);
+    }
 
-    assertNothingWrittenAfter(
-        rollout,
-        "spec.strategy.canary.trafficRouting.istio.virtualService.name: Invalid value:"
-            + " \"istio-subset-split-vsvc\": HTTP Route 'primray' is not found in the defined Virtual"
-            + " Service.");
-  }
-
-  @Test
-  void aRouteWithoutTheCanaryDestinationIsReportedAndNothingIsWritten() {
-    Rollout rollout =
-        load(conformance(SUBSET_EXAMPLE).replace("subset: canary", "subset: canary-old"));
-
-    assertNothingWrittenAfter(
-        rollout,
-        "spec.strategy.canary.trafficRouting.istio.virtualService.name: Invalid value:"
-            + " \"istio-subset-split-vsvc\": Route http[0] 'primary' has destination 'istio-subset-split'"
-            + " subset 'canary-old', which is neither the canary nor the stable subset; list"
-            + " it in destinationRule.additionalSubsetNames or remove it");
-  }
-
-  @Test
-  void aMissingSubsetIsReportedAndNothingIsWritten() {
-    Rollout rollout =
-        load(conformance(SUBSET_EXAMPLE).replace("- name: canary", "- name: canary-v2"));
-
-    assertNothingWrittenAfter(
-        rollout,
-        "spec.strategy.canary.trafficRouting.istio.destinationRule.name: Invalid value:"
-            + " \"istio-subset-split-destrule\": Canary subset 'canary' not found in the DestinationRule's"
-            + " spec.subsets");
+    assertNothingWrittenAfter(rollout, bad.message());
   }
 
   @Test
