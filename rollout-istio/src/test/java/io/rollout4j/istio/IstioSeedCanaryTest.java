@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.rollout4j.model.RolloutPhase;
 import io.rollout4j.model.RolloutStatus;
 import io.rollout4j.testkit.RolloutHarness;
@@ -14,6 +16,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +33,7 @@ class IstioSeedCanaryTest {
   private static final String V2 = "docker.io/istio/examples-bookinfo-reviews-v2:1.16.4";
 
   KubernetesClient client;
+  KubernetesMockServer server;
   private RolloutHarness harness;
   private Map<String, Object> gitVirtualService;
   private Map<String, Object> gitDestinationRule;
@@ -156,6 +161,38 @@ class IstioSeedCanaryTest {
         .isBetween(Duration.ofMinutes(30), Duration.ofMinutes(32));
     // Fully promoted, the VirtualService is byte for byte what git holds.
     assertThat(IstioCluster.spec(vs())).isEqualTo(gitVirtualService);
+  }
+
+  /** Requests the mock server received since the last call, counted by verb and resource. */
+  private Map<String, Integer> requestsSinceLastCall() throws InterruptedException {
+    Map<String, Integer> counts = new TreeMap<>();
+    RecordedRequest request;
+    while ((request = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
+      String path = request.getPath();
+      String resource =
+          path.contains("virtualservices")
+              ? "VirtualService"
+              : path.contains("destinationrules") ? "DestinationRule" : path;
+      counts.merge(request.getMethod() + " " + resource, 1, Integer::sum);
+    }
+    return counts;
+  }
+
+  @Test
+  void theWholeCanaryWritesEachObjectOnlyWhenItsManagedFieldsChange() throws InterruptedException {
+    requestsSinceLastCall();
+    pushV2();
+    harness.advance(Duration.ofMinutes(40));
+
+    Map<String, Integer> requests = requestsSinceLastCall();
+    // Seven weight changes (10, 20, 40, 60, 80, 100, back to 0) and two subset switches (canary
+    // to the new hash, then stable at promotion): one PUT each, nothing else written.
+    assertThat(requests)
+        .containsEntry("PUT VirtualService", 7)
+        .containsEntry("PUT DestinationRule", 2);
+    assertThat(requests.keySet()).allMatch(k -> k.startsWith("GET ") || k.startsWith("PUT "));
+    System.out.printf(
+        "seed canary through IstioMeshPort: %s in %d reconciles%n", requests, harness.reconciles());
   }
 
   @Test
