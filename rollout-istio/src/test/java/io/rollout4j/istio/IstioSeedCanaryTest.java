@@ -191,8 +191,6 @@ class IstioSeedCanaryTest {
         .containsEntry("PUT VirtualService", 7)
         .containsEntry("PUT DestinationRule", 2);
     assertThat(requests.keySet()).allMatch(k -> k.startsWith("GET ") || k.startsWith("PUT "));
-    System.out.printf(
-        "seed canary through IstioMeshPort: %s in %d reconciles%n", requests, harness.reconciles());
   }
 
   @Test
