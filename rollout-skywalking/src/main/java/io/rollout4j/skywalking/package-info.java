@@ -1,7 +1,6 @@
 /**
  * The {@code skywalking} metric provider: sends an analysis metric's GraphQL query to a SkyWalking
  * OAP server and hands the response's {@code data} object to the success and failure conditions.
- * Filled in by the SkyWalking issue.
  */
 @NullMarked
 package io.rollout4j.skywalking;
