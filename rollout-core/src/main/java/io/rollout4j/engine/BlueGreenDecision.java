@@ -49,20 +49,13 @@ final class BlueGreenDecision extends DecisionSupport {
       return StatusRules.invalidSpec(
           stored, now, "InvalidSpec", "the pod template could not be read from spec.workloadRef");
     }
-    GenericResource active = observation.services().get(blueGreen.activeService());
-    if (active == null) {
-      return StatusRules.invalidSpec(
-          stored, now, "InvalidSpec", "Service \"" + blueGreen.activeService() + "\" not found");
+    Decision missing = missingService(blueGreen.activeService(), blueGreen.previewService());
+    if (missing != null) {
+      return missing;
     }
-    String previewName = blueGreen.previewService();
-    GenericResource preview =
-        previewName == null || previewName.isEmpty()
-            ? null
-            : observation.services().get(previewName);
-    if (previewName != null && !previewName.isEmpty() && preview == null) {
-      return StatusRules.invalidSpec(
-          stored, now, "InvalidSpec", "Service \"" + previewName + "\" not found");
-    }
+    // Validation requires activeService, and missingService has checked it exists.
+    GenericResource active = Objects.requireNonNull(service(blueGreen.activeService()));
+    GenericResource preview = service(blueGreen.previewService());
     String hash = PodTemplateHash.of(template, status.collisionCount());
     List<ReplicaSetView> sets = new ArrayList<>();
     for (GenericResource rs : observation.replicaSets()) {
@@ -359,16 +352,7 @@ final class BlueGreenDecision extends DecisionSupport {
     if (manual) {
       return false;
     }
-    Instant end = Instant.parse(pause.startTime()).plusSeconds(seconds);
-    if (now.isBefore(end)) {
-      wake(end);
-      return false;
-    }
-    status =
-        status.toBuilder()
-            .pauseConditions(status.pauseConditions().stream().filter(c -> c != pause).toList())
-            .build();
-    return true;
+    return pauseOver(pause, Instant.parse(pause.startTime()).plusSeconds(seconds));
   }
 
   private void markStable(String hash, @Nullable ReplicaSetView previousStable, String reason) {

@@ -53,11 +53,9 @@ final class CanaryDecision extends DecisionSupport {
       return StatusRules.invalidSpec(
           stored, now, "InvalidSpec", "the pod template could not be read from spec.workloadRef");
     }
-    for (String name : java.util.Arrays.asList(canary.canaryService(), canary.stableService())) {
-      if (name != null && !name.isEmpty() && service(name) == null) {
-        return StatusRules.invalidSpec(
-            stored, now, "InvalidSpec", "Service \"" + name + "\" not found");
-      }
+    Decision missing = missingService(canary.canaryService(), canary.stableService());
+    if (missing != null) {
+      return missing;
     }
     String hash = PodTemplateHash.of(template, status.collisionCount());
     List<ReplicaSetView> sets = replicaSets();
@@ -936,16 +934,10 @@ final class CanaryDecision extends DecisionSupport {
     if (duration.isEmpty()) {
       return false;
     }
-    Instant end = Instant.parse(condition.startTime()).plus(duration.get());
-    if (now.isBefore(end)) {
-      wake(end);
+    if (!pauseOver(condition, Instant.parse(condition.startTime()).plus(duration.get()))) {
       return false;
     }
-    status =
-        status.toBuilder()
-            .pauseConditions(status.pauseConditions().stream().filter(c -> c != condition).toList())
-            .controllerPause(null)
-            .build();
+    status = status.toBuilder().controllerPause(null).build();
     return true;
   }
 

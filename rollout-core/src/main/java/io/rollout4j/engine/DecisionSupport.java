@@ -404,12 +404,39 @@ abstract class DecisionSupport {
                 service, hash, String.valueOf(stored.name()))));
   }
 
-  /**
-   * The Service a strategy names, or null when it names none; a named Service that does not exist
-   * is an {@code InvalidSpec}, as in Argo's reference validation.
-   */
+  /** The observed Service a strategy names, or null when it names none or it does not exist. */
   @Nullable GenericResource service(@Nullable String name) {
     return name == null || name.isEmpty() ? null : observation.services().get(name);
+  }
+
+  /**
+   * The {@code InvalidSpec} decision for the first Service the strategy names that does not exist
+   * (Argo's reference validation), or null when every named one does.
+   */
+  @Nullable Decision missingService(@Nullable String... names) {
+    for (String name : names) {
+      if (name != null && !name.isEmpty() && service(name) == null) {
+        return StatusRules.invalidSpec(
+            stored, now, "InvalidSpec", "Service \"" + name + "\" not found");
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Whether a timed pause has run until {@code end}: then its condition is removed; before that the
+   * rollout is woken at {@code end}.
+   */
+  boolean pauseOver(RolloutStatus.PauseCondition condition, Instant end) {
+    if (now.isBefore(end)) {
+      wake(end);
+      return false;
+    }
+    status =
+        status.toBuilder()
+            .pauseConditions(status.pauseConditions().stream().filter(c -> c != condition).toList())
+            .build();
+    return true;
   }
 
   /** Sets {@code InvalidSpec} for a problem only the engine can see (a missing template). */

@@ -18,9 +18,4 @@ public final class InvalidReferenceException extends PortException {
   public InvalidReferenceException(String field, String detail) {
     super(field + ": " + detail);
   }
-
-  /** A fresh exception with the same message, for a fake or cache that reports it again. */
-  public InvalidReferenceException(InvalidReferenceException same) {
-    super(String.valueOf(same.getMessage()));
-  }
 }

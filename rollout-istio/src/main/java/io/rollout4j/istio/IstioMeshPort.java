@@ -145,13 +145,13 @@ public final class IstioMeshPort implements MeshPort {
               ref.name(),
               current -> editRule(current, ref, routing, split));
     }
+    String host = snapshot.rule == null ? null : ruleHost(snapshot.rule);
     List<Write> serviceWrites = new ArrayList<>();
     int currentWeight = -1;
     for (int n = 0; n < routing.virtualServices.size(); n++) {
       int i = n;
       IstioTrafficRouting.VirtualService ref = routing.virtualServices.get(i);
       GenericKubernetesResource vs = snapshot.virtualServices.get(i);
-      String host = snapshot.rule == null ? null : ruleHost(snapshot.rule);
       if (currentWeight < 0) {
         currentWeight = firstWeight(routing, ref, specOf(vs), i);
       }
@@ -296,7 +296,7 @@ public final class IstioMeshPort implements MeshPort {
     for (VirtualServiceRoutes.Selected selected :
         VirtualServiceRoutes.select(spec, ref, routing.managedRouteNames)) {
       if (selected.section().equals("http")) {
-        return Trees.map(Trees.list(spec.get("http")).get(selected.index()));
+        return selected.route(spec);
       }
     }
     return null;
@@ -523,12 +523,16 @@ public final class IstioMeshPort implements MeshPort {
   }
 
   private static String versionOf(GenericKubernetesResource resource) {
-    String apiVersion = String.valueOf(resource.getApiVersion());
+    return versionOf(String.valueOf(resource.getApiVersion()));
+  }
+
+  /** {@code v1} of {@code networking.istio.io/v1}. */
+  static String versionOf(String apiVersion) {
     int slash = apiVersion.indexOf('/');
     return slash < 0 ? apiVersion : apiVersion.substring(slash + 1);
   }
 
-  private static ResourceDefinitionContext context(String kind, String version) {
+  static ResourceDefinitionContext context(String kind, String version) {
     return new ResourceDefinitionContext.Builder()
         .withGroup(GROUP)
         .withVersion(version)

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.OptionalInt;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -22,8 +21,24 @@ public final class VirtualServiceRoutes {
 
   /** A managed route: its section ({@code http}, {@code tls}, {@code tcp}) and index. */
   record Selected(String section, int index) {
-    String describe(@Nullable Object name) {
-      return section + "[" + index + "]" + (name == null ? "" : " '" + name + "'");
+    /** The route itself, in {@code spec} (a view: changes to it change the spec). */
+    Map<String, Object> route(Map<String, ?> spec) {
+      return Trees.map(Trees.list(spec.get(section)).get(index));
+    }
+
+    /**
+     * The route's destinations, after checking it has the canary and stable ones and nothing the
+     * rollout would have to delete.
+     */
+    List<Object> checkedTargets(Map<String, ?> spec, RouteDestinations destinations) {
+      Map<String, Object> route = route(spec);
+      List<Object> targets = Trees.list(route.get("route"));
+      Object name = route.get("name");
+      check(
+          targets,
+          destinations,
+          section + "[" + index + "]" + (name == null ? "" : " '" + name + "'"));
+      return targets;
     }
   }
 
@@ -49,10 +64,7 @@ public final class VirtualServiceRoutes {
     }
     Map<String, Object> copy = Trees.copy(spec);
     for (Selected selected : select(copy, ref, managedRouteNames)) {
-      Map<String, Object> route =
-          Trees.map(Trees.list(copy.get(selected.section())).get(selected.index()));
-      List<Object> targets = Trees.list(route.get("route"));
-      check(targets, destinations, selected.describe(route.get("name")));
+      List<Object> targets = selected.checkedTargets(copy, destinations);
       int additional = 0;
       for (Object target : targets) {
         Map<String, Object> t = Trees.map(target);
@@ -74,29 +86,6 @@ public final class VirtualServiceRoutes {
   }
 
   /**
-   * The canary weight found in the first route the rollout manages, as the mesh holds it now; empty
-   * when that route carries no canary destination.
-   *
-   * @throws IstioRouteException when the routes the rollout needs cannot be found
-   */
-  public static OptionalInt canaryWeight(
-      Map<String, ?> spec,
-      IstioTrafficRouting.VirtualService ref,
-      RouteDestinations destinations,
-      Set<String> managedRouteNames) {
-    List<Selected> selected = select(spec, ref, managedRouteNames);
-    Selected first = selected.get(0);
-    Map<String, Object> route = Trees.map(Trees.list(spec.get(first.section())).get(first.index()));
-    for (Object target : Trees.list(route.get("route"))) {
-      Map<String, Object> t = Trees.map(target);
-      if (destinations.roleOf(t.get("destination")) == RouteDestinations.Role.CANARY) {
-        return OptionalInt.of(weightOf(t));
-      }
-    }
-    return OptionalInt.empty();
-  }
-
-  /**
    * The canary weight of every route the rollout manages, in selection order, after checking each
    * route has both destinations and nothing else it would have to delete.
    *
@@ -109,11 +98,7 @@ public final class VirtualServiceRoutes {
       Set<String> managedRouteNames) {
     List<Integer> weights = new ArrayList<>();
     for (Selected selected : select(spec, ref, managedRouteNames)) {
-      Map<String, Object> route =
-          Trees.map(Trees.list(spec.get(selected.section())).get(selected.index()));
-      List<Object> targets = Trees.list(route.get("route"));
-      check(targets, destinations, selected.describe(route.get("name")));
-      for (Object target : targets) {
+      for (Object target : selected.checkedTargets(spec, destinations)) {
         Map<String, Object> t = Trees.map(target);
         if (destinations.roleOf(t.get("destination")) == RouteDestinations.Role.CANARY) {
           weights.add(weightOf(t));

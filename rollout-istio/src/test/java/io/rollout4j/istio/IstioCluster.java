@@ -80,7 +80,8 @@ final class IstioCluster {
               .create();
         } else {
           client
-              .genericKubernetesResources(context(g.kind(), versionOf(g.apiVersion())))
+              .genericKubernetesResources(
+                  context(g.kind(), IstioMeshPort.versionOf(g.apiVersion())))
               .inNamespace(namespace)
               .resource(object)
               .create();
@@ -114,7 +115,7 @@ final class IstioCluster {
   static void update(KubernetesClient client, GenericKubernetesResource resource) {
     client
         .genericKubernetesResources(
-            context(resource.getKind(), versionOf(resource.getApiVersion())))
+            context(resource.getKind(), IstioMeshPort.versionOf(resource.getApiVersion())))
         .inNamespace(resource.getMetadata().getNamespace())
         .resource(resource)
         .update();
@@ -123,7 +124,7 @@ final class IstioCluster {
   static void delete(KubernetesClient client, String kind, String namespace, String name) {
     GenericKubernetesResource found = get(client, kind, namespace, name);
     client
-        .genericKubernetesResources(context(kind, versionOf(found.getApiVersion())))
+        .genericKubernetesResources(context(kind, IstioMeshPort.versionOf(found.getApiVersion())))
         .inNamespace(namespace)
         .withName(name)
         .delete();
@@ -135,16 +136,6 @@ final class IstioCluster {
   }
 
   static ResourceDefinitionContext context(String kind, String version) {
-    return new ResourceDefinitionContext.Builder()
-        .withGroup(IstioMeshPort.GROUP)
-        .withVersion(version)
-        .withKind(kind)
-        .withPlural(kind.toLowerCase(Locale.ROOT) + "s")
-        .withNamespaced(true)
-        .build();
-  }
-
-  private static String versionOf(String apiVersion) {
-    return apiVersion.substring(apiVersion.indexOf('/') + 1);
+    return IstioMeshPort.context(kind, version);
   }
 }

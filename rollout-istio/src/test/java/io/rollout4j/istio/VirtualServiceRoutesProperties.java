@@ -53,7 +53,9 @@ class VirtualServiceRoutesProperties {
         VirtualServiceRoutes.withCanaryWeight(once, REF, SUBSETS, weight, Set.of());
 
     assertThat(twice).isEqualTo(once);
-    assertThat(VirtualServiceRoutes.canaryWeight(once, REF, SUBSETS, Set.of())).hasValue(weight);
+    assertThat(VirtualServiceRoutes.canaryWeights(once, REF, SUBSETS, Set.of()))
+        .first()
+        .isEqualTo(weight);
     List<?> route = (List<?>) ((Map<?, ?>) ((List<?>) once.get("http")).get(0)).get("route");
     int total =
         route.stream().mapToInt(t -> ((Number) ((Map<?, ?>) t).get("weight")).intValue()).sum();

@@ -24,7 +24,10 @@ public final class FakeMesh implements MeshPort {
 
   private final Clock clock;
   private final Map<String, TrafficSplit> current = new LinkedHashMap<>();
-  private final Map<String, InvalidReferenceException> broken = new LinkedHashMap<>();
+
+  /** Per rollout: the field and detail of the reference that no longer fits. */
+  private final Map<String, List<String>> broken = new LinkedHashMap<>();
+
   private final List<Applied> history = new ArrayList<>();
   private final Faults faults = new Faults();
 
@@ -82,7 +85,7 @@ public final class FakeMesh implements MeshPort {
    * {@link #repair} is called.
    */
   public void breakReference(String namespace, String rollout, String field, String detail) {
-    broken.put(key(namespace, rollout), new InvalidReferenceException(field, detail));
+    broken.put(key(namespace, rollout), List.of(field, detail));
   }
 
   /** Undoes {@link #breakReference}. */
@@ -91,9 +94,9 @@ public final class FakeMesh implements MeshPort {
   }
 
   private void throwIfBroken(Rollout rollout) {
-    InvalidReferenceException e = broken.get(key(rollout.namespace(), rollout.name()));
-    if (e != null) {
-      throw new InvalidReferenceException(e);
+    List<String> reference = broken.get(key(rollout.namespace(), rollout.name()));
+    if (reference != null) {
+      throw new InvalidReferenceException(reference.get(0), reference.get(1));
     }
   }
 
