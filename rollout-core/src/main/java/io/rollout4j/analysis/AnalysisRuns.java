@@ -126,7 +126,7 @@ public final class AnalysisRuns {
   /** As {@link #substitute(Metric, Map)}, leaving references to {@code deferred} args in place. */
   static Metric substitute(Metric metric, Map<String, String> args, Set<String> deferred) {
     Object tree = Manifests.toTree(metric);
-    Object replaced = substituteTree(tree, args, deferred);
+    Object replaced = substituteTree(tree, "", args, deferred);
     try {
       return Manifests.fromTree(replaced, Metric.class);
     } catch (ManifestException e) {
@@ -135,28 +135,37 @@ public final class AnalysisRuns {
     }
   }
 
+  /** Where values go into a GraphQL document rather than plain text. */
+  private static final String GRAPHQL_QUERY = ".provider.skywalking.query";
+
   private static @Nullable Object substituteTree(
-      @Nullable Object tree, Map<String, String> args, Set<String> deferred) {
+      @Nullable Object tree, String path, Map<String, String> args, Set<String> deferred) {
     if (tree instanceof String s) {
-      return substituteString(s, args, deferred);
+      return substituteString(s, path, args, deferred);
     }
     if (tree instanceof List<?> list) {
       List<@Nullable Object> out = new ArrayList<>();
       for (Object item : list) {
-        out.add(substituteTree(item, args, deferred));
+        out.add(substituteTree(item, path + "[]", args, deferred));
       }
       return out;
     }
     if (tree instanceof Map<?, ?> map) {
       Map<String, @Nullable Object> out = new LinkedHashMap<>();
-      map.forEach((k, v) -> out.put(String.valueOf(k), substituteTree(v, args, deferred)));
+      map.forEach(
+          (k, v) -> out.put(String.valueOf(k), substituteTree(v, path + "." + k, args, deferred)));
       return out;
     }
     return tree;
   }
 
   private static String substituteString(
-      String text, Map<String, String> args, Set<String> deferred) {
+      String text, String path, Map<String, String> args, Set<String> deferred) {
+    if (path.equals(GRAPHQL_QUERY)) {
+      String substituted =
+          GraphQlArguments.substitute(text, ARG, args::get, deferred, path.substring(1));
+      return checkLeftovers(new StringBuilder(substituted), deferred);
+    }
     Matcher m = ARG.matcher(text);
     StringBuilder out = new StringBuilder();
     while (m.find()) {
@@ -171,6 +180,10 @@ public final class AnalysisRuns {
       m.appendReplacement(out, Matcher.quoteReplacement(value));
     }
     m.appendTail(out);
+    return checkLeftovers(out, deferred);
+  }
+
+  private static String checkLeftovers(StringBuilder out, Set<String> deferred) {
     Matcher leftover = ANY_TEMPLATE.matcher(out);
     while (leftover.find()) {
       Matcher arg = ARG.matcher(leftover.group());
