@@ -14,8 +14,6 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -51,14 +49,9 @@ class SkyWalkingCapturesTest {
   private final ExecutorService executor = Executors.newCachedThreadPool();
 
   static Map<String, Object> capture(String name) {
-    String configured = System.getProperty("rollout4j.shared.dir");
-    Path root = configured != null ? Path.of(configured) : Path.of("..", "..", "shared");
     try {
       return JSON.readValue(
-          Files.readString(
-              root.resolve("conformance/skywalking-query-protocol/captured-oap-10.1.0/" + name),
-              StandardCharsets.UTF_8),
-          Map.class);
+          Shared.read("skywalking-query-protocol/captured-oap-10.1.0/" + name), Map.class);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -8,6 +8,7 @@ import io.rollout4j.model.Rollout;
 import io.rollout4j.model.RolloutSpec;
 import io.rollout4j.model.RolloutStatus;
 import io.rollout4j.port.MeshPort;
+import io.rollout4j.port.MetricsPort;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,23 +33,25 @@ public final class RolloutHarness {
   private final FakeMesh mesh;
   private final MeshPort meshPort;
   private final FakeMetrics metrics;
+  private final MetricsPort metricsPort;
   private RolloutEngine engine;
   private final Map<String, Instant> wakeUps = new HashMap<>();
   private final List<java.util.function.Consumer<RolloutHarness>> observers = new ArrayList<>();
   private int reconciles;
 
-  private RolloutHarness(ManualClock clock, @Nullable MeshPort realMesh) {
-    this.clock = clock;
+  private RolloutHarness(Builder builder) {
+    this.clock = new ManualClock(builder.start);
     this.cluster = new FakeCluster(clock);
     this.mesh = new FakeMesh(clock);
-    this.meshPort = realMesh == null ? mesh : realMesh;
+    this.meshPort = builder.mesh == null ? mesh : builder.mesh;
     this.metrics = new FakeMetrics();
-    this.engine = new RolloutEngine(cluster, meshPort, metrics, clock);
+    this.metricsPort = builder.metrics == null ? metrics : builder.metrics;
+    this.engine = new RolloutEngine(cluster, meshPort, metricsPort, clock);
   }
 
   /** A harness at 2026-01-01T00:00:00Z with an empty cluster, mesh and metrics. */
   public static RolloutHarness create() {
-    return new RolloutHarness(ManualClock.startingAtEpochOfTests(), null);
+    return builder().build();
   }
 
   /**
@@ -56,8 +59,46 @@ public final class RolloutHarness {
    * Istio port on a mock API server) instead of the fake mesh; cluster, metrics and time are fake.
    */
   public static RolloutHarness withMesh(MeshPort mesh) {
-    return new RolloutHarness(
-        ManualClock.startingAtEpochOfTests(), java.util.Objects.requireNonNull(mesh, "mesh"));
+    return builder().mesh(mesh).build();
+  }
+
+  /** A harness with some real ports or another start instant; everything not set is fake. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Which ports are real and when virtual time starts. */
+  public static final class Builder {
+    private Instant start = ManualClock.startingAtEpochOfTests().instant();
+    private @Nullable MeshPort mesh;
+    private @Nullable MetricsPort metrics;
+
+    private Builder() {}
+
+    /** The instant the virtual clock starts at (default 2026-01-01T00:00:00Z). */
+    public Builder startingAt(Instant start) {
+      this.start = java.util.Objects.requireNonNull(start, "start");
+      return this;
+    }
+
+    /** Traffic goes through this adapter instead of {@link FakeMesh}. */
+    public Builder mesh(MeshPort mesh) {
+      this.mesh = java.util.Objects.requireNonNull(mesh, "mesh");
+      return this;
+    }
+
+    /**
+     * Measurements are taken by this port (a real provider, such as SkyWalking against a real OAP)
+     * instead of {@link FakeMetrics}; each is taken at the virtual clock's instant.
+     */
+    public Builder metrics(MetricsPort metrics) {
+      this.metrics = java.util.Objects.requireNonNull(metrics, "metrics");
+      return this;
+    }
+
+    public RolloutHarness build() {
+      return new RolloutHarness(this);
+    }
   }
 
   public ManualClock clock() {
@@ -80,7 +121,16 @@ public final class RolloutHarness {
     return mesh;
   }
 
+  /**
+   * The fake metrics.
+   *
+   * @throws IllegalStateException when the harness was built with a real {@link MetricsPort}
+   */
   public FakeMetrics metrics() {
+    if (metricsPort != metrics) {
+      throw new IllegalStateException(
+          "this harness measures through " + metricsPort + ", not FakeMetrics");
+    }
     return metrics;
   }
 
@@ -152,7 +202,7 @@ public final class RolloutHarness {
 
   /** A new engine with no memory, as after a process restart; the cluster is untouched. */
   public RolloutHarness restartEngine() {
-    engine = new RolloutEngine(cluster, meshPort, metrics, clock);
+    engine = new RolloutEngine(cluster, meshPort, metricsPort, clock);
     wakeUps.clear();
     return this;
   }

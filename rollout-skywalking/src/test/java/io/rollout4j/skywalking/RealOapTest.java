@@ -1,0 +1,175 @@
+package io.rollout4j.skywalking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rollout4j.analysis.AnalysisPhase;
+import io.rollout4j.analysis.providers.MetricProviders;
+import io.rollout4j.model.AnalysisRun;
+import io.rollout4j.model.Resource;
+import io.rollout4j.model.RolloutPhase;
+import io.rollout4j.model.RolloutStatus;
+import io.rollout4j.testkit.RolloutHarness;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The provider against a real SkyWalking OAP 10.1.0 (Maven Central jars, embedded H2, loopback),
+ * started once for the class and stopped after it, even when a test fails. Trace segments are
+ * back-filled for the 50 minutes before the test started: a fast canary (every call 20–60 ms, Apdex
+ * 1.00) and a slow one (half its calls take 3 s, Apdex 0.50). The seed's Rollout and
+ * AnalysisTemplate, unchanged but for the OAP address, run through the engine in virtual time set
+ * inside that window, so every measurement reads minutes OAP has data for.
+ */
+class RealOapTest {
+  static final String FAST = "canary|reviews|bookinfo|cluster-1|-";
+  static final String SLOW = "canary|reviews-slow|bookinfo|cluster-1|-";
+  private static final int MINUTES = 50;
+  private static final DateTimeFormatter MINUTE =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HHmm").withZone(ZoneOffset.UTC);
+
+  static RealOap oap;
+
+  /** The first minute of the test run: back-filled data ends the minute before it. */
+  static Instant thisMinute;
+
+  @BeforeAll
+  static void startOapAndFeedIt() throws IOException {
+    oap = RealOap.start();
+    thisMinute = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+    List<Map<String, Object>> segments = new ArrayList<>();
+    for (int m = MINUTES; m >= 1; m--) {
+      Instant minute = thisMinute.minus(Duration.ofMinutes(m));
+      for (int call = 0; call < 4; call++) {
+        Instant at = minute.plusSeconds(5 + 12L * call);
+        segments.add(RealOap.call(FAST, at, 20 + 10L * call, false));
+        segments.add(RealOap.call(SLOW, at, call % 2 == 0 ? 30 : 3000, false));
+      }
+    }
+    oap.segments(segments);
+    oap.await("all back-filled minutes persisted", Duration.ofMinutes(2), RealOapTest::persisted);
+  }
+
+  @AfterAll
+  static void stopOap() {
+    if (oap != null) {
+      oap.close();
+      assertThat(oap.alive()).as("OAP process after close").isFalse();
+    }
+  }
+
+  private static boolean persisted() {
+    for (String service : List.of(FAST, SLOW)) {
+      Map<String, Object> body =
+          oap.graphql(
+              "query q($duration: Duration!) { m: readMetricsValues(condition: {name:"
+                  + " \"service_apdex\", entity: {serviceName: \""
+                  + service.replace("\"", "\\\"")
+                  + "\", normal: true}}, duration: $duration) { values { values { isEmptyValue"
+                  + " } } } }",
+              Map.of(
+                  "duration",
+                  Map.of(
+                      "start", MINUTE.format(thisMinute.minus(Duration.ofMinutes(MINUTES))),
+                      "end", MINUTE.format(thisMinute.minus(Duration.ofMinutes(1))),
+                      "step", "MINUTE")));
+      if (!body.toString().contains("isEmptyValue=false")
+          || body.toString().contains("isEmptyValue=true")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The seed deployed on fake cluster and mesh, measuring through the real OAP. */
+  static RolloutHarness seed(String serviceName) {
+    RolloutHarness harness =
+        RolloutHarness.builder()
+            .startingAt(thisMinute.minus(Duration.ofMinutes(MINUTES - 2)))
+            .metrics(
+                MetricProviders.builder()
+                    .register(SkyWalkingMetricProvider.builder().build())
+                    .build())
+            .build();
+    String namespace = "bookinfo";
+    harness.apply(
+        namespace,
+        Shared.read(
+            "tse-gitops-demo/variants/88fa1a0-reviews-scaled-to-0/application/bookinfo.yaml"));
+    harness.apply(namespace, Shared.read("tse-gitops-demo/argo/tse/conf.yaml"));
+    String template = Shared.read("tse-gitops-demo/argo/rollout/analysis.yaml");
+    assertThat(template).contains("address: http://oap.istio-system:12800");
+    harness.apply(
+        namespace, template.replace("http://oap.istio-system:12800", oap.address().toString()));
+    harness.apply(
+        namespace,
+        Shared.read("tse-gitops-demo/argo/rollout/rollout.yaml").replace(FAST, serviceName));
+    harness.advance(Duration.ofMinutes(1));
+    harness.apply(
+        namespace,
+        Shared.read(
+                "tse-gitops-demo/variants/88fa1a0-reviews-scaled-to-0/application/bookinfo.yaml")
+            .replace(
+                "docker.io/istio/examples-bookinfo-reviews-v1:1.16.4",
+                "docker.io/istio/examples-bookinfo-reviews-v2:1.16.4"));
+    return harness;
+  }
+
+  private static AnalysisRun onlyRun(RolloutHarness harness) {
+    List<Resource> runs = harness.cluster().list("AnalysisRun", "bookinfo");
+    assertThat(runs).hasSize(1);
+    return (AnalysisRun) runs.get(0);
+  }
+
+  @Test
+  void theSeedPromotesAFastCanaryMeasuredByTheRealOap() {
+    RolloutHarness harness = seed(FAST);
+
+    harness.advance(Duration.ofMinutes(40));
+
+    AnalysisRun run = onlyRun(harness);
+    assertThat(run.status().phase()).isEqualTo(AnalysisPhase.SUCCESSFUL);
+    assertThat(run.status().metricResults().get(0).measurements())
+        .hasSizeBetween(5, 6)
+        .allSatisfy(
+            m -> {
+              assertThat(m.phase()).isEqualTo(AnalysisPhase.SUCCESSFUL);
+              assertThat(m.value()).contains("\"value\":10000");
+            });
+    RolloutStatus status = harness.rollout("bookinfo", "reviews-rollout").status();
+    assertThat(status.phase()).isEqualTo(RolloutPhase.HEALTHY);
+    assertThat(status.stableRS()).isEqualTo(status.currentPodHash());
+  }
+
+  @Test
+  void theSeedAbortsASlowCanaryAtTheFourthFailedMeasurement() {
+    RolloutHarness harness = seed(SLOW);
+
+    harness.advance(Duration.ofMinutes(40));
+
+    AnalysisRun run = onlyRun(harness);
+    assertThat(run.status().phase()).isEqualTo(AnalysisPhase.FAILED);
+    assertThat(run.status().metricResults().get(0).measurements())
+        .hasSize(4)
+        .allSatisfy(
+            m -> {
+              assertThat(m.phase()).isEqualTo(AnalysisPhase.FAILED);
+              assertThat(m.value()).contains("\"value\":5000");
+            });
+    RolloutStatus status = harness.rollout("bookinfo", "reviews-rollout").status();
+    assertThat(status.phase()).isEqualTo(RolloutPhase.DEGRADED);
+    assertThat(status.message())
+        .endsWith(
+            "Background analysis phase failed: Metric \"apdex\" assessed Failed due to failed (4)"
+                + " > failureLimit (3)");
+  }
+}
