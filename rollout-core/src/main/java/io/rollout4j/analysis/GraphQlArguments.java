@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * newline in a comment, anything but a single token outside a string) is rejected, never written
  * into the query.
  */
-final class GraphQlArguments {
+public final class GraphQlArguments {
   private GraphQlArguments() {}
 
   private static final Pattern SINGLE_TOKEN =
@@ -93,8 +93,11 @@ final class GraphQlArguments {
         "Unable to resolve metric arguments: args." + name + " in " + field + ": " + why);
   }
 
-  /** Escapes a value as the characters of a GraphQL {@code "..."} string (spec §2.9.4). */
-  static String escapeString(String value) {
+  /**
+   * Escapes a value as the characters of a GraphQL {@code "..."} string (spec §2.9.4): what goes
+   * between the quotes so that the string reads back as {@code value}.
+   */
+  public static String escapeString(String value) {
     StringBuilder out = new StringBuilder(value.length() + 8);
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);

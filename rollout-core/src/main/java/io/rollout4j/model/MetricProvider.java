@@ -14,9 +14,26 @@ public sealed interface MetricProvider {
   /** The provider's field name in a manifest, e.g. {@code skywalking}. */
   String type();
 
-  /** Apache SkyWalking over GraphQL: {@code address}, {@code query}, {@code interval}. */
-  record SkyWalking(@Nullable String address, @Nullable String query, @Nullable String interval)
+  /**
+   * Apache SkyWalking over GraphQL: Argo's {@code address}, {@code query}, {@code interval}, and
+   * Rollout4j's optional {@code headers} (e.g. {@code Authorization} from a Secret-backed argument
+   * for an OAP behind an authenticating gateway; Argo has no auth for this provider).
+   */
+  record SkyWalking(
+      @Nullable String address,
+      @Nullable String query,
+      @Nullable String interval,
+      List<Header> headers)
       implements MetricProvider {
+    public SkyWalking {
+      headers = Immutables.list(headers);
+    }
+
+    /** Argo's three fields, no headers. */
+    public SkyWalking(@Nullable String address, @Nullable String query, @Nullable String interval) {
+      this(address, query, interval, List.of());
+    }
+
     @Override
     public String type() {
       return "skywalking";

@@ -139,20 +139,51 @@ public final class SkyWalkingMetricProvider implements MeasurementProvider {
       throw new UnavailableException(
           "skywalking provider: address: invalid URL '" + address + "': " + e.getMessage());
     }
-    HttpRequest http;
+    HttpRequest.Builder http =
+        HttpRequest.newBuilder(uri)
+            .timeout(timeout)
+            .header("Content-Type", "application/json; charset=utf-8")
+            .header("Accept", "application/json; charset=utf-8");
+    addHeaders(http, spec.get("headers"));
     try {
-      http =
-          HttpRequest.newBuilder(uri)
-              .timeout(timeout)
-              .header("Content-Type", "application/json; charset=utf-8")
-              .header("Accept", "application/json; charset=utf-8")
-              .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
-              .build();
-    } catch (JsonProcessingException | IllegalArgumentException e) {
+      http.POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+    } catch (JsonProcessingException e) {
       throw new UnavailableException("skywalking provider: cannot build the request: " + e);
     }
-    HttpResponse<String> response = send(http, uri);
+    HttpResponse<String> response = send(http.build(), uri);
     return dataOf(response);
+  }
+
+  /**
+   * The spec's {@code headers} ({@code [{key, value}]}). Values usually hold a credential from a
+   * Secret-backed argument, so no message ever includes one, only the header's name.
+   */
+  private static void addHeaders(HttpRequest.Builder http, @Nullable Object headers) {
+    if (headers == null) {
+      return;
+    }
+    if (!(headers instanceof List<?> list)) {
+      throw new UnavailableException(
+          "skywalking provider: headers: expected a list of {key, value}");
+    }
+    for (int i = 0; i < list.size(); i++) {
+      Object key = list.get(i) instanceof Map<?, ?> header ? header.get("key") : null;
+      Object value = list.get(i) instanceof Map<?, ?> header ? header.get("value") : null;
+      if (!(key instanceof String name) || name.isBlank() || !(value instanceof String text)) {
+        throw new UnavailableException(
+            "skywalking provider: headers[" + i + "]: expected a key and a value");
+      }
+      try {
+        http.setHeader(name, text);
+      } catch (IllegalArgumentException e) {
+        throw new UnavailableException(
+            "skywalking provider: headers["
+                + i
+                + "]: header '"
+                + name
+                + "' cannot be set (restricted name or illegal characters in its value)");
+      }
+    }
   }
 
   /** The {@code duration} variable: the look-back window ending now, to the minute. */
@@ -212,7 +243,32 @@ public final class SkyWalkingMetricProvider implements MeasurementProvider {
     if (data == null) {
       throw new UnavailableException("no results returned from SkyWalking query");
     }
+    requireNoExpressionErrors(data);
     return data;
+  }
+
+  /**
+   * MQE reports a bad expression (unknown metric, syntax) not as a GraphQL error but as an {@code
+   * execExpression} result of type {@code UNKNOWN} with an {@code error}; that is an Error
+   * measurement with OAP's message rather than a result that merely fails the condition.
+   */
+  private static void requireNoExpressionErrors(Object data) {
+    if (!(data instanceof Map<?, ?> fields)) {
+      return;
+    }
+    List<String> messages = new ArrayList<>();
+    fields.forEach(
+        (alias, value) -> {
+          if (value instanceof Map<?, ?> result
+              && "UNKNOWN".equals(result.get("type"))
+              && result.get("error") instanceof String error
+              && !error.isBlank()) {
+            messages.add(alias + ": " + error);
+          }
+        });
+    if (!messages.isEmpty()) {
+      throw new UnavailableException("mqe: " + abbreviate(String.join("; ", messages)));
+    }
   }
 
   private static String required(Map<String, Object> spec, String field) {

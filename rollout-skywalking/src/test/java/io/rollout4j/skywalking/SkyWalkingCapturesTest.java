@@ -45,6 +45,7 @@ class SkyWalkingCapturesTest {
   private HttpServer server;
   private final AtomicReference<Map<String, Object>> replay = new AtomicReference<>();
   private final AtomicReference<Map<String, Object>> received = new AtomicReference<>();
+  private final AtomicReference<String> authorization = new AtomicReference<>();
   private final CountDownLatch release = new CountDownLatch(1);
   private final ExecutorService executor = Executors.newCachedThreadPool();
 
@@ -65,6 +66,7 @@ class SkyWalkingCapturesTest {
         "/graphql",
         exchange -> {
           received.set(JSON.readValue(exchange.getRequestBody(), Map.class));
+          authorization.set(exchange.getRequestHeaders().getFirst("Authorization"));
           Map<String, Object> response = (Map<String, Object>) replay.get().get("response");
           if (response.containsKey("hang")) {
             try {
@@ -120,8 +122,7 @@ class SkyWalkingCapturesTest {
         "04-readMetricsValues-with-ids.json",
         "05-readMetricsValues-unknown-metric.json",
         "06-mqe-time-series.json",
-        "07-mqe-aggregate-min.json",
-        "08-mqe-unknown-metric.json"
+        "07-mqe-aggregate-min.json"
       })
   @SuppressWarnings("unchecked")
   void aCapturedExchangeIsReproducedAndItsDataIsTheResult(String name) {
@@ -133,6 +134,56 @@ class SkyWalkingCapturesTest {
     assertThat(received.get()).isEqualTo(request.get("body"));
     Map<String, Object> response = (Map<String, Object>) capture.get("response");
     assertThat(result).isEqualTo(((Map<String, Object>) response.get("body")).get("data"));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void anMqeExpressionErrorIsAnErrorMeasurementWithOapsMessage() {
+    Map<String, Object> capture = capture("08-mqe-unknown-metric.json");
+
+    assertThatThrownBy(() -> measure(new SkyWalkingMetricProvider(), capture))
+        .isInstanceOf(UnavailableException.class)
+        .hasMessage("mqe: execExpression: Metric: [no_such_metric] does not exist.");
+    assertThat(received.get())
+        .isEqualTo(((Map<String, Object>) capture.get("request")).get("body"));
+  }
+
+  @Test
+  void headersFromTheSpecAreSentAndNeverAppearInAMessage() {
+    replay.set(capture("01-seed-query-healthy-canary.json"));
+    Map<String, Object> spec =
+        Map.of(
+            "address",
+            address(),
+            "query",
+            "{ version }",
+            "interval",
+            "3m",
+            "headers",
+            List.of(Map.of("key", "Authorization", "value", "Bearer s3cr3t")));
+
+    new SkyWalkingMetricProvider()
+        .measure(new MetricRequest("apdex", "skywalking", spec, CAPTURED_AT));
+
+    assertThat(authorization.get()).isEqualTo("Bearer s3cr3t");
+    Map<String, Object> restricted =
+        Map.of(
+            "address",
+            address(),
+            "query",
+            "{ version }",
+            "interval",
+            "3m",
+            "headers",
+            List.of(Map.of("key", "Host", "value", "s3cr3t")));
+    assertThatThrownBy(
+            () ->
+                new SkyWalkingMetricProvider()
+                    .measure(new MetricRequest("apdex", "skywalking", restricted, CAPTURED_AT)))
+        .hasMessage(
+            "skywalking provider: headers[0]: header 'Host' cannot be set (restricted name or"
+                + " illegal characters in its value)")
+        .hasMessageNotContaining("s3cr3t");
   }
 
   @Test
