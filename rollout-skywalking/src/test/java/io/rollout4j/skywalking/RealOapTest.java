@@ -3,19 +3,30 @@ package io.rollout4j.skywalking;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rollout4j.analysis.AnalysisPhase;
+import io.rollout4j.analysis.AnalysisRuns;
+import io.rollout4j.analysis.Assessments;
 import io.rollout4j.analysis.providers.MetricProviders;
+import io.rollout4j.manifest.Manifests;
 import io.rollout4j.model.AnalysisRun;
+import io.rollout4j.model.AnalysisTemplate;
+import io.rollout4j.model.Metric;
+import io.rollout4j.model.MetricProvider;
 import io.rollout4j.model.Resource;
 import io.rollout4j.model.RolloutPhase;
 import io.rollout4j.model.RolloutStatus;
+import io.rollout4j.port.MetricRequest;
+import io.rollout4j.port.UnavailableException;
 import io.rollout4j.testkit.RolloutHarness;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -38,6 +49,8 @@ class RealOapTest {
       DateTimeFormatter.ofPattern("yyyy-MM-dd HHmm").withZone(ZoneOffset.UTC);
 
   static RealOap oap;
+  private static final SkyWalkingMetricProvider PROVIDER =
+      SkyWalkingMetricProvider.builder().build();
 
   /** The first minute of the test run: back-filled data ends the minute before it. */
   static Instant thisMinute;
@@ -128,6 +141,157 @@ class RealOapTest {
     List<Resource> runs = harness.cluster().list("AnalysisRun", "bookinfo");
     assertThat(runs).hasSize(1);
     return (AnalysisRun) runs.get(0);
+  }
+
+  /** One measurement of a template's first metric, as the engine takes it. */
+  static Assessments.Outcome measure(String templateYaml, String serviceName, Instant now) {
+    Metric metric =
+        AnalysisRuns.substitute(
+            Manifests.parseOne(
+                    templateYaml.replace("http://oap.istio-system:12800", oap.address().toString()),
+                    AnalysisTemplate.class)
+                .spec()
+                .metrics()
+                .get(0),
+            Map.of("service-name", serviceName));
+    return measure(metric, now);
+  }
+
+  static Assessments.Outcome measure(Metric metric, Instant now) {
+    Map<String, Object> spec = new LinkedHashMap<>();
+    if (Manifests.toTree(metric.provider()) instanceof Map<?, ?> outer
+        && outer.get("skywalking") instanceof Map<?, ?> inner) {
+      inner.forEach((k, v) -> spec.put(String.valueOf(k), v));
+    }
+    try {
+      Object result = PROVIDER.measure(new MetricRequest(metric.name(), "skywalking", spec, now));
+      return Assessments.measurement(metric.successCondition(), metric.failureCondition(), result);
+    } catch (UnavailableException e) {
+      return new Assessments.Outcome(AnalysisPhase.ERROR, e.getMessage());
+    }
+  }
+
+  private static Metric metric(SkyWalkingCheck check) {
+    return new Metric(
+        "check",
+        null,
+        null,
+        null,
+        check.successCondition(),
+        null,
+        null,
+        null,
+        null,
+        null,
+        check.provider());
+  }
+
+  private static SkyWalkingCheck.Builder typed(String service) {
+    return SkyWalkingCheck.service(service).address(oap.address().toString());
+  }
+
+  /** 20 s into the first minute OAP has no data for: its point is empty. */
+  private static Instant inTheEmptyCurrentMinute() {
+    return thisMinute.plusSeconds(20);
+  }
+
+  @Test
+  void theEmptyCurrentMinuteFailsTheSeedConditionButNotTheOptInTemplate() throws IOException {
+    String seed = Shared.read("tse-gitops-demo/argo/rollout/analysis.yaml");
+    String optIn =
+        Files.readString(Path.of("..", "examples", "skywalking", "apdex-skip-empty-minutes.yaml"));
+    Instant now = inTheEmptyCurrentMinute();
+
+    // The pitfall (skywalking.md 8.4): a healthy canary, but the newest point reads 0.
+    assertThat(measure(seed, FAST, now).phase()).isEqualTo(AnalysisPhase.FAILED);
+    assertThat(measure(optIn, FAST, now).phase()).isEqualTo(AnalysisPhase.SUCCESSFUL);
+    assertThat(measure(optIn, SLOW, now).phase()).isEqualTo(AnalysisPhase.FAILED);
+    // A canary with no traffic at all still fails with the opt-in template.
+    assertThat(measure(optIn, "canary|no-traffic|bookinfo|cluster-1|-", now).phase())
+        .isEqualTo(AnalysisPhase.FAILED);
+    // Away from the current minute both templates agree.
+    Instant past = thisMinute.minus(Duration.ofMinutes(10));
+    assertThat(measure(seed, FAST, past).phase()).isEqualTo(AnalysisPhase.SUCCESSFUL);
+    assertThat(measure(optIn, FAST, past).phase()).isEqualTo(AnalysisPhase.SUCCESSFUL);
+  }
+
+  @Test
+  void typedChecksReadApdexSuccessRateAndResponseTimesThroughMqe() {
+    Instant now = inTheEmptyCurrentMinute();
+
+    assertThat(measure(metric(typed(FAST).apdexAtLeast(0.99)), now).phase())
+        .isEqualTo(AnalysisPhase.SUCCESSFUL);
+    assertThat(measure(metric(typed(SLOW).apdexAtLeast(0.99)), now).phase())
+        .isEqualTo(AnalysisPhase.FAILED);
+    assertThat(measure(metric(typed(SLOW).apdexAtLeast(0.5)), now).phase())
+        .isEqualTo(AnalysisPhase.SUCCESSFUL);
+    assertThat(measure(metric(typed(SLOW).successRateAtLeast(99.5)), now).phase())
+        .as("slow calls still succeed")
+        .isEqualTo(AnalysisPhase.SUCCESSFUL);
+    assertThat(
+            measure(
+                    metric(typed(FAST).responseTimePercentileAtMost(99, Duration.ofMillis(100))),
+                    now)
+                .phase())
+        .isEqualTo(AnalysisPhase.SUCCESSFUL);
+    assertThat(
+            measure(
+                    metric(typed(SLOW).responseTimePercentileAtMost(99, Duration.ofSeconds(1))),
+                    now)
+                .phase())
+        .isEqualTo(AnalysisPhase.FAILED);
+    assertThat(
+            measure(metric(typed(SLOW).averageResponseTimeAtMost(Duration.ofSeconds(2))), now)
+                .phase())
+        .as("(30 + 3000 + 30 + 3000) / 4 = 1515 ms")
+        .isEqualTo(AnalysisPhase.SUCCESSFUL);
+    assertThat(measure(metric(typed("canary|no-traffic|x|y|-").apdexAtLeast(0.5)), now).phase())
+        .isEqualTo(AnalysisPhase.FAILED);
+  }
+
+  @Test
+  void oapsOwnErrorsBecomeErrorMeasurementsWithItsMessages() {
+    Instant now = thisMinute.minus(Duration.ofMinutes(10));
+
+    assertThat(measure(metric(typed(FAST).expression("no_such_metric", ">=", 1)), now).message())
+        .isEqualTo("mqe: value: Metric: [no_such_metric] does not exist.");
+    Metric unknownField =
+        new Metric(
+            "check",
+            null,
+            null,
+            null,
+            "true",
+            null,
+            null,
+            null,
+            null,
+            null,
+            new MetricProvider.SkyWalking(
+                oap.address().toString(), "query q($duration: Duration!) { noSuchField }", "3m"));
+    assertThat(measure(unknownField, now))
+        .satisfies(
+            o -> {
+              assertThat(o.phase()).isEqualTo(AnalysisPhase.ERROR);
+              assertThat(o.message())
+                  .startsWith("graphql: Validation error (FieldUndefined@[noSuchField])");
+            });
+  }
+
+  @Test
+  void anArgumentCannotInjectQueryTextIntoTheRealServersQuery() {
+    String seed = Shared.read("tse-gitops-demo/argo/rollout/analysis.yaml");
+    String attack =
+        FAST
+            + "\", normal: true } }, duration: $duration) { label values { values { value } } }"
+            + " leak: readMetricsValues(condition: { name: \"service_apdex\", entity: {"
+            + " serviceName: \""
+            + FAST;
+
+    Assessments.Outcome outcome = measure(seed, attack, thisMinute.minus(Duration.ofMinutes(10)));
+
+    // The whole value is one (unknown) service name: zeros, so Failed; no second field.
+    assertThat(outcome.phase()).isEqualTo(AnalysisPhase.FAILED);
   }
 
   @Test
