@@ -30,15 +30,21 @@ import java.util.Set;
 public final class SkyWalkingCheck {
   private static final Set<Integer> PERCENTILES = Set.of(50, 75, 90, 95, 99);
 
+  private final String serviceName;
+  private final String address;
+  private final Duration window;
+  private final boolean normal;
   private final String alias;
   private final String expression;
   private final String comparison;
   private final BigDecimal threshold;
-  private final Builder target;
 
   private SkyWalkingCheck(
       Builder target, String alias, String expression, String comparison, BigDecimal threshold) {
-    this.target = target;
+    this.serviceName = target.serviceName;
+    this.address = target.address;
+    this.window = target.window;
+    this.normal = target.normal;
     this.alias = alias;
     this.expression = expression;
     this.comparison = comparison;
@@ -54,7 +60,10 @@ public final class SkyWalkingCheck {
     return new Builder(serviceName);
   }
 
-  /** Where and over which window the check reads; ends with the metric to check. */
+  /**
+   * Where and over which window the check reads; ends with the metric to check. Each check takes a
+   * copy of the settings, so one builder can make several checks.
+   */
   public static final class Builder {
     private final String serviceName;
     private String address = "";
@@ -80,7 +89,8 @@ public final class SkyWalkingCheck {
 
     /** How far back each measurement looks (the provider's {@code interval}); default 3m. */
     public Builder window(Duration window) {
-      if (window.isNegative() || window.isZero() || window.compareTo(Duration.ofHours(8)) > 0) {
+      if (window.compareTo(Duration.ofMinutes(1)) < 0
+          || window.compareTo(Duration.ofHours(8)) > 0) {
         throw new IllegalArgumentException(
             "window: expected a duration from 1m to 8h (OAP serves at most 500 minutes) but was "
                 + window);
@@ -180,9 +190,9 @@ public final class SkyWalkingCheck {
         + ": execExpression(expression: \""
         + GraphQlArguments.escapeString(expression)
         + "\", entity: { serviceName: \""
-        + GraphQlArguments.escapeString(target.serviceName)
+        + GraphQlArguments.escapeString(serviceName)
         + "\", normal: "
-        + target.normal
+        + normal
         + " }, duration: $duration) {\n    type error results { metric { labels { key value } }"
         + " values { id value } }\n  }\n}\n";
   }
@@ -203,8 +213,7 @@ public final class SkyWalkingCheck {
 
   /** Argo's provider spec for this check. */
   public MetricProvider.SkyWalking provider() {
-    return new MetricProvider.SkyWalking(
-        target.address, query(), DurationStrings.format(target.window));
+    return new MetricProvider.SkyWalking(address, query(), DurationStrings.format(window));
   }
 
   /** Sets the metric's provider and success condition; returns the builder for chaining. */
