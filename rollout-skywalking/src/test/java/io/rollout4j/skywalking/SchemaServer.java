@@ -40,6 +40,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A GraphQL server on 127.0.0.1 that serves one version of SkyWalking's real query protocol (the
@@ -51,8 +52,8 @@ import java.util.stream.Stream;
 final class SchemaServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** One request as served: the query and the errors graphql-java found in it. */
-  record Served(String query, List<String> errors) {}
+  /** One request as served: the query, its Authorization header, and the errors found in it. */
+  record Served(String query, @Nullable String authorization, List<String> errors) {}
 
   private final GraphQL graphql;
   private final HttpServer server;
@@ -82,7 +83,9 @@ final class SchemaServer implements AutoCloseable {
                         .build());
             served.add(
                 new Served(
-                    query, result.getErrors().stream().map(GraphQLError::getMessage).toList()));
+                    query,
+                    exchange.getRequestHeaders().getFirst("Authorization"),
+                    result.getErrors().stream().map(GraphQLError::getMessage).toList()));
             boolean invalid =
                 result.getErrors().stream().anyMatch(ValidationError.class::isInstance);
             byte[] body = JSON.writeValueAsBytes(result.toSpecification());
