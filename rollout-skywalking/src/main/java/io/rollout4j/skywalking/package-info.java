@@ -1,6 +1,7 @@
 /**
- * The {@code skywalking} metric provider: sends an analysis metric's GraphQL query to a SkyWalking
- * OAP server and hands the response's {@code data} object to the success and failure conditions.
+ * Apache SkyWalking as a source of analysis metrics: the {@code skywalking} provider ({@link
+ * io.rollout4j.skywalking.SkyWalkingMetricProvider}, Argo's spec over OAP's GraphQL API) and typed
+ * MQE checks ({@link io.rollout4j.skywalking.SkyWalkingCheck}) for analysis built in Java.
  */
 @NullMarked
 package io.rollout4j.skywalking;
