@@ -30,6 +30,10 @@ class GraphQlArgumentsTest {
       """;
 
   private static String query(String template, String name, String value) {
+    return query(template, Map.of(name, value));
+  }
+
+  private static String query(String template, Map<String, String> args) {
     Metric metric =
         new Metric(
             "m",
@@ -43,9 +47,7 @@ class GraphQlArgumentsTest {
             null,
             null,
             new MetricProvider.SkyWalking("http://oap:12800", template, "3m"));
-    return ((MetricProvider.SkyWalking)
-            AnalysisRuns.substitute(metric, Map.of(name, value)).provider())
-        .query();
+    return ((MetricProvider.SkyWalking) AnalysisRuns.substitute(metric, args).provider()).query();
   }
 
   @Test
@@ -105,27 +107,8 @@ class GraphQlArgumentsTest {
   void quotesInsideStringsAndEscapedQuotesDoNotConfuseTheContext() {
     String template =
         "query { a(s: \"say \\\"hi\\\" {{args.x}}\", t: {{args.n}}, u: \"\"\"b \\\"\"\" {{args.x}}\"\"\") }";
-    assertThat(query(template, "x", "\"", "n", "7"))
+    assertThat(query(template, Map.of("x", "\"", "n", "7")))
         .isEqualTo("query { a(s: \"say \\\"hi\\\" \\\"\", t: 7, u: \"\"\"b \\\"\"\" \"\"\"\") }");
-  }
-
-  private static String query(String template, String n1, String v1, String n2, String v2) {
-    Metric metric =
-        new Metric(
-            "m",
-            null,
-            null,
-            null,
-            "true",
-            null,
-            null,
-            null,
-            null,
-            null,
-            new MetricProvider.SkyWalking("http://oap:12800", template, "3m"));
-    return ((MetricProvider.SkyWalking)
-            AnalysisRuns.substitute(metric, Map.of(n1, v1, n2, v2)).provider())
-        .query();
   }
 
   @Test

@@ -148,38 +148,31 @@ class SkyWalkingCapturesTest {
         .isEqualTo(((Map<String, Object>) capture.get("request")).get("body"));
   }
 
+  private Map<String, Object> withHeader(String key, String value) {
+    return Map.of(
+        "address",
+        address(),
+        "query",
+        "{ version }",
+        "interval",
+        "3m",
+        "headers",
+        List.of(Map.of("key", key, "value", value)));
+  }
+
   @Test
   void headersFromTheSpecAreSentAndNeverAppearInAMessage() {
     replay.set(capture("01-seed-query-healthy-canary.json"));
-    Map<String, Object> spec =
-        Map.of(
-            "address",
-            address(),
-            "query",
-            "{ version }",
-            "interval",
-            "3m",
-            "headers",
-            List.of(Map.of("key", "Authorization", "value", "Bearer s3cr3t")));
+    SkyWalkingMetricProvider provider = new SkyWalkingMetricProvider();
 
-    new SkyWalkingMetricProvider()
-        .measure(new MetricRequest("apdex", "skywalking", spec, CAPTURED_AT));
+    provider.measure(
+        new MetricRequest(
+            "apdex", "skywalking", withHeader("Authorization", "Bearer s3cr3t"), CAPTURED_AT));
 
     assertThat(authorization.get()).isEqualTo("Bearer s3cr3t");
-    Map<String, Object> restricted =
-        Map.of(
-            "address",
-            address(),
-            "query",
-            "{ version }",
-            "interval",
-            "3m",
-            "headers",
-            List.of(Map.of("key", "Host", "value", "s3cr3t")));
-    assertThatThrownBy(
-            () ->
-                new SkyWalkingMetricProvider()
-                    .measure(new MetricRequest("apdex", "skywalking", restricted, CAPTURED_AT)))
+    MetricRequest restricted =
+        new MetricRequest("apdex", "skywalking", withHeader("Host", "s3cr3t"), CAPTURED_AT);
+    assertThatThrownBy(() -> provider.measure(restricted))
         .hasMessage(
             "skywalking provider: headers[0]: header 'Host' cannot be set (restricted name or"
                 + " illegal characters in its value)")
