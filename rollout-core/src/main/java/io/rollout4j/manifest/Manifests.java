@@ -101,6 +101,21 @@ public final class Manifests {
   }
 
   /**
+   * One resource from the JSON-like tree a Kubernetes client returns (the inverse of {@link
+   * #toMap}): Argo's kinds typed, every other kind a {@link io.rollout4j.model.GenericResource}.
+   *
+   * @throws ManifestException naming every problem with its path
+   */
+  public static Resource fromMap(Map<String, Object> object) {
+    Codec codec = new Codec();
+    Resource resource = codec.decodeResource(Trees.toNode(object), "");
+    if (codec.hasErrors() || resource == null) {
+      throw new ManifestException(codec.problems().stream().filter(Problem::isError).toList());
+    }
+    return resource;
+  }
+
+  /**
    * Any model value (a record such as a pod template, a list, a scalar) as the JSON-like tree it is
    * written as in a manifest.
    */
