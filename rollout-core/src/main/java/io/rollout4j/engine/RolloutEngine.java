@@ -122,7 +122,11 @@ public final class RolloutEngine {
     java.time.Instant now = clock.instant();
     java.time.Instant next = null;
     int writes = 0;
-    for (Resource r : cluster.list(AnalysisRun.KIND, String.valueOf(rollout.namespace()))) {
+    for (Resource r :
+        cluster.listOwnedBy(
+            AnalysisRun.KIND,
+            String.valueOf(rollout.namespace()),
+            String.valueOf(rollout.name()))) {
       if (!(r instanceof AnalysisRun run) || !ownedBy(run.metadata(), rollout)) {
         continue;
       }
@@ -251,7 +255,8 @@ public final class RolloutEngine {
   public Observation observe(Rollout rollout) {
     String namespace = String.valueOf(rollout.namespace());
     List<GenericResource> replicaSets = new ArrayList<>();
-    for (Resource r : cluster.list("ReplicaSet", namespace)) {
+    for (Resource r :
+        cluster.listOwnedBy("ReplicaSet", namespace, String.valueOf(rollout.name()))) {
       if (r instanceof GenericResource rs && ownedBy(rs.metadata(), rollout)) {
         replicaSets.add(rs);
       }
@@ -276,7 +281,8 @@ public final class RolloutEngine {
       }
     }
     List<AnalysisRun> runs = new ArrayList<>();
-    for (Resource r : cluster.list(AnalysisRun.KIND, namespace)) {
+    for (Resource r :
+        cluster.listOwnedBy(AnalysisRun.KIND, namespace, String.valueOf(rollout.name()))) {
       if (r instanceof AnalysisRun run && ownedBy(run.metadata(), rollout)) {
         runs.add(run);
       }

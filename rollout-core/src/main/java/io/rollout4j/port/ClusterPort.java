@@ -19,6 +19,24 @@ public interface ClusterPort {
   /** Every object of a kind in a namespace, in no particular order. */
   List<Resource> list(String kind, String namespace);
 
+  /**
+   * The objects of a kind in a namespace that the named Rollout owns (an owner reference of kind
+   * Rollout with that name). An adapter with a cache answers from an owner index, so a reconcile
+   * costs the same however many rollouts share the namespace.
+   */
+  default List<Resource> listOwnedBy(String kind, String namespace, String rolloutName) {
+    List<Resource> owned = new java.util.ArrayList<>();
+    for (Resource r : list(kind, namespace)) {
+      for (io.rollout4j.model.OwnerReference owner : r.metadata().ownerReferences()) {
+        if (owner.kind().equals(Rollout.KIND) && owner.name().equals(rolloutName)) {
+          owned.add(r);
+          break;
+        }
+      }
+    }
+    return owned;
+  }
+
   /** Creates an object; returns it as stored (uid, resourceVersion, generation set). */
   Resource create(Resource resource);
 

@@ -26,8 +26,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * Rollout's status goes through the status subresource. Events are recorded as {@code
  * events.k8s.io/v1} Events, and a failure to record one is logged, never thrown.
  */
-public final class Fabric8ClusterPort implements ClusterPort {
+public final class Fabric8ClusterPort implements ClusterPort, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Fabric8ClusterPort.class);
   private static final DateTimeFormatter RFC3339 =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
@@ -78,14 +80,77 @@ public final class Fabric8ClusterPort implements ClusterPort {
           "Secret",
           new Kind("", "v1", "secrets", true));
 
+  /** Read on every reconcile, so served from informers; Pods and Secrets are read rarely. */
+  static final Set<String> CACHED_KINDS =
+      Set.of(
+          Rollout.KIND,
+          AnalysisRun.KIND,
+          "AnalysisTemplate",
+          "ClusterAnalysisTemplate",
+          "ReplicaSet",
+          "Deployment",
+          "Service");
+
   private final KubernetesClient client;
   private final Clock clock;
   private final String controllerName;
+  private final @Nullable InformerCache cache;
 
   private Fabric8ClusterPort(Builder builder) {
     this.client = builder.client;
     this.clock = builder.clock;
     this.controllerName = builder.controllerName;
+    this.cache =
+        builder.informers
+            ? new InformerCache(builder.client, builder.namespaces, builder.resync.toMillis())
+            : null;
+  }
+
+  static Kind kind(String kind) {
+    Kind where = KINDS.get(kind);
+    if (where == null) {
+      throw new PortException(
+          "kind "
+              + kind
+              + " is not handled by Fabric8ClusterPort (handled: "
+              + KINDS.keySet()
+              + ")");
+    }
+    return where;
+  }
+
+  private @Nullable InformerCache cacheFor(String kind) {
+    return CACHED_KINDS.contains(kind) ? cache : null;
+  }
+
+  /**
+   * Starts the informers and waits for their first lists; otherwise each starts on its first read.
+   */
+  public Fabric8ClusterPort start() {
+    if (cache != null) {
+      cache.start(CACHED_KINDS);
+    }
+    return this;
+  }
+
+  /**
+   * Calls {@code listener} with {@code namespace/name} of the Rollout that each change seen by the
+   * informers concerns: the Rollout itself, or the owner of a ReplicaSet or AnalysisRun. The
+   * controller's work queue listens here.
+   */
+  public void onRolloutEvent(java.util.function.Consumer<String> listener) {
+    if (cache == null) {
+      throw new IllegalStateException("built without informers: no events to listen to");
+    }
+    cache.onRolloutEvent(listener);
+  }
+
+  /** Stops the informers. */
+  @Override
+  public void close() {
+    if (cache != null) {
+      cache.close();
+    }
   }
 
   public static Builder builder(KubernetesClient client) {
@@ -97,6 +162,9 @@ public final class Fabric8ClusterPort implements ClusterPort {
     private final KubernetesClient client;
     private Clock clock = Clock.systemUTC();
     private String controllerName = "rollout4j";
+    private boolean informers = true;
+    private java.time.Duration resync = java.time.Duration.ofMinutes(10);
+    private @Nullable Set<String> namespaces;
 
     private Builder(KubernetesClient client) {
       this.client = Objects.requireNonNull(client, "client");
@@ -117,6 +185,34 @@ public final class Fabric8ClusterPort implements ClusterPort {
       return this;
     }
 
+    /**
+     * Whether reads of Rollouts, ReplicaSets, AnalysisRuns, templates, Deployments and Services
+     * come from shared informers (the default; no GET or LIST per reconcile) or straight from the
+     * API server.
+     */
+    public Builder informers(boolean informers) {
+      this.informers = informers;
+      return this;
+    }
+
+    /** How often informers re-deliver every cached object (the controller's safety resync). */
+    public Builder resync(java.time.Duration resync) {
+      if (resync.isNegative()) {
+        throw new IllegalArgumentException("resync: expected zero (off) or positive");
+      }
+      this.resync = resync;
+      return this;
+    }
+
+    /** Only these namespaces are watched (one informer each); all namespaces by default. */
+    public Builder namespaces(Set<String> namespaces) {
+      if (namespaces.isEmpty()) {
+        throw new IllegalArgumentException("namespaces: expected at least one namespace");
+      }
+      this.namespaces = Set.copyOf(namespaces);
+      return this;
+    }
+
     public Fabric8ClusterPort build() {
       return new Fabric8ClusterPort(this);
     }
@@ -124,6 +220,11 @@ public final class Fabric8ClusterPort implements ClusterPort {
 
   @Override
   public Optional<io.rollout4j.model.Resource> get(String kind, String namespace, String name) {
+    InformerCache cached = cacheFor(kind);
+    if (cached != null) {
+      GenericKubernetesResource hit = cached.get(kind, namespace, name);
+      return hit == null ? Optional.empty() : Optional.of(toModel(hit));
+    }
     GenericKubernetesResource found =
         call(
             "get " + kind + " " + namespace + "/" + name,
@@ -133,8 +234,27 @@ public final class Fabric8ClusterPort implements ClusterPort {
 
   @Override
   public List<io.rollout4j.model.Resource> list(String kind, String namespace) {
+    InformerCache cached = cacheFor(kind);
     List<GenericKubernetesResource> items =
-        call("list " + kind + " in " + namespace, () -> scoped(kind, namespace).list().getItems());
+        cached != null
+            ? cached.list(kind, namespace)
+            : call(
+                "list " + kind + " in " + namespace,
+                () -> scoped(kind, namespace).list().getItems());
+    return toModels(items);
+  }
+
+  @Override
+  public List<io.rollout4j.model.Resource> listOwnedBy(
+      String kind, String namespace, String rolloutName) {
+    InformerCache cached = cacheFor(kind);
+    if (cached == null) {
+      return ClusterPort.super.listOwnedBy(kind, namespace, rolloutName);
+    }
+    return toModels(cached.listOwnedBy(kind, namespace, rolloutName));
+  }
+
+  private List<io.rollout4j.model.Resource> toModels(List<GenericKubernetesResource> items) {
     List<io.rollout4j.model.Resource> out = new ArrayList<>(items.size());
     for (GenericKubernetesResource item : items) {
       out.add(toModel(item));
@@ -142,13 +262,23 @@ public final class Fabric8ClusterPort implements ClusterPort {
     return out;
   }
 
+  private GenericKubernetesResource remember(String kind, GenericKubernetesResource written) {
+    InformerCache cached = cacheFor(kind);
+    if (cached != null) {
+      cached.wrote(kind, written);
+    }
+    return written;
+  }
+
   @Override
   public io.rollout4j.model.Resource create(io.rollout4j.model.Resource resource) {
     GenericKubernetesResource object = toFabric8(resource);
     return toModel(
-        call(
-            "create " + describe(resource),
-            () -> scoped(resource.kind(), namespaceOf(resource)).resource(object).create()));
+        remember(
+            resource.kind(),
+            call(
+                "create " + describe(resource),
+                () -> scoped(resource.kind(), namespaceOf(resource)).resource(object).create())));
   }
 
   @Override
@@ -171,7 +301,7 @@ public final class Fabric8ClusterPort implements ClusterPort {
               "update status of " + describe(resource),
               () -> scoped(resource.kind(), namespaceOf(resource)).resource(object).updateStatus());
     }
-    return toModel(updated);
+    return toModel(remember(resource.kind(), updated));
   }
 
   @Override
@@ -180,9 +310,14 @@ public final class Fabric8ClusterPort implements ClusterPort {
     GenericKubernetesResource object = toFabric8(rollout);
     return (Rollout)
         toModel(
-            call(
-                "update status of " + describe(rollout),
-                () -> scoped(Rollout.KIND, namespaceOf(rollout)).resource(object).updateStatus()));
+            remember(
+                Rollout.KIND,
+                call(
+                    "update status of " + describe(rollout),
+                    () ->
+                        scoped(Rollout.KIND, namespaceOf(rollout))
+                            .resource(object)
+                            .updateStatus())));
   }
 
   @Override
@@ -190,6 +325,10 @@ public final class Fabric8ClusterPort implements ClusterPort {
     call(
         "delete " + kind + " " + namespace + "/" + name,
         () -> scoped(kind, namespace).withName(name).delete());
+    InformerCache cached = cacheFor(kind);
+    if (cached != null) {
+      cached.deleted(kind, namespace, name);
+    }
   }
 
   @Override

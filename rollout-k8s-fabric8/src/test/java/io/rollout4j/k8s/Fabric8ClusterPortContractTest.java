@@ -4,15 +4,43 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.rollout4j.port.ClusterPort;
 import io.rollout4j.testkit.ClusterPortContract;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
 
-/** The testkit's ClusterPort contract, met on the fabric8 mock API server with the shipped CRDs. */
-@EnableKubernetesMockClient(crud = true)
-class Fabric8ClusterPortContractTest extends ClusterPortContract {
-  KubernetesClient client;
+/**
+ * The testkit's ClusterPort contract on the fabric8 mock API server with the shipped CRDs, with
+ * reads from informers (as the controller runs it) and straight from the API server.
+ */
+class Fabric8ClusterPortContractTest {
 
-  @Override
-  protected ClusterPort createPort() {
-    MockCluster.installCrds(client);
-    return Fabric8ClusterPort.builder(client).build();
+  @Nested
+  @EnableKubernetesMockClient(crud = true)
+  class WithInformers extends ClusterPortContract {
+    KubernetesClient client;
+    private Fabric8ClusterPort port;
+
+    @Override
+    protected ClusterPort createPort() {
+      MockCluster.installCrds(client);
+      port = Fabric8ClusterPort.builder(client).build().start();
+      return port;
+    }
+
+    @AfterEach
+    void stopInformers() {
+      port.close();
+    }
+  }
+
+  @Nested
+  @EnableKubernetesMockClient(crud = true)
+  class Direct extends ClusterPortContract {
+    KubernetesClient client;
+
+    @Override
+    protected ClusterPort createPort() {
+      MockCluster.installCrds(client);
+      return Fabric8ClusterPort.builder(client).informers(false).build();
+    }
   }
 }

@@ -1,0 +1,239 @@
+package io.rollout4j.k8s;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Shared informers for the kinds read on every reconcile, with an index from owning Rollout to
+ * objects, and a read-your-writes overlay: an object this process just wrote is served as written
+ * until the informer has seen that version (or a newer one), and a deleted one stays deleted, so
+ * the engine never acts on a cache that lags its own writes.
+ */
+final class InformerCache implements AutoCloseable {
+  static final String OWNER_INDEX = "rollout4j/owner-rollout";
+
+  /** A written object (or a deletion) the informer may not have delivered yet. */
+  private record Pending(long version, @Nullable GenericKubernetesResource object) {}
+
+  private final KubernetesClient client;
+  private final @Nullable Set<String> namespaces;
+  private final long resyncMillis;
+  private final Map<String, SharedIndexInformer<GenericKubernetesResource>> informers =
+      new ConcurrentHashMap<>();
+  private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+  private final List<Consumer<String>> rolloutListeners = new CopyOnWriteArrayList<>();
+
+  InformerCache(KubernetesClient client, @Nullable Set<String> namespaces, long resyncMillis) {
+    this.client = client;
+    this.namespaces = namespaces == null ? null : Set.copyOf(namespaces);
+    this.resyncMillis = resyncMillis;
+  }
+
+  /** Called with {@code namespace/name} of every Rollout that an informer event concerns. */
+  void onRolloutEvent(Consumer<String> listener) {
+    rolloutListeners.add(listener);
+  }
+
+  /** Starts (and waits for the first list of) the informers of these kinds. */
+  void start(Collection<String> kinds) {
+    for (String kind : kinds) {
+      Fabric8ClusterPort.Kind where = Fabric8ClusterPort.kind(kind);
+      if (!where.namespaced() || namespaces == null) {
+        informer(kind, "");
+      } else {
+        for (String namespace : namespaces) {
+          informer(kind, namespace);
+        }
+      }
+    }
+  }
+
+  @Nullable GenericKubernetesResource get(String kind, String namespace, String name) {
+    String key = storeKey(kind, namespace, name);
+    GenericKubernetesResource cached = informer(kind, namespace).getIndexer().getByKey(key);
+    Pending written = pending.get(kind + "|" + key);
+    if (written != null) {
+      if (cached == null ? written.object() != null : versionOf(cached) < written.version()) {
+        return written.object();
+      }
+      pending.remove(kind + "|" + key, written);
+    }
+    return cached;
+  }
+
+  List<GenericKubernetesResource> list(String kind, String namespace) {
+    Fabric8ClusterPort.Kind where = Fabric8ClusterPort.kind(kind);
+    SharedIndexInformer<GenericKubernetesResource> informer = informer(kind, namespace);
+    List<GenericKubernetesResource> items =
+        where.namespaced()
+            ? informer.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace)
+            : informer.getIndexer().list();
+    return overlay(kind, namespace, items, o -> true);
+  }
+
+  List<GenericKubernetesResource> listOwnedBy(String kind, String namespace, String rollout) {
+    List<GenericKubernetesResource> items =
+        informer(kind, namespace).getIndexer().byIndex(OWNER_INDEX, namespace + "/" + rollout);
+    return overlay(kind, namespace, items, o -> ownerOf(o).contains(namespace + "/" + rollout));
+  }
+
+  /** Serves {@code written} for reads until the informer delivers its version. */
+  void wrote(String kind, GenericKubernetesResource written) {
+    String key =
+        storeKey(kind, written.getMetadata().getNamespace(), written.getMetadata().getName());
+    pending.put(kind + "|" + key, new Pending(versionOf(written), written));
+  }
+
+  /** Treats the object as gone until the informer delivers its deletion. */
+  void deleted(String kind, String namespace, String name) {
+    String key = storeKey(kind, namespace, name);
+    GenericKubernetesResource cached = informer(kind, namespace).getIndexer().getByKey(key);
+    Pending written = pending.get(kind + "|" + key);
+    long seen =
+        Math.max(cached == null ? -1 : versionOf(cached), written == null ? -1 : written.version());
+    if (seen < 0) {
+      pending.remove(kind + "|" + key);
+      return;
+    }
+    // Hidden until the informer drops it, or shows a version newer than the one deleted.
+    pending.put(kind + "|" + key, new Pending(seen + 1, null));
+  }
+
+  private List<GenericKubernetesResource> overlay(
+      String kind,
+      String namespace,
+      List<GenericKubernetesResource> items,
+      java.util.function.Predicate<GenericKubernetesResource> belongs) {
+    String prefix =
+        kind + "|" + (Fabric8ClusterPort.kind(kind).namespaced() ? namespace + "/" : "");
+    boolean any = false;
+    for (String key : pending.keySet()) {
+      if (key.startsWith(prefix)) {
+        any = true;
+        break;
+      }
+    }
+    if (!any) {
+      return items;
+    }
+    Map<String, GenericKubernetesResource> byName = new java.util.LinkedHashMap<>();
+    for (GenericKubernetesResource item : items) {
+      byName.put(item.getMetadata().getName(), item);
+    }
+    for (Map.Entry<String, Pending> entry : pending.entrySet()) {
+      if (!entry.getKey().startsWith(prefix)) {
+        continue;
+      }
+      String name = entry.getKey().substring(prefix.length());
+      GenericKubernetesResource current = get(kind, namespace, name);
+      if (current == null) {
+        byName.remove(name);
+      } else if (belongs.test(current)) {
+        byName.put(name, current);
+      } else {
+        byName.remove(name);
+      }
+    }
+    return new ArrayList<>(byName.values());
+  }
+
+  private SharedIndexInformer<GenericKubernetesResource> informer(String kind, String namespace) {
+    Fabric8ClusterPort.Kind where = Fabric8ClusterPort.kind(kind);
+    Set<String> scope = namespaces;
+    boolean perNamespace = where.namespaced() && scope != null;
+    if (scope != null && perNamespace && !scope.contains(namespace)) {
+      throw new io.rollout4j.port.PortException(
+          "namespace " + namespace + " is outside this controller's namespaces " + namespaces);
+    }
+    String id = kind + "|" + (perNamespace ? namespace : "*");
+    return informers.computeIfAbsent(id, unused -> start(kind, where, perNamespace, namespace));
+  }
+
+  private SharedIndexInformer<GenericKubernetesResource> start(
+      String kind, Fabric8ClusterPort.Kind where, boolean perNamespace, String namespace) {
+    var all = client.genericKubernetesResources(where.context());
+    SharedIndexInformer<GenericKubernetesResource> informer =
+        !where.namespaced()
+            ? all.runnableInformer(resyncMillis)
+            : perNamespace
+                ? all.inNamespace(namespace).runnableInformer(resyncMillis)
+                : all.inAnyNamespace().runnableInformer(resyncMillis);
+    informer.addIndexers(Map.of(OWNER_INDEX, InformerCache::ownerOf));
+    informer.addEventHandler(
+        new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(GenericKubernetesResource object) {
+            announce(kind, object);
+          }
+
+          @Override
+          public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {
+            announce(kind, after);
+          }
+
+          @Override
+          public void onDelete(GenericKubernetesResource object, boolean unknownFinalState) {
+            announce(kind, object);
+          }
+        });
+    informer.run();
+    return informer;
+  }
+
+  private void announce(String kind, GenericKubernetesResource object) {
+    List<String> keys =
+        kind.equals(io.rollout4j.model.Rollout.KIND)
+            ? List.of(object.getMetadata().getNamespace() + "/" + object.getMetadata().getName())
+            : ownerOf(object);
+    for (String key : keys) {
+      for (Consumer<String> listener : rolloutListeners) {
+        listener.accept(key);
+      }
+    }
+  }
+
+  private static List<String> ownerOf(GenericKubernetesResource object) {
+    List<String> owners = new ArrayList<>(1);
+    List<OwnerReference> references = object.getMetadata().getOwnerReferences();
+    if (references != null) {
+      for (OwnerReference owner : references) {
+        if (io.rollout4j.model.Rollout.KIND.equals(owner.getKind())) {
+          owners.add(object.getMetadata().getNamespace() + "/" + owner.getName());
+        }
+      }
+    }
+    return owners;
+  }
+
+  private static String storeKey(String kind, @Nullable String namespace, String name) {
+    return Fabric8ClusterPort.kind(kind).namespaced() ? namespace + "/" + name : name;
+  }
+
+  /** etcd revisions are numbers in every real API server and in the mock; anything else is 0. */
+  private static long versionOf(GenericKubernetesResource object) {
+    try {
+      return Long.parseLong(object.getMetadata().getResourceVersion());
+    } catch (NumberFormatException | NullPointerException e) {
+      return 0;
+    }
+  }
+
+  @Override
+  public void close() {
+    informers.values().forEach(SharedIndexInformer::stop);
+    informers.clear();
+  }
+}
