@@ -1,0 +1,398 @@
+package io.rollout4j.k8s;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.rollout4j.analysis.providers.MetricProviders;
+import io.rollout4j.engine.RolloutEngine;
+import io.rollout4j.model.Resource;
+import io.rollout4j.model.Rollout;
+import io.rollout4j.port.MeshPort;
+import io.rollout4j.port.MetricsPort;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Runs the engine against a cluster: informers feed a work queue of rollout keys; workers reconcile
+ * one key at a time (never the same rollout twice at once), requeue when the engine asks to be
+ * woken, back off exponentially after errors, and the informers' resync looks at every rollout
+ * again periodically. Optional leader election on a Lease, namespace scoping and Argo's instance-id
+ * sharding let several controllers share a fleet.
+ *
+ * <pre>{@code
+ * RolloutController controller = RolloutController.builder(client)
+ *     .mesh(IstioMeshPort.create(client))
+ *     .build();
+ * controller.start();
+ * }</pre>
+ */
+public final class RolloutController implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RolloutController.class);
+
+  /** Argo's label assigning a rollout to the controller started with that instance id. */
+  public static final String INSTANCE_ID_LABEL = "argo-rollouts.argoproj.io/controller-instance-id";
+
+  /** Counts since start. */
+  public record Stats(long reconciles, long errors, int queued) {}
+
+  private final Fabric8ClusterPort cluster;
+  private final RolloutEngine engine;
+  private final WorkQueue queue;
+  private final Builder settings;
+  private final AtomicBoolean leading = new AtomicBoolean();
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private final AtomicLong reconciles = new AtomicLong();
+  private final AtomicLong errors = new AtomicLong();
+  private final List<Thread> workers = new ArrayList<>();
+  private @Nullable CompletableFuture<?> election;
+
+  private RolloutController(Builder builder) {
+    this.settings = builder;
+    Fabric8ClusterPort.Builder port =
+        Fabric8ClusterPort.builder(builder.client).clock(builder.clock).resync(builder.resync);
+    if (builder.namespaces != null) {
+      port.namespaces(builder.namespaces);
+    }
+    this.cluster = port.build();
+    this.engine = new RolloutEngine(cluster, builder.mesh(), builder.metrics, builder.clock);
+    this.queue = new WorkQueue(builder.clock, builder.baseBackoff, builder.maxBackoff);
+  }
+
+  public static Builder builder(KubernetesClient client) {
+    return new Builder(client);
+  }
+
+  /** The controller's settings; every setter checks its argument. */
+  public static final class Builder {
+    private final KubernetesClient client;
+    private @Nullable MeshPort mesh;
+    private MetricsPort metrics = MetricProviders.builder().discover().build();
+    private Clock clock = Clock.systemUTC();
+    private @Nullable Set<String> namespaces;
+    private @Nullable String instanceId;
+    private int workers = 4;
+    private Duration resync = Duration.ofMinutes(10);
+    private Duration baseBackoff = Duration.ofSeconds(1);
+    private Duration maxBackoff = Duration.ofMinutes(5);
+    private @Nullable String leaseNamespace;
+    private String leaseName = "rollout4j-controller";
+    private String identity = defaultIdentity();
+    private Duration leaseDuration = Duration.ofSeconds(15);
+    private Duration renewDeadline = Duration.ofSeconds(10);
+    private Duration retryPeriod = Duration.ofSeconds(2);
+
+    private Builder(KubernetesClient client) {
+      this.client = Objects.requireNonNull(client, "client");
+    }
+
+    /** How traffic is shifted, e.g. {@code IstioMeshPort.create(client)}. Required. */
+    public Builder mesh(MeshPort mesh) {
+      this.mesh = Objects.requireNonNull(mesh, "mesh");
+      return this;
+    }
+
+    /** Metric providers; by default every provider on the class path (ServiceLoader). */
+    public Builder metrics(MetricsPort metrics) {
+      this.metrics = Objects.requireNonNull(metrics, "metrics");
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Only rollouts in these namespaces; all namespaces by default. */
+    public Builder namespaces(Set<String> namespaces) {
+      if (namespaces.isEmpty()) {
+        throw new IllegalArgumentException("namespaces: expected at least one namespace");
+      }
+      this.namespaces = Set.copyOf(namespaces);
+      return this;
+    }
+
+    /**
+     * Only rollouts labelled {@value #INSTANCE_ID_LABEL} with this id (Argo's {@code
+     * --instance-id}); without it, only rollouts without the label.
+     */
+    public Builder instanceId(String instanceId) {
+      if (instanceId.isBlank()) {
+        throw new IllegalArgumentException("instanceId: expected a non-blank id");
+      }
+      this.instanceId = instanceId;
+      return this;
+    }
+
+    /** Rollouts reconciled in parallel (each rollout by one worker at a time); default 4. */
+    public Builder workers(int workers) {
+      if (workers < 1 || workers > 256) {
+        throw new IllegalArgumentException("workers: expected 1..256 but was " + workers);
+      }
+      this.workers = workers;
+      return this;
+    }
+
+    /** How often every rollout is looked at again even without a change; default 10 min. */
+    public Builder resync(Duration resync) {
+      if (resync.isNegative()) {
+        throw new IllegalArgumentException("resync: expected zero (off) or positive");
+      }
+      this.resync = resync;
+      return this;
+    }
+
+    /** Backoff after a failed reconcile: doubles from {@code base} up to {@code max}. */
+    public Builder backoff(Duration base, Duration max) {
+      if (base.isNegative() || base.isZero() || max.compareTo(base) < 0) {
+        throw new IllegalArgumentException(
+            "backoff: expected 0 < base <= max but was " + base + ", " + max);
+      }
+      this.baseBackoff = base;
+      this.maxBackoff = max;
+      return this;
+    }
+
+    /**
+     * Reconciles only while holding the Lease {@code namespace/name}; several controllers with the
+     * same lease give one active and hot standbys.
+     */
+    public Builder leaderElection(String namespace, String name, String identity) {
+      if (namespace.isBlank() || name.isBlank() || identity.isBlank()) {
+        throw new IllegalArgumentException(
+            "leaderElection: expected a namespace, a lease name and an identity");
+      }
+      this.leaseNamespace = namespace;
+      this.leaseName = name;
+      this.identity = identity;
+      return this;
+    }
+
+    /** Lease timings (defaults 15 s, 10 s, 2 s, as Kubernetes' own controllers). */
+    public Builder leaseTimings(Duration leaseDuration, Duration renewDeadline, Duration retry) {
+      if (!(retry.compareTo(renewDeadline) < 0 && renewDeadline.compareTo(leaseDuration) < 0)
+          || retry.isNegative()
+          || retry.isZero()) {
+        throw new IllegalArgumentException(
+            "leaseTimings: expected 0 < retry < renewDeadline < leaseDuration");
+      }
+      this.leaseDuration = leaseDuration;
+      this.renewDeadline = renewDeadline;
+      this.retryPeriod = retry;
+      return this;
+    }
+
+    private MeshPort mesh() {
+      if (mesh == null) {
+        throw new IllegalStateException("mesh: required, e.g. IstioMeshPort.create(client)");
+      }
+      return mesh;
+    }
+
+    public RolloutController build() {
+      mesh();
+      return new RolloutController(this);
+    }
+
+    private static String defaultIdentity() {
+      String host = System.getenv("HOSTNAME");
+      return (host == null || host.isBlank() ? "rollout4j" : host)
+          + "-"
+          + ProcessHandle.current().pid();
+    }
+  }
+
+  /**
+   * Starts informers, leader election (if configured) and the worker threads; returns once the
+   * informers have their first lists.
+   */
+  public RolloutController start() {
+    startWithoutWorkers();
+    for (int i = 0; i < settings.workers; i++) {
+      Thread worker = new Thread(this::work, "rollout4j-worker-" + i);
+      worker.setDaemon(true);
+      workers.add(worker);
+      worker.start();
+    }
+    return this;
+  }
+
+  /**
+   * Starts informers and leader election but no threads: the caller drives reconciles with {@link
+   * #runDue}, as tests with a manual clock do.
+   */
+  public RolloutController startWithoutWorkers() {
+    cluster.onRolloutEvent(queue::add);
+    cluster.start();
+    String leaseNamespace = settings.leaseNamespace;
+    if (leaseNamespace == null) {
+      leading.set(true);
+    } else {
+      election =
+          settings
+              .client
+              .leaderElector()
+              .withConfig(
+                  new LeaderElectionConfigBuilder()
+                      .withName(settings.leaseName)
+                      .withLock(
+                          new LeaseLock(leaseNamespace, settings.leaseName, settings.identity))
+                      .withLeaseDuration(settings.leaseDuration)
+                      .withRenewDeadline(settings.renewDeadline)
+                      .withRetryPeriod(settings.retryPeriod)
+                      .withReleaseOnCancel(true)
+                      .withLeaderCallbacks(
+                          new LeaderCallbacks(
+                              () -> {
+                                LOG.info("{} leads; reconciling", settings.identity);
+                                leading.set(true);
+                              },
+                              () -> {
+                                LOG.info("{} lost the lease; reconciles stop", settings.identity);
+                                leading.set(false);
+                              },
+                              leader -> LOG.debug("leader is {}", leader)))
+                      .build())
+              .build()
+              .start();
+    }
+    return this;
+  }
+
+  /** Whether this controller may reconcile now (it holds the lease, or runs without election). */
+  public boolean isLeading() {
+    return leading.get();
+  }
+
+  /** Reconciles every rollout that is due at the clock's instant; returns how many. */
+  public int runDue() {
+    return runDue(Integer.MAX_VALUE);
+  }
+
+  /** As {@link #runDue()}, at most {@code limit} reconciles. */
+  public int runDue(int limit) {
+    int done = 0;
+    while (done < limit && leading.get() && !stopping.get()) {
+      String key = queue.poll();
+      if (key == null) {
+        break;
+      }
+      process(key);
+      done++;
+    }
+    return done;
+  }
+
+  /** When the next queued rollout is due, if any. */
+  public Optional<Instant> nextDue() {
+    return Optional.ofNullable(queue.nextDue());
+  }
+
+  /** Queues a rollout ({@code namespace/name}) for a reconcile now. */
+  public void enqueue(String key) {
+    queue.add(key);
+  }
+
+  public Stats stats() {
+    return new Stats(reconciles.get(), errors.get(), queue.size());
+  }
+
+  private void work() {
+    while (!stopping.get()) {
+      try {
+        if (!leading.get()) {
+          TimeUnit.MILLISECONDS.sleep(100);
+          continue;
+        }
+        String key = queue.take(Duration.ofSeconds(1));
+        if (key != null) {
+          process(key);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private void process(String key) {
+    int slash = key.indexOf('/');
+    String namespace = key.substring(0, slash);
+    String name = key.substring(slash + 1);
+    MDC.put("rollout", key);
+    try {
+      if (!inShard(namespace, name)) {
+        queue.forget(key);
+        return;
+      }
+      RolloutEngine.Result result = engine.reconcile(namespace, name);
+      reconciles.incrementAndGet();
+      if (result.failed()) {
+        errors.incrementAndGet();
+        Duration delay = queue.addRateLimited(key);
+        LOG.warn("reconcile failed, retrying in {}: {}", delay, String.valueOf(result.error()));
+      } else {
+        queue.forget(key);
+        result.requeue().ifPresent(after -> queue.addAfter(key, after));
+      }
+    } catch (RuntimeException e) {
+      errors.incrementAndGet();
+      Duration delay = queue.addRateLimited(key);
+      LOG.warn("reconcile threw, retrying in {}", delay, e);
+    } finally {
+      queue.done(key);
+      MDC.remove("rollout");
+    }
+  }
+
+  private boolean inShard(String namespace, String name) {
+    Optional<Resource> rollout = cluster.get(Rollout.KIND, namespace, name);
+    if (rollout.isEmpty()) {
+      return true; // the engine handles a deleted rollout
+    }
+    String label = rollout.get().metadata().labels().get(INSTANCE_ID_LABEL);
+    return Objects.equals(label, settings.instanceId);
+  }
+
+  /**
+   * Stops taking work, lets an in-flight reconcile finish (up to 30 s), releases the lease and
+   * stops the informers.
+   */
+  @Override
+  public void close() {
+    stopping.set(true);
+    queue.shutDown();
+    for (Thread worker : workers) {
+      try {
+        worker.join(TimeUnit.SECONDS.toMillis(30));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    CompletableFuture<?> running = election;
+    if (running != null) {
+      running.cancel(true);
+    }
+    leading.set(false);
+    cluster.close();
+  }
+
+  /** The port this controller reads and writes through (for tests and tools). */
+  Fabric8ClusterPort cluster() {
+    return cluster;
+  }
+}
