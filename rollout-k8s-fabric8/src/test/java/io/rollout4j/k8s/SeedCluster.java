@@ -200,7 +200,15 @@ final class SeedCluster implements AutoCloseable {
   /** From now on the clock drives {@code controller} (after a restart or a failover). */
   void drive(RolloutController controller) {
     active = controller;
-    simulator = new ReplicaSetSimulator(controller.cluster(), clock, Set.of(NS));
+    simulator =
+        simulator == null
+            ? new ReplicaSetSimulator(controller.cluster(), clock, Set.of(NS))
+            : simulator.through(controller.cluster());
+  }
+
+  /** Stops the controller the clock drives, as a crash or a rollout of the controller would. */
+  void stopActive() {
+    active.close();
   }
 
   /**

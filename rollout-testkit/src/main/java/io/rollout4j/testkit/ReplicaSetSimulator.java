@@ -37,6 +37,17 @@ public final class ReplicaSetSimulator {
     this.namespaces = Set.copyOf(namespaces);
   }
 
+  /**
+   * The same pods, reached through another port: for a controller restart or failover, where the
+   * pods keep running while the controller (and its cache) is replaced.
+   */
+  public ReplicaSetSimulator through(ClusterPort other) {
+    ReplicaSetSimulator moved = new ReplicaSetSimulator(other, clock, namespaces);
+    moved.readyAfter = readyAfter;
+    pods.forEach((key, started) -> moved.pods.put(key, new ArrayList<>(started)));
+    return moved;
+  }
+
   /** How long a new pod takes to become available (10 s by default). */
   public ReplicaSetSimulator readyAfter(Duration readyAfter) {
     if (readyAfter.isNegative()) {
