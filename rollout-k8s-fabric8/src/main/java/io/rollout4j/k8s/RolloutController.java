@@ -347,6 +347,11 @@ public final class RolloutController implements AutoCloseable {
         LOG.warn("reconcile failed, retrying in {}: {}", delay, String.valueOf(result.error()));
       } else {
         queue.forget(key);
+        if (result.writes() > 0) {
+          // The engine moves one safe step per reconcile; look again at once rather than wait
+          // for the watch to report our own write.
+          queue.add(key);
+        }
         result.requeue().ifPresent(after -> queue.addAfter(key, after));
       }
     } catch (RuntimeException e) {

@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Bookinfo seed on the fabric8 mock API server: Argo's and Istio's CRDs, the seed's Services,
@@ -49,6 +50,11 @@ final class SeedCluster implements AutoCloseable {
   record MeshState(Object stable, Object canary, String stableSubset, String canarySubset) {}
 
   final KubernetesClient client;
+
+  /** The test's own reads and GitOps writes, marked so request counts can leave them out. */
+  final KubernetesClient observer;
+
+  static final String OBSERVER_HEADER = "X-Rollout4j-Observer";
   final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
   final AtomicInteger apdex = new AtomicInteger(9950);
   private final HttpServer graphql;
@@ -60,6 +66,23 @@ final class SeedCluster implements AutoCloseable {
 
   SeedCluster(KubernetesClient client) throws IOException {
     this.client = client;
+    this.observer =
+        new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+            .withConfig(client.getConfiguration())
+            .withHttpClientBuilderConsumer(
+                builder ->
+                    builder.addOrReplaceInterceptor(
+                        "observer",
+                        new io.fabric8.kubernetes.client.http.Interceptor() {
+                          @Override
+                          public void before(
+                              io.fabric8.kubernetes.client.http.BasicBuilder request,
+                              io.fabric8.kubernetes.client.http.HttpRequest http,
+                              io.fabric8.kubernetes.client.http.Interceptor.RequestTags tags) {
+                            request.header(OBSERVER_HEADER, "1");
+                          }
+                        }))
+            .build();
     graphql = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     graphql.setExecutor(executor);
     graphql.createContext(
@@ -82,7 +105,7 @@ final class SeedCluster implements AutoCloseable {
     graphql.start();
     MockCluster.installCrds(client);
     installIstioCrds();
-    Fabric8ClusterPort setup = Fabric8ClusterPort.builder(client).informers(false).build();
+    Fabric8ClusterPort setup = Fabric8ClusterPort.builder(observer).informers(false).build();
     for (Resource r :
         Manifests.parse(
             read(
@@ -206,6 +229,16 @@ final class SeedCluster implements AutoCloseable {
             : simulator.through(controller.cluster());
   }
 
+  RolloutController.Stats controllerStats() {
+    return active.stats();
+  }
+
+  /** One reconcile of the seed rollout now, without moving the clock. */
+  void reconcileNow() {
+    active.enqueue(KEY);
+    active.runDue(1);
+  }
+
   /** Stops the controller the clock drives, as a crash or a rollout of the controller would. */
   void stopActive() {
     active.close();
@@ -219,42 +252,76 @@ final class SeedCluster implements AutoCloseable {
   void advance(Duration duration) {
     Instant end = clock.instant().plus(duration);
     while (true) {
-      Instant simulatorNext = null;
-      for (int pass = 0; pass < 50; pass++) {
-        simulatorNext = simulator.step();
-        active.enqueue(KEY);
-        int reconciled = active.runDue(1);
-        record();
-        if (reconciled == 0) {
-          break;
-        }
-      }
+      Instant simulatorNext = settle();
       Instant next = active.nextDue().orElse(null);
       if (simulatorNext != null && (next == null || simulatorNext.isBefore(next))) {
         next = simulatorNext;
       }
       if (next == null || next.isAfter(end)) {
         clock.set(end);
-        simulator.step();
-        active.enqueue(KEY);
-        active.runDue();
-        record();
+        settle();
         return;
       }
       clock.set(next.isAfter(clock.instant()) ? next : clock.instant().plusMillis(1));
     }
   }
 
+  /**
+   * At the current instant: pods move, and every due reconcile runs (one at a time, recording the
+   * mesh after each) until neither the simulator nor the controller has anything left to do.
+   */
+  private @Nullable Instant settle() {
+    Instant simulatorNext;
+    while (true) {
+      int before = simulator.writes();
+      simulatorNext = simulator.step();
+      if (simulator.writes() > before) {
+        active.enqueue(KEY);
+      }
+      if (active.runDue(1) == 0) {
+        return simulatorNext;
+      }
+      record();
+    }
+  }
+
   /** Pushes the v2 image to the reviews Deployment, as GitOps would. */
   void pushV2() {
-    Fabric8ClusterPort port = Fabric8ClusterPort.builder(client).informers(false).build();
+    Fabric8ClusterPort port = Fabric8ClusterPort.builder(observer).informers(false).build();
     Resource deployment = port.get("Deployment", NS, "reviews").orElseThrow();
-    port.update(Manifests.parse(Manifests.toYaml(deployment).replace(V1, V2)).get(0));
+    Resource pushed =
+        port.update(Manifests.parse(Manifests.toYaml(deployment).replace(V1, V2)).get(0));
+    awaitSeen(pushed);
+    active.enqueue(KEY);
+  }
+
+  /**
+   * Waits (real time, bounded) until the driven controller's informers have an object someone else
+   * wrote: the watch delivers it asynchronously, as it does in a real cluster.
+   */
+  void awaitSeen(Resource written) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      String seen =
+          active
+              .cluster()
+              .get(written.kind(), NS, String.valueOf(written.name()))
+              .map(r -> String.valueOf(r.metadata().resourceVersion()))
+              .orElse("");
+      if (seen.equals(written.metadata().resourceVersion())) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(
+            written.kind() + " " + written.name() + " never reached the cache");
+      }
+      Thread.onSpinWait();
+    }
   }
 
   Rollout rollout() {
     return (Rollout)
-        Fabric8ClusterPort.builder(client)
+        Fabric8ClusterPort.builder(observer)
             .informers(false)
             .build()
             .get(Rollout.KIND, NS, ROLLOUT)
@@ -266,13 +333,13 @@ final class SeedCluster implements AutoCloseable {
   }
 
   List<Resource> list(String kind) {
-    return Fabric8ClusterPort.builder(client).informers(false).build().list(kind, NS);
+    return Fabric8ClusterPort.builder(observer).informers(false).build().list(kind, NS);
   }
 
   @SuppressWarnings("unchecked")
   MeshState mesh() {
     GenericKubernetesResource vs =
-        client
+        observer
             .genericKubernetesResources(istio("VirtualService", "v1alpha3"))
             .inNamespace(NS)
             .withName("reviews")
@@ -291,7 +358,7 @@ final class SeedCluster implements AutoCloseable {
   @SuppressWarnings("unchecked")
   private String subsetHash(String subset) {
     GenericKubernetesResource dr =
-        client
+        observer
             .genericKubernetesResources(istio("DestinationRule", "v1alpha3"))
             .inNamespace(NS)
             .withName("reviews")
@@ -319,6 +386,7 @@ final class SeedCluster implements AutoCloseable {
   @Override
   public void close() {
     controllers.forEach(RolloutController::close);
+    observer.close();
     graphql.stop(0);
     executor.shutdownNow();
   }

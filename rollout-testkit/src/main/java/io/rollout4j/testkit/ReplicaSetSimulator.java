@@ -29,6 +29,7 @@ public final class ReplicaSetSimulator {
   private final Set<String> namespaces;
   private Duration readyAfter = Duration.ofSeconds(10);
   private final Map<String, List<Instant>> pods = new HashMap<>();
+  private int writes;
 
   /** Simulates the ReplicaSets of these namespaces. */
   public ReplicaSetSimulator(ClusterPort cluster, Clock clock, Set<String> namespaces) {
@@ -46,6 +47,11 @@ public final class ReplicaSetSimulator {
     moved.readyAfter = readyAfter;
     pods.forEach((key, started) -> moved.pods.put(key, new ArrayList<>(started)));
     return moved;
+  }
+
+  /** Status writes so far: a change the rollout's controller should look at. */
+  public int writes() {
+    return writes;
   }
 
   /** How long a new pod takes to become available (10 s by default). */
@@ -98,6 +104,7 @@ public final class ReplicaSetSimulator {
         if (!same(status, rs.get("status"))) {
           try {
             cluster.update(rs.withBodyField("status", status));
+            writes++;
           } catch (PortException e) {
             // changed meanwhile (the engine scaled it): the next step sees the new spec
           }
