@@ -396,8 +396,12 @@ public final class RolloutController implements AutoCloseable {
     cluster.close();
   }
 
-  /** The port this controller reads and writes through (for tests and tools). */
-  Fabric8ClusterPort cluster() {
+  /**
+   * The port this controller reads and writes through (its informer cache): what a ReplicaSet
+   * simulator or a tool in the same process should use, so that it sees the controller's writes
+   * at once and the controller sees its writes at once.
+   */
+  public Fabric8ClusterPort cluster() {
     return cluster;
   }
 }
