@@ -103,7 +103,7 @@ public final class BookinfoCanary {
     KubernetesClient client = new KubernetesClientBuilder().build();
     RolloutController controller =
         RolloutController.builder(client)
-            .mesh(IstioMeshPort.create(client))
+            .mesh(IstioMeshPort::create)
             .namespaces(Set.of(NS))
             .build()
             .start();
@@ -179,7 +179,7 @@ public final class BookinfoCanary {
         view = IstioMeshPort.create(setup);
         RolloutController controller =
             RolloutController.builder(client)
-                .mesh(IstioMeshPort.create(client))
+                .mesh(IstioMeshPort::create)
                 .metrics(
                     MetricProviders.builder()
                         .register(SkyWalkingMetricProvider.builder().build())

@@ -36,9 +36,9 @@ import org.slf4j.MDC;
  *
  * <pre>{@code
  * RolloutController controller = RolloutController.builder(client)
- *     .mesh(IstioMeshPort.create(client))
- *     .build();
- * controller.start();
+ *     .mesh(IstioMeshPort::create)
+ *     .build()
+ *     .start();
  * }</pre>
  */
 public final class RolloutController implements AutoCloseable {
@@ -61,15 +61,19 @@ public final class RolloutController implements AutoCloseable {
   private final List<Thread> workers = new ArrayList<>();
   private @Nullable CompletableFuture<?> election;
 
+  private final KubernetesClient client;
+
   private RolloutController(Builder builder) {
     this.settings = builder;
+    this.client = budgeted(builder);
     Fabric8ClusterPort.Builder port =
-        Fabric8ClusterPort.builder(builder.client).clock(builder.clock).resync(builder.resync);
+        Fabric8ClusterPort.builder(client).clock(builder.clock).resync(builder.resync);
     if (builder.namespaces != null) {
       port.namespaces(builder.namespaces);
     }
     this.cluster = port.build();
-    this.engine = new RolloutEngine(cluster, builder.mesh(), builder.metrics, builder.clock);
+    this.engine =
+        new RolloutEngine(cluster, builder.mesh().apply(client), builder.metrics, builder.clock);
     this.queue = new WorkQueue(builder.clock, builder.baseBackoff, builder.maxBackoff);
   }
 
@@ -77,10 +81,42 @@ public final class RolloutController implements AutoCloseable {
     return new Builder(client);
   }
 
+  /**
+   * A client on the same configuration whose every request (watches aside) is counted for the
+   * observer and waits for the request budget.
+   */
+  private static KubernetesClient budgeted(Builder builder) {
+    RequestBudget budget = new RequestBudget(builder.qps, builder.burst);
+    ControllerObserver observer = builder.observer;
+    return new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+        .withConfig(builder.client.getConfiguration())
+        .withHttpClientBuilderConsumer(
+            http ->
+                http.addOrReplaceInterceptor(
+                    "rollout4j-budget",
+                    new io.fabric8.kubernetes.client.http.Interceptor() {
+                      @Override
+                      public void before(
+                          io.fabric8.kubernetes.client.http.BasicBuilder request,
+                          io.fabric8.kubernetes.client.http.HttpRequest http,
+                          io.fabric8.kubernetes.client.http.Interceptor.RequestTags tags) {
+                        if (String.valueOf(http.uri().getQuery()).contains("watch=true")) {
+                          return;
+                        }
+                        budget.acquire();
+                        observer.request(http.method());
+                      }
+                    }))
+        .build();
+  }
+
   /** The controller's settings; every setter checks its argument. */
   public static final class Builder {
     private final KubernetesClient client;
-    private @Nullable MeshPort mesh;
+    private java.util.function.@Nullable Function<KubernetesClient, MeshPort> mesh;
+    private ControllerObserver observer = ControllerObserver.NONE;
+    private double qps = 40;
+    private int burst = 80;
     private MetricsPort metrics = MetricProviders.builder().discover().build();
     private Clock clock = Clock.systemUTC();
     private @Nullable Set<String> namespaces;
@@ -100,9 +136,40 @@ public final class RolloutController implements AutoCloseable {
       this.client = Objects.requireNonNull(client, "client");
     }
 
-    /** How traffic is shifted, e.g. {@code IstioMeshPort.create(client)}. Required. */
-    public Builder mesh(MeshPort mesh) {
+    /**
+     * How traffic is shifted, built on the controller's client so that its requests share the
+     * request budget and are counted, e.g. {@code .mesh(IstioMeshPort::create)}. This or {@link
+     * #mesh(MeshPort)} is required.
+     */
+    public Builder mesh(java.util.function.Function<KubernetesClient, MeshPort> mesh) {
       this.mesh = Objects.requireNonNull(mesh, "mesh");
+      return this;
+    }
+
+    /** A mesh port built elsewhere (its requests are outside the controller's budget). */
+    public Builder mesh(MeshPort mesh) {
+      Objects.requireNonNull(mesh, "mesh");
+      this.mesh = client -> mesh;
+      return this;
+    }
+
+    /** Where reconciles, API requests and phases are reported; nothing by default. */
+    public Builder observer(ControllerObserver observer) {
+      this.observer = Objects.requireNonNull(observer, "observer");
+      return this;
+    }
+
+    /**
+     * The API request budget: {@code qps} requests a second on average, bursts of {@code burst}
+     * (defaults 40 and 80, Argo's). Watches are not counted.
+     */
+    public Builder requestBudget(double qps, int burst) {
+      if (!(qps > 0) || burst < 1) {
+        throw new IllegalArgumentException(
+            "requestBudget: expected qps > 0 and burst >= 1 but was " + qps + ", " + burst);
+      }
+      this.qps = qps;
+      this.burst = burst;
       return this;
     }
 
@@ -196,11 +263,12 @@ public final class RolloutController implements AutoCloseable {
       return this;
     }
 
-    private MeshPort mesh() {
-      if (mesh == null) {
-        throw new IllegalStateException("mesh: required, e.g. IstioMeshPort.create(client)");
+    private java.util.function.Function<KubernetesClient, MeshPort> mesh() {
+      java.util.function.Function<KubernetesClient, MeshPort> configured = mesh;
+      if (configured == null) {
+        throw new IllegalStateException("mesh: required, e.g. .mesh(IstioMeshPort::create)");
       }
-      return mesh;
+      return configured;
     }
 
     public RolloutController build() {
@@ -339,8 +407,18 @@ public final class RolloutController implements AutoCloseable {
         queue.forget(key);
         return;
       }
+      long started = System.nanoTime();
       RolloutEngine.Result result = engine.reconcile(namespace, name);
       reconciles.incrementAndGet();
+      settings.observer.reconciled(
+          key, Duration.ofNanos(System.nanoTime() - started), result.failed());
+      settings.observer.phase(
+          key,
+          cluster
+              .get(Rollout.KIND, namespace, name)
+              .map(r -> ((Rollout) r).status())
+              .map(io.rollout4j.model.RolloutStatus::phase)
+              .orElse(null));
       if (result.failed()) {
         errors.incrementAndGet();
         Duration delay = queue.addRateLimited(key);
@@ -394,12 +472,13 @@ public final class RolloutController implements AutoCloseable {
     }
     leading.set(false);
     cluster.close();
+    client.close();
   }
 
   /**
    * The port this controller reads and writes through (its informer cache): what a ReplicaSet
-   * simulator or a tool in the same process should use, so that it sees the controller's writes
-   * at once and the controller sees its writes at once.
+   * simulator or a tool in the same process should use, so that it sees the controller's writes at
+   * once and the controller sees its writes at once.
    */
   public Fabric8ClusterPort cluster() {
     return cluster;

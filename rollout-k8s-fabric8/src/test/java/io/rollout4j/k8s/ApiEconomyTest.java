@@ -67,6 +67,10 @@ class ApiEconomyTest {
     return counts;
   }
 
+  private double posts() {
+    return seed.meters.get("rollout4j.api.requests").tag("verb", "POST").counter().count();
+  }
+
   private static int writes(Map<String, Integer> counts) {
     return counts.entrySet().stream()
         .filter(e -> !e.getKey().startsWith("GET"))
@@ -80,6 +84,7 @@ class ApiEconomyTest {
     seed.pushV2();
     requests(); // the GitOps push itself
     long before = seed.controllerStats().reconciles();
+    double postsBefore = posts();
 
     seed.advance(Duration.ofMinutes(40));
 
@@ -104,6 +109,23 @@ class ApiEconomyTest {
         Path.of("target", "api-economy.txt"), table.toString(), StandardCharsets.UTF_8);
 
     assertThat(writes(noOp)).as("a no-op reconcile writes nothing").isZero();
+    // The controller's own meters agree with what the API server received.
+    assertThat(posts() - postsBefore)
+        .isEqualTo(
+            canary.entrySet().stream()
+                .filter(e -> e.getKey().startsWith("POST"))
+                .mapToInt(Map.Entry::getValue)
+                .sum());
+    assertThat(
+            seed.meters
+                .get("rollout4j.rollout.phase")
+                .tag("name", SeedCluster.ROLLOUT)
+                .tag("phase", "Healthy")
+                .gauge()
+                .value())
+        .isEqualTo(1.0);
+    assertThat(seed.meters.get("rollout4j.reconciles").tag("outcome", "success").timer().count())
+        .isPositive();
     assertThat(noOp.keySet())
         .as("Rollouts, ReplicaSets and runs come from informers")
         .noneMatch(

@@ -203,10 +203,14 @@ final class SeedCluster implements AutoCloseable {
     return startController(RolloutController.builder(client));
   }
 
+  final io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
+      new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+
   RolloutController startController(RolloutController.Builder builder) {
     RolloutController controller =
         builder
-            .mesh(IstioMeshPort.create(client))
+            .observer(MicrometerControllerObserver.of(meters))
+            .mesh(IstioMeshPort::create)
             .metrics(
                 MetricProviders.builder()
                     .register(SkyWalkingMetricProvider.builder().build())
