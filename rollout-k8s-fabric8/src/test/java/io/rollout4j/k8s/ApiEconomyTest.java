@@ -2,8 +2,6 @@ package io.rollout4j.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.rollout4j.model.RolloutPhase;
@@ -14,31 +12,14 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Requests the controller makes to the API server, by verb and resource, for the whole seed canary
  * and for reconciles of an unchanged rollout. The table is written to target/api-economy.txt.
  */
-@EnableKubernetesMockClient(crud = true)
-class ApiEconomyTest {
-  KubernetesClient client;
+class ApiEconomyTest extends SeedClusterTest {
   KubernetesMockServer server;
-  private SeedCluster seed;
-
-  @BeforeEach
-  void deploy() throws Exception {
-    seed = new SeedCluster(client);
-    seed.startController();
-    seed.advance(Duration.ofMinutes(1));
-  }
-
-  @AfterEach
-  void stop() {
-    seed.close();
-  }
 
   /** Requests since the last call, as "VERB resource" (watches and ReplicaSet status excluded). */
   private Map<String, Integer> requests() throws InterruptedException {

@@ -1,18 +1,13 @@
 package io.rollout4j.k8s;
 
-import static io.rollout4j.k8s.SeedCluster.MeshState;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.rollout4j.analysis.AnalysisPhase;
 import io.rollout4j.model.AnalysisRun;
 import io.rollout4j.model.RolloutPhase;
 import io.rollout4j.model.RolloutStatus;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -21,22 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * informers, empty queue, nothing in memory): the new one finishes from cluster state, with the
  * same mesh states, one canary ReplicaSet and one analysis run.
  */
-@EnableKubernetesMockClient(crud = true)
-class ControllerRestartTest {
-  KubernetesClient client;
-  private SeedCluster seed;
-
-  @BeforeEach
-  void deploy() throws Exception {
-    seed = new SeedCluster(client);
-    seed.startController();
-    seed.advance(Duration.ofMinutes(1));
-  }
-
-  @AfterEach
-  void stop() {
-    seed.close();
-  }
+class ControllerRestartTest extends SeedClusterTest {
 
   /** Minutes after the push: during the first pause, mid-analysis, in the last pause, at 100%. */
   @ParameterizedTest
@@ -55,16 +35,7 @@ class ControllerRestartTest {
     String h2 = status.currentPodHash();
     assertThat(status.phase()).isEqualTo(RolloutPhase.HEALTHY);
     assertThat(status.stableRS()).isEqualTo(h2);
-    assertThat(seed.meshHistory)
-        .containsExactly(
-            new MeshState(100, 0, h1, h1),
-            new MeshState(90, 10, h1, h2),
-            new MeshState(80, 20, h1, h2),
-            new MeshState(60, 40, h1, h2),
-            new MeshState(40, 60, h1, h2),
-            new MeshState(20, 80, h1, h2),
-            new MeshState(0, 100, h1, h2),
-            new MeshState(100, 0, h2, h2));
+    assertThat(seed.meshHistory).containsExactlyElementsOf(canaryStates(h1, h2));
     assertThat(seed.list("ReplicaSet")).hasSize(2);
     List<io.rollout4j.model.Resource> runs = seed.list("AnalysisRun");
     assertThat(runs).hasSize(1);

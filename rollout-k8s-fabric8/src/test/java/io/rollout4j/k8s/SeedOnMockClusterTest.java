@@ -1,17 +1,12 @@
 package io.rollout4j.k8s;
 
-import static io.rollout4j.k8s.SeedCluster.MeshState;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.rollout4j.analysis.AnalysisPhase;
 import io.rollout4j.model.AnalysisRun;
 import io.rollout4j.model.RolloutPhase;
 import io.rollout4j.model.RolloutStatus;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,22 +14,7 @@ import org.junit.jupiter.api.Test;
  * fabric8 ClusterPort with informers, the Istio MeshPort, the SkyWalking provider against a local
  * GraphQL server, the RolloutController's work queue, and virtual time (seed-demo.md §4).
  */
-@EnableKubernetesMockClient(crud = true)
-class SeedOnMockClusterTest {
-  KubernetesClient client;
-  private SeedCluster seed;
-
-  @BeforeEach
-  void deploy() throws Exception {
-    seed = new SeedCluster(client);
-    seed.startController();
-    seed.advance(Duration.ofMinutes(1));
-  }
-
-  @AfterEach
-  void stop() {
-    seed.close();
-  }
+class SeedOnMockClusterTest extends SeedClusterTest {
 
   @Test
   void theSeedCanaryWalksEveryStepAndPromotes() {
@@ -50,16 +30,7 @@ class SeedOnMockClusterTest {
     assertThat(h2).isNotEqualTo(h1);
     assertThat(status.phase()).isEqualTo(RolloutPhase.HEALTHY);
     assertThat(status.stableRS()).isEqualTo(h2);
-    assertThat(seed.meshHistory)
-        .containsExactly(
-            new MeshState(100, 0, h1, h1),
-            new MeshState(90, 10, h1, h2),
-            new MeshState(80, 20, h1, h2),
-            new MeshState(60, 40, h1, h2),
-            new MeshState(40, 60, h1, h2),
-            new MeshState(20, 80, h1, h2),
-            new MeshState(0, 100, h1, h2),
-            new MeshState(100, 0, h2, h2));
+    assertThat(seed.meshHistory).containsExactlyElementsOf(canaryStates(h1, h2));
     AnalysisRun run = (AnalysisRun) seed.list("AnalysisRun").get(0);
     assertThat(run.status().phase()).isEqualTo(AnalysisPhase.SUCCESSFUL);
   }

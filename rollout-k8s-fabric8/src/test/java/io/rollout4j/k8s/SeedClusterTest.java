@@ -1,0 +1,43 @@
+package io.rollout4j.k8s;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * A test on the seed cluster: Bookinfo deployed and Healthy on revision 1 under one controller, one
+ * virtual minute in; everything stopped afterwards.
+ */
+@EnableKubernetesMockClient(crud = true)
+abstract class SeedClusterTest {
+  KubernetesClient client;
+  SeedCluster seed;
+
+  @BeforeEach
+  void deploy() throws Exception {
+    seed = new SeedCluster(client);
+    seed.startController();
+    seed.advance(Duration.ofMinutes(1));
+  }
+
+  @AfterEach
+  void stop() {
+    seed.close();
+  }
+
+  /** The mesh states of the seed's canary from h1 to h2 (seed-demo.md §4), in order. */
+  static List<SeedCluster.MeshState> canaryStates(String h1, String h2) {
+    return List.of(
+        new SeedCluster.MeshState(100, 0, h1, h1),
+        new SeedCluster.MeshState(90, 10, h1, h2),
+        new SeedCluster.MeshState(80, 20, h1, h2),
+        new SeedCluster.MeshState(60, 40, h1, h2),
+        new SeedCluster.MeshState(40, 60, h1, h2),
+        new SeedCluster.MeshState(20, 80, h1, h2),
+        new SeedCluster.MeshState(0, 100, h1, h2),
+        new SeedCluster.MeshState(100, 0, h2, h2));
+  }
+}
