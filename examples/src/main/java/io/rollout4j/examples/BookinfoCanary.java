@@ -6,9 +6,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.fabric8.kubernetes.client.http.BasicBuilder;
-import io.fabric8.kubernetes.client.http.HttpRequest;
-import io.fabric8.kubernetes.client.http.Interceptor;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -16,6 +13,7 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.rollout4j.analysis.providers.MetricProviders;
 import io.rollout4j.istio.IstioMeshPort;
 import io.rollout4j.k8s.ControllerManifests;
+import io.rollout4j.k8s.ControllerObserver;
 import io.rollout4j.k8s.Fabric8ClusterPort;
 import io.rollout4j.k8s.RolloutController;
 import io.rollout4j.manifest.Manifests;
@@ -167,11 +165,7 @@ public final class BookinfoCanary {
       server.init(InetAddress.getLoopbackAddress(), 0);
       HttpServer oap = graphqlStandIn();
       try (KubernetesClient setup = server.createClient();
-          KubernetesClient client =
-              server.createClient(
-                  builder ->
-                      builder.withHttpClientBuilderConsumer(
-                          http -> http.addOrReplaceInterceptor("count", counter())))) {
+          KubernetesClient client = server.createClient()) {
         System.out.println(
             "Rollout4j · the Bookinfo canary (seed-demo.md) on an in-process API server");
         System.out.println();
@@ -186,6 +180,13 @@ public final class BookinfoCanary {
                         .build())
                 .clock(clock)
                 .namespaces(Set.of(NS))
+                .observer(
+                    new ControllerObserver() {
+                      @Override
+                      public void request(String verb) {
+                        requests.merge(verb, 1, Integer::sum);
+                      }
+                    })
                 .build()
                 .startWithoutWorkers();
         ReplicaSetSimulator pods = new ReplicaSetSimulator(controller.cluster(), clock, Set.of(NS));
@@ -206,18 +207,6 @@ public final class BookinfoCanary {
         oap.stop(0);
         server.destroy();
       }
-    }
-
-    /** Counts every request the controller's client makes, by verb. */
-    private Interceptor counter() {
-      return new Interceptor() {
-        @Override
-        public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
-          if (!String.valueOf(request.uri().getQuery()).contains("watch=true")) {
-            requests.merge(request.method(), 1, Integer::sum);
-          }
-        }
-      };
     }
 
     /** SkyWalking's OAP as the seed queries it: four minutes of service_apdex for the canary. */
