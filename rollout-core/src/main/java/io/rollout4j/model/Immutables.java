@@ -27,26 +27,82 @@ final class Immutables {
     if (map == null || map.isEmpty()) {
       return Map.of();
     }
-    LinkedHashMap<String, @Nullable Object> copy = new LinkedHashMap<>();
-    map.forEach((k, v) -> copy.put(k, json(v)));
-    @SuppressWarnings("nullness") // values may be JSON null; Map<String, Object> is our wire shape
-    Map<String, Object> result = Collections.unmodifiableMap(copy);
+    Object frozen = json(map);
+    @SuppressWarnings({"unchecked", "nullness"}) // JSON nulls; Map<String, Object> is our shape
+    Map<String, Object> result =
+        frozen instanceof Map<?, ?> ? (Map<String, Object>) frozen : Map.of();
     return result;
   }
 
+  /**
+   * A deep-frozen copy; a subtree frozen before (by this class) is shared rather than copied again,
+   * so rebuilding a resource with one changed field costs that field, not the whole tree.
+   */
   static @Nullable Object json(@Nullable Object value) {
+    if (value instanceof FrozenMap || value instanceof FrozenList) {
+      return value;
+    }
     if (value instanceof Map<?, ?> m) {
       LinkedHashMap<String, @Nullable Object> copy = new LinkedHashMap<>();
       m.forEach((k, v) -> copy.put(String.valueOf(k), json(v)));
-      return Collections.unmodifiableMap(copy);
+      return new FrozenMap(copy);
     }
     if (value instanceof List<?> l) {
       List<@Nullable Object> copy = new ArrayList<>(l.size());
       for (Object item : l) {
         copy.add(json(item));
       }
-      return Collections.unmodifiableList(copy);
+      return new FrozenList(copy);
     }
     return value;
+  }
+
+  /** An unmodifiable map whose values are frozen too; only this class makes them. */
+  private static final class FrozenMap extends java.util.AbstractMap<String, @Nullable Object> {
+    private final Map<String, @Nullable Object> entries;
+
+    FrozenMap(LinkedHashMap<String, @Nullable Object> entries) {
+      this.entries = Collections.unmodifiableMap(entries);
+    }
+
+    @Override
+    public java.util.Set<Map.Entry<String, @Nullable Object>> entrySet() {
+      return entries.entrySet();
+    }
+
+    @Override
+    public @Nullable Object get(@Nullable Object key) {
+      return entries.get(key);
+    }
+
+    @Override
+    public boolean containsKey(@Nullable Object key) {
+      return entries.containsKey(key);
+    }
+
+    @Override
+    public int size() {
+      return entries.size();
+    }
+  }
+
+  /** An unmodifiable list whose items are frozen too; only this class makes them. */
+  private static final class FrozenList extends java.util.AbstractList<@Nullable Object>
+      implements java.util.RandomAccess {
+    private final List<@Nullable Object> items;
+
+    FrozenList(List<@Nullable Object> items) {
+      this.items = Collections.unmodifiableList(items);
+    }
+
+    @Override
+    public @Nullable Object get(int index) {
+      return items.get(index);
+    }
+
+    @Override
+    public int size() {
+      return items.size();
+    }
   }
 }

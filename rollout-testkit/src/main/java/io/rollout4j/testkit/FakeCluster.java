@@ -14,7 +14,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,17 +42,19 @@ public final class FakeCluster implements ClusterPort {
   private record Key(String kind, String namespace, String name) implements Comparable<Key> {
     @Override
     public int compareTo(Key o) {
-      return Comparator.comparing(Key::kind)
-          .thenComparing(Key::namespace)
-          .thenComparing(Key::name)
-          .compare(this, o);
+      int byKind = kind.compareTo(o.kind);
+      if (byKind != 0) {
+        return byKind;
+      }
+      int byNamespace = namespace.compareTo(o.namespace);
+      return byNamespace != 0 ? byNamespace : name.compareTo(o.name);
     }
   }
 
   private record Pod(String name, Instant started, boolean neverReady) {}
 
   private final Clock clock;
-  private final Map<Key, Resource> objects = new TreeMap<>();
+  private final TreeMap<Key, Resource> objects = new TreeMap<>();
   private final Map<Key, GenericResource> lastApplied = new LinkedHashMap<>();
   private final Map<Key, List<Pod>> pods = new LinkedHashMap<>();
   private final List<Event> events = new ArrayList<>();
@@ -168,12 +169,10 @@ public final class FakeCluster implements ClusterPort {
       return pods(namespace);
     }
     List<Resource> out = new ArrayList<>();
-    objects.forEach(
-        (key, resource) -> {
-          if (key.kind().equals(kind) && key.namespace().equals(namespace)) {
-            out.add(withPodStatus(key, resource));
-          }
-        });
+    // Keys sort by kind, namespace, name: one namespace of one kind is a contiguous range.
+    objects
+        .subMap(new Key(kind, namespace, ""), true, new Key(kind, namespace + "\0", ""), false)
+        .forEach((key, resource) -> out.add(withPodStatus(key, resource)));
     return out;
   }
 
@@ -346,12 +345,9 @@ public final class FakeCluster implements ClusterPort {
   /** Every object of a kind in every namespace. */
   public List<Resource> allOfKind(String kind) {
     List<Resource> out = new ArrayList<>();
-    objects.forEach(
-        (key, resource) -> {
-          if (key.kind().equals(kind)) {
-            out.add(withPodStatus(key, resource));
-          }
-        });
+    objects
+        .subMap(new Key(kind, "", ""), true, new Key(kind + "\0", "", ""), false)
+        .forEach((key, resource) -> out.add(withPodStatus(key, resource)));
     return out;
   }
 
