@@ -17,6 +17,11 @@ public interface ControllerObserver {
   /** The controller's client sent a request with this HTTP verb (watches are not counted). */
   default void request(String verb) {}
 
+  /** As {@link #request(String)}, with the request's path (to tell resources apart). */
+  default void request(String verb, String path) {
+    request(verb);
+  }
+
   /** The rollout's phase after a reconcile; null when the rollout is gone. */
   default void phase(String rollout, @Nullable RolloutPhase phase) {}
 

@@ -104,7 +104,7 @@ public final class RolloutController implements AutoCloseable {
                           return;
                         }
                         budget.acquire();
-                        observer.request(http.method());
+                        observer.request(http.method(), String.valueOf(http.uri().getPath()));
                       }
                     }))
         .build();

@@ -84,6 +84,10 @@ class ApiEconomyTest extends SeedClusterTest {
             .append(
                 " reconciles; controller requests, plus the ReplicaSet simulator's status PUTs under PUT replicasets:\n");
     canary.forEach((k, v) -> table.append("  ").append(k).append(": ").append(v).append('\n'));
+    table
+        .append("writes (Events aside) of each reconcile that moved to another step: ")
+        .append(seed.stepTransitionWrites)
+        .append('\n');
     table.append("10 reconciles of the unchanged, healthy rollout:\n");
     noOp.forEach((k, v) -> table.append("  ").append(k).append(": ").append(v).append('\n'));
     Files.writeString(

@@ -206,10 +206,36 @@ final class SeedCluster implements AutoCloseable {
   final io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
       new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
 
+  /** Writes (non-GET requests, Events aside) the driven controller's client has made. */
+  final AtomicInteger writes = new AtomicInteger();
+
+  /** For each reconcile that moved the rollout to another step: the writes it made. */
+  final List<Integer> stepTransitionWrites = new ArrayList<>();
+
   RolloutController startController(RolloutController.Builder builder) {
+    ControllerObserver metered = MicrometerControllerObserver.of(meters);
     RolloutController controller =
         builder
-            .observer(MicrometerControllerObserver.of(meters))
+            .observer(
+                new ControllerObserver() {
+                  @Override
+                  public void reconciled(String rollout, Duration took, boolean failed) {
+                    metered.reconciled(rollout, took, failed);
+                  }
+
+                  @Override
+                  public void request(String verb, String path) {
+                    metered.request(verb);
+                    if (!verb.equals("GET") && !path.contains("/events")) {
+                      writes.incrementAndGet();
+                    }
+                  }
+
+                  @Override
+                  public void phase(String rollout, io.rollout4j.model.@Nullable RolloutPhase p) {
+                    metered.phase(rollout, p);
+                  }
+                })
             .mesh(IstioMeshPort::create)
             .metrics(
                 MetricProviders.builder()
@@ -231,6 +257,15 @@ final class SeedCluster implements AutoCloseable {
         simulator == null
             ? new ReplicaSetSimulator(controller.cluster(), clock, Set.of(NS))
             : simulator.through(controller.cluster());
+  }
+
+  private @Nullable Integer step() {
+    return active
+        .cluster()
+        .get(Rollout.KIND, NS, ROLLOUT)
+        .map(r -> ((Rollout) r).status())
+        .map(RolloutStatus::currentStepIndex)
+        .orElse(null);
   }
 
   RolloutController.Stats controllerStats() {
@@ -282,8 +317,13 @@ final class SeedCluster implements AutoCloseable {
       if (simulator.writes() > before) {
         active.enqueue(KEY);
       }
+      Integer stepBefore = step();
+      int writesBefore = writes.get();
       if (active.runDue(1) == 0) {
         return simulatorNext;
+      }
+      if (!java.util.Objects.equals(stepBefore, step())) {
+        stepTransitionWrites.add(writes.get() - writesBefore);
       }
       record();
     }
