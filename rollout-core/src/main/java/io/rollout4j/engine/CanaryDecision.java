@@ -204,8 +204,15 @@ final class CanaryDecision extends DecisionSupport {
     return stored.spec().template();
   }
 
+  private static final Memo<List<Step>, String> STEPS_HASHES =
+      new Memo<>(4096, CanaryDecision::stepsHash);
+
   private String stepsHash() {
-    String json = String.valueOf(io.rollout4j.manifest.Manifests.toTree(canary.steps()));
+    return STEPS_HASHES.get(canary.steps());
+  }
+
+  private static String stepsHash(List<Step> steps) {
+    String json = String.valueOf(io.rollout4j.manifest.Manifests.toTree(steps));
     int hash = 0x811c9dc5;
     for (byte b : json.getBytes(StandardCharsets.UTF_8)) {
       hash ^= b & 0xff;

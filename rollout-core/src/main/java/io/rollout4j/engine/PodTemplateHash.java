@@ -24,7 +24,16 @@ public final class PodTemplateHash {
   // Kubernetes' rand.SafeEncodeString alphabet: no vowels, no easily confused characters.
   private static final String ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
 
+  private record Key(PodTemplateSpec template, @Nullable Integer collisionCount) {}
+
+  private static final Memo<Key, String> HASHES =
+      new Memo<>(4096, key -> compute(key.template(), key.collisionCount()));
+
   public static String of(PodTemplateSpec template, @Nullable Integer collisionCount) {
+    return HASHES.get(new Key(template, collisionCount));
+  }
+
+  private static String compute(PodTemplateSpec template, @Nullable Integer collisionCount) {
     byte[] json;
     try {
       json = CANONICAL.writeValueAsBytes(Manifests.toTree(template));

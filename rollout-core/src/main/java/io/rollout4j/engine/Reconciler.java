@@ -16,9 +16,14 @@ import java.util.List;
 public final class Reconciler {
   private Reconciler() {}
 
+  /** Validation depends on the rollout without its status; memoized per spec. */
+  private static final Memo<Rollout, List<Problem>> ERRORS =
+      new Memo<>(
+          4096,
+          rollout -> RolloutValidator.validate(rollout).stream().filter(Problem::isError).toList());
+
   public static Decision decide(Rollout rollout, Observation observation, Instant now) {
-    List<Problem> problems =
-        RolloutValidator.validate(rollout).stream().filter(Problem::isError).toList();
+    List<Problem> problems = ERRORS.get(rollout.withStatus(null));
     if (!problems.isEmpty()) {
       Problem first = problems.get(0);
       return StatusRules.invalidSpec(

@@ -151,7 +151,14 @@ final class ReplicaSets {
     }
   }
 
+  private static final Memo<PodMetadata, String> METADATA_JSON =
+      new Memo<>(4096, ReplicaSets::writeJson);
+
   private static String json(PodMetadata metadata) {
+    return METADATA_JSON.get(metadata);
+  }
+
+  private static String writeJson(PodMetadata metadata) {
     try {
       return JSON.writeValueAsString(Manifests.toTree(metadata));
     } catch (JsonProcessingException e) {
