@@ -77,6 +77,14 @@ public final class FleetSimulation {
         peak / 1048576.0,
         retained / 1024.0 / n,
         objects);
+    if (Boolean.getBoolean("fleet.hold")) {
+      // time for jmap -histo:live on this process (used to see what the retained heap is)
+      try {
+        Thread.sleep(30_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     // Keep the fleet reachable until after the measurement above.
     if (harness.reconciles() < 0) {
       System.out.println(harness);

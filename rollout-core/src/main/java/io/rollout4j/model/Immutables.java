@@ -43,9 +43,15 @@ final class Immutables {
       return value;
     }
     if (value instanceof Map<?, ?> m) {
-      LinkedHashMap<String, @Nullable Object> copy = new LinkedHashMap<>();
-      m.forEach((k, v) -> copy.put(String.valueOf(k), json(v)));
-      return new FrozenMap(copy);
+      String[] keys = new String[m.size()];
+      @Nullable Object[] values = new Object[m.size()];
+      int i = 0;
+      for (Map.Entry<?, ?> entry : m.entrySet()) {
+        keys[i] = String.valueOf(entry.getKey()).intern();
+        values[i] = json(entry.getValue());
+        i++;
+      }
+      return new FrozenMap(keys, values);
     }
     if (value instanceof List<?> l) {
       List<@Nullable Object> copy = new ArrayList<>(l.size());
@@ -54,35 +60,99 @@ final class Immutables {
       }
       return new FrozenList(copy);
     }
+    if (value instanceof String text && text.length() <= SHARED_STRING_LENGTH) {
+      // Names, labels, images and API versions repeat across a fleet's objects: one copy each.
+      return text.intern();
+    }
     return value;
   }
 
-  /** An unmodifiable map whose values are frozen too; only this class makes them. */
-  private static final class FrozenMap extends java.util.AbstractMap<String, @Nullable Object> {
-    private final Map<String, @Nullable Object> entries;
+  private static final int SHARED_STRING_LENGTH = 128;
 
-    FrozenMap(LinkedHashMap<String, @Nullable Object> entries) {
-      this.entries = Collections.unmodifiableMap(entries);
+  /**
+   * An unmodifiable, insertion-ordered map whose values are frozen too; only this class makes them.
+   * Keys and values sit in two arrays (a JSON object has few fields), looked up linearly up to 12
+   * keys and through a hash index above that: a fleet keeps thousands of these in memory.
+   */
+  private static final class FrozenMap extends java.util.AbstractMap<String, @Nullable Object> {
+    private static final int LINEAR = 12;
+    private final String[] keys;
+    private final @Nullable Object[] values;
+    private final @Nullable Map<String, Integer> index;
+
+    FrozenMap(String[] keys, @Nullable Object[] values) {
+      this.keys = keys;
+      this.values = values;
+      if (keys.length > LINEAR) {
+        Map<String, Integer> positions = new java.util.HashMap<>(keys.length * 2);
+        for (int i = 0; i < keys.length; i++) {
+          positions.put(keys[i], i);
+        }
+        this.index = positions;
+      } else {
+        this.index = null;
+      }
     }
 
-    @Override
-    public java.util.Set<Map.Entry<String, @Nullable Object>> entrySet() {
-      return entries.entrySet();
+    private int indexOf(@Nullable Object key) {
+      Map<String, Integer> positions = index;
+      if (positions != null) {
+        Integer at = positions.get(key);
+        return at == null ? -1 : at;
+      }
+      for (int i = 0; i < keys.length; i++) {
+        if (keys[i].equals(key)) {
+          return i;
+        }
+      }
+      return -1;
     }
 
     @Override
     public @Nullable Object get(@Nullable Object key) {
-      return entries.get(key);
+      int at = indexOf(key);
+      return at < 0 ? null : values[at];
     }
 
     @Override
     public boolean containsKey(@Nullable Object key) {
-      return entries.containsKey(key);
+      return indexOf(key) >= 0;
     }
 
     @Override
     public int size() {
-      return entries.size();
+      return keys.length;
+    }
+
+    @Override
+    public java.util.Set<Map.Entry<String, @Nullable Object>> entrySet() {
+      return new java.util.AbstractSet<>() {
+        @Override
+        public java.util.Iterator<Map.Entry<String, @Nullable Object>> iterator() {
+          return new java.util.Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+              return next < keys.length;
+            }
+
+            @Override
+            public Map.Entry<String, @Nullable Object> next() {
+              if (next >= keys.length) {
+                throw new java.util.NoSuchElementException();
+              }
+              int at = next++;
+              return new java.util.AbstractMap.SimpleImmutableEntry<>(keys[at], values[at]);
+            }
+          };
+        }
+
+        @Override
+        public int size() {
+          return keys.length;
+        }
+      };
     }
   }
 
