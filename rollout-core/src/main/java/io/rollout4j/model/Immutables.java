@@ -19,7 +19,15 @@ final class Immutables {
     if (map == null || map.isEmpty()) {
       return Map.of();
     }
-    return Collections.unmodifiableMap(new LinkedHashMap<>(map));
+    LinkedHashMap<String, V> copy = new LinkedHashMap<>(map.size() * 2);
+    map.forEach((k, v) -> copy.put(k.intern(), v instanceof String text ? shared(text, v) : v));
+    return Collections.unmodifiableMap(copy);
+  }
+
+  /** Labels and annotations repeat across a fleet: the same short string is kept once. */
+  @SuppressWarnings("unchecked")
+  private static <V> V shared(String text, V original) {
+    return text.length() <= SHARED_STRING_LENGTH ? (V) text.intern() : original;
   }
 
   /** Deep, order-preserving, null-tolerant copy of a JSON-like tree (Map, List, scalars). */
