@@ -11,12 +11,28 @@ import java.util.Optional;
 public final class DurationStrings {
   private DurationStrings() {}
 
+  /** Parsed durations by text; manifests use a handful of them, parsed on every reconcile. */
+  private static final java.util.concurrent.ConcurrentHashMap<String, Optional<Duration>> PARSED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   /**
    * Parses a Go duration string ({@code time.ParseDuration}): an optional sign, then one or more
    * decimal numbers each followed by a unit among ns, us, µs, ms, s, m, h. {@code "0"} alone is
    * allowed. Returns empty when the text is not a valid duration.
    */
   public static Optional<Duration> parseGo(String text) {
+    Optional<Duration> known = PARSED.get(text);
+    if (known != null) {
+      return known;
+    }
+    Optional<Duration> parsed = parseGoUncached(text);
+    if (PARSED.size() < 4096) {
+      PARSED.put(text, parsed);
+    }
+    return parsed;
+  }
+
+  private static Optional<Duration> parseGoUncached(String text) {
     String s = text;
     if (s.isEmpty()) {
       return Optional.empty();
@@ -85,7 +101,7 @@ public final class DurationStrings {
     if (text == null) {
       return Optional.empty();
     }
-    if (!text.isEmpty() && text.chars().allMatch(Character::isDigit)) {
+    if (!text.isEmpty() && allDigits(text)) {
       try {
         return Optional.of(Duration.ofSeconds(Long.parseLong(text)));
       } catch (NumberFormatException e) {
@@ -93,6 +109,15 @@ public final class DurationStrings {
       }
     }
     return parseGo(text).map(d -> Duration.ofSeconds(d.toSeconds()));
+  }
+
+  private static boolean allDigits(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (!Character.isDigit(text.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -132,6 +132,44 @@ final class Immutables {
       return keys.length;
     }
 
+    // equals, hashCode and forEach without an entry object per field: models hash these trees.
+    @Override
+    public int hashCode() {
+      int hash = 0;
+      for (int i = 0; i < keys.length; i++) {
+        hash += keys[i].hashCode() ^ java.util.Objects.hashCode(values[i]);
+      }
+      return hash;
+    }
+
+    @Override
+    public boolean equals(@Nullable Object other) {
+      if (other == this) {
+        return true;
+      }
+      if (!(other instanceof FrozenMap that)) {
+        return super.equals(other);
+      }
+      if (that.keys.length != keys.length) {
+        return false;
+      }
+      for (int i = 0; i < keys.length; i++) {
+        int at = that.indexOf(keys[i]);
+        if (at < 0 || !java.util.Objects.equals(values[i], that.values[at])) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    @Override
+    public void forEach(
+        java.util.function.BiConsumer<? super String, ? super @Nullable Object> action) {
+      for (int i = 0; i < keys.length; i++) {
+        action.accept(keys[i], values[i]);
+      }
+    }
+
     @Override
     public java.util.Set<Map.Entry<String, @Nullable Object>> entrySet() {
       return new java.util.AbstractSet<>() {

@@ -52,15 +52,30 @@ public record IntOrString(@Nullable Integer intValue, @Nullable String stringVal
     if (intValue != null) {
       return intValue;
     }
-    Matcher m = PERCENT.matcher(Objects.requireNonNull(stringValue));
-    if (!m.matches()) {
-      throw new IllegalArgumentException(
-          "invalid value for IntOrString: invalid type: string is not a percentage: "
-              + stringValue);
-    }
-    long percent = Long.parseLong(m.group(1));
+    long percent = percentOf(Objects.requireNonNull(stringValue));
     long scaled = percent * total;
     return (int) (roundUp ? (scaled + 99) / 100 : scaled / 100);
+  }
+
+  /** 1 to 9 digits, then an optional {@code %} (what PERCENT matches), without a regex per call. */
+  private static long percentOf(String text) {
+    int end = text.endsWith("%") ? text.length() - 1 : text.length();
+    if (end >= 1 && end <= 9) {
+      long value = 0;
+      int i = 0;
+      for (; i < end && text.charAt(i) >= '0' && text.charAt(i) <= '9'; i++) {
+        value = value * 10 + (text.charAt(i) - '0');
+      }
+      if (i == end) {
+        return value;
+      }
+    }
+    Matcher m = PERCENT.matcher(text);
+    if (!m.matches()) {
+      throw new IllegalArgumentException(
+          "invalid value for IntOrString: invalid type: string is not a percentage: " + text);
+    }
+    return Long.parseLong(m.group(1));
   }
 
   /** The integer form, or a plain-integer string ({@code "3"}), as used by analysis counts. */
