@@ -201,11 +201,19 @@ abstract class DecisionSupport {
     }
   }
 
+  private record SelectorKey(Map<String, String> matchLabels, @Nullable String hash) {}
+
+  private static final Memo<SelectorKey, String> SELECTORS =
+      new Memo<>(4096, key -> selectorString(key.matchLabels(), key.hash()));
+
   static String selectorString(Rollout rollout, @Nullable String hash) {
-    Map<String, String> labels = new TreeMap<>();
-    if (rollout.spec().selector() != null) {
-      labels.putAll(rollout.spec().selector().matchLabels());
-    }
+    var selector = rollout.spec().selector();
+    return SELECTORS.get(
+        new SelectorKey(selector == null ? Map.of() : selector.matchLabels(), hash));
+  }
+
+  private static String selectorString(Map<String, String> matchLabels, @Nullable String hash) {
+    Map<String, String> labels = new TreeMap<>(matchLabels);
     if (hash != null) {
       labels.put(RolloutLabels.POD_TEMPLATE_HASH, hash);
     }
