@@ -101,7 +101,7 @@ public final class BookinfoCanary {
     KubernetesClient client = new KubernetesClientBuilder().build();
     RolloutController controller =
         RolloutController.builder(client)
-            .mesh(IstioMeshPort::create)
+            .mesh(c -> IstioMeshPort.builder(c).informers(true).build())
             .namespaces(Set.of(NS))
             .build()
             .start();
@@ -173,7 +173,7 @@ public final class BookinfoCanary {
         view = IstioMeshPort.create(setup);
         RolloutController controller =
             RolloutController.builder(client)
-                .mesh(IstioMeshPort::create)
+                .mesh(c -> IstioMeshPort.builder(c).informers(true).build())
                 .metrics(
                     MetricProviders.builder()
                         .register(SkyWalkingMetricProvider.builder().build())

@@ -76,7 +76,10 @@ public final class EmbeddedController {
     }
     KubernetesClient client = new KubernetesClientBuilder().build();
     RolloutController controller =
-        RolloutController.builder(client).mesh(IstioMeshPort::create).build().start();
+        RolloutController.builder(client)
+            .mesh(c -> IstioMeshPort.builder(c).informers(true).build())
+            .build()
+            .start();
     Runtime.getRuntime().addShutdownHook(new Thread(controller::close));
     controller.cluster().create(template);
     controller.cluster().create(rollout);

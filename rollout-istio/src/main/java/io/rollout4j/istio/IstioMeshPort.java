@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe; one instance serves every rollout of a client.
  */
-public final class IstioMeshPort implements MeshPort {
+public final class IstioMeshPort implements MeshPort, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(IstioMeshPort.class);
 
   static final String GROUP = "networking.istio.io";
@@ -76,10 +76,23 @@ public final class IstioMeshPort implements MeshPort {
   private final Map<String, String> versionByObject =
       new java.util.concurrent.ConcurrentHashMap<>();
 
+  private final boolean informers;
+
+  /** Informers by kind, version and namespace, started when an object is first found there. */
+  private final Map<
+          String,
+          io.fabric8.kubernetes.client.informers.SharedIndexInformer<GenericKubernetesResource>>
+      informersByScope = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** What this port last wrote, served until the informer has that version (read-your-writes). */
+  private final Map<String, GenericKubernetesResource> written =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private IstioMeshPort(Builder builder) {
     this.client = builder.client;
     this.configuredVersion = builder.apiVersion;
     this.conflictRetries = builder.conflictRetries;
+    this.informers = builder.informers;
   }
 
   /** A port with the defaults: the API version the cluster prefers, 5 retries on conflict. */
@@ -96,6 +109,7 @@ public final class IstioMeshPort implements MeshPort {
     private final KubernetesClient client;
     private @Nullable String apiVersion;
     private int conflictRetries = 5;
+    private boolean informers;
 
     private Builder(KubernetesClient client) {
       this.client = Objects.requireNonNull(client, "client");
@@ -122,6 +136,17 @@ public final class IstioMeshPort implements MeshPort {
             "conflictRetries: expected 0..100 but was " + conflictRetries);
       }
       this.conflictRetries = conflictRetries;
+      return this;
+    }
+
+    /**
+     * Whether VirtualServices and DestinationRules are read from informers (one per kind, version
+     * and namespace, started when an object is first found) instead of a GET on every reconcile;
+     * off by default. A write still reads the object fresh after a conflict. {@link #close} stops
+     * them.
+     */
+    public Builder informers(boolean informers) {
+      this.informers = informers;
       return this;
     }
 
@@ -378,6 +403,59 @@ public final class IstioMeshPort implements MeshPort {
   }
 
   private GenericKubernetesResource get(String kind, ObjectName name, String field) {
+    String known = versionByObject.get(kind + " " + name);
+    if (informers && known != null) {
+      GenericKubernetesResource hit = cached(kind, known, name);
+      if (hit != null) {
+        return hit;
+      }
+    }
+    return fetch(kind, name, field);
+  }
+
+  private @Nullable GenericKubernetesResource cached(String kind, String version, ObjectName name) {
+    var informer =
+        informersByScope.computeIfAbsent(
+            kind + "|" + version + "|" + name.namespace(),
+            scope -> {
+              var started =
+                  client
+                      .genericKubernetesResources(context(kind, version))
+                      .inNamespace(name.namespace())
+                      .runnableInformer(0);
+              started.run();
+              return started;
+            });
+    GenericKubernetesResource seen =
+        informer.getIndexer().getByKey(name.namespace() + "/" + name.name());
+    String key = kind + " " + name;
+    GenericKubernetesResource mine = written.get(key);
+    if (mine != null) {
+      if (seen == null || resourceVersion(seen) < resourceVersion(mine)) {
+        return mine;
+      }
+      written.remove(key, mine);
+    }
+    return seen;
+  }
+
+  private static long resourceVersion(GenericKubernetesResource object) {
+    try {
+      return Long.parseLong(object.getMetadata().getResourceVersion());
+    } catch (NumberFormatException | NullPointerException e) {
+      return 0;
+    }
+  }
+
+  /** Stops the informers, if any. */
+  @Override
+  public void close() {
+    informersByScope.values().forEach(i -> i.stop());
+    informersByScope.clear();
+  }
+
+  /** A fresh read from the API server, in the version last seen first. */
+  private GenericKubernetesResource fetch(String kind, ObjectName name, String field) {
     GenericKubernetesResource found = null;
     String key = kind + " " + name;
     for (String version : versionsToTry(versionByObject.get(key))) {
@@ -431,11 +509,15 @@ public final class IstioMeshPort implements MeshPort {
       GenericKubernetesResource attempt = desired;
       for (int conflicts = 0; attempt != null; conflicts++) {
         try {
-          client
-              .genericKubernetesResources(context(kind, versionOf(attempt)))
-              .inNamespace(name.namespace())
-              .resource(attempt)
-              .update();
+          GenericKubernetesResource updated =
+              client
+                  .genericKubernetesResources(context(kind, versionOf(attempt)))
+                  .inNamespace(name.namespace())
+                  .resource(attempt)
+                  .update();
+          if (informers) {
+            written.put(kind + " " + name, updated);
+          }
           LOG.debug("{} {} updated", kind, name);
           return;
         } catch (KubernetesClientException e) {
@@ -455,7 +537,7 @@ public final class IstioMeshPort implements MeshPort {
                     + " times in a row while the rollout wrote it");
           }
           LOG.debug("{} {} changed since it was read; re-reading", kind, name);
-          attempt = edit(get(kind, name, field));
+          attempt = edit(fetch(kind, name, field));
         }
       }
     }

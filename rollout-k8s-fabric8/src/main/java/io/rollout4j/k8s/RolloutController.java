@@ -62,6 +62,7 @@ public final class RolloutController implements AutoCloseable {
   private @Nullable CompletableFuture<?> election;
 
   private final KubernetesClient client;
+  private final MeshPort mesh;
 
   private RolloutController(Builder builder) {
     this.settings = builder;
@@ -72,8 +73,8 @@ public final class RolloutController implements AutoCloseable {
       port.namespaces(builder.namespaces);
     }
     this.cluster = port.build();
-    this.engine =
-        new RolloutEngine(cluster, builder.mesh().apply(client), builder.metrics, builder.clock);
+    this.mesh = builder.mesh().apply(client);
+    this.engine = new RolloutEngine(cluster, mesh, builder.metrics, builder.clock);
     this.queue = new WorkQueue(builder.clock, builder.baseBackoff, builder.maxBackoff);
   }
 
@@ -472,6 +473,13 @@ public final class RolloutController implements AutoCloseable {
     }
     leading.set(false);
     cluster.close();
+    if (mesh instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        LOG.warn("closing the mesh port failed", e);
+      }
+    }
     client.close();
   }
 

@@ -236,7 +236,7 @@ final class SeedCluster implements AutoCloseable {
                     metered.phase(rollout, p);
                   }
                 })
-            .mesh(IstioMeshPort::create)
+            .mesh(client -> IstioMeshPort.builder(client).informers(true).build())
             .metrics(
                 MetricProviders.builder()
                     .register(SkyWalkingMetricProvider.builder().build())
