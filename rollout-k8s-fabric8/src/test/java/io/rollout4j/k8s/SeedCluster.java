@@ -315,7 +315,7 @@ final class SeedCluster implements AutoCloseable {
       int before = simulator.writes();
       simulatorNext = simulator.step();
       if (simulator.writes() > before) {
-        active.enqueue(KEY);
+        rollouts.forEach(active::enqueue);
       }
       Integer stepBefore = step();
       int writesBefore = writes.get();
@@ -327,6 +327,41 @@ final class SeedCluster implements AutoCloseable {
       }
       record();
     }
+  }
+
+  /** The rollouts ({@code namespace/name}) looked at again when their pods change. */
+  final java.util.Set<String> rollouts = new java.util.LinkedHashSet<>(List.of(KEY));
+
+  /**
+   * Applies a manifest as GitOps would (create or replace, in {@link #NS}), waits until the
+   * controller's informers have it, and queues {@code rollout} ({@code namespace/name}).
+   */
+  void gitOps(String yaml, String rollout) {
+    Fabric8ClusterPort port = Fabric8ClusterPort.builder(observer).informers(false).build();
+    for (Resource r : Manifests.parse(yaml)) {
+      Resource placed = inNamespace(r);
+      Resource stored =
+          port.get(placed.kind(), NS, String.valueOf(placed.name()))
+              .map(
+                  existing ->
+                      port.update(
+                          Manifests.fromMap(
+                              withVersion(placed, existing.metadata().resourceVersion()))))
+              .orElseGet(() -> port.create(placed));
+      awaitSeen(stored);
+    }
+    rollouts.add(rollout);
+    active.enqueue(rollout);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> withVersion(Resource resource, @Nullable String version) {
+    Map<String, Object> tree = new java.util.LinkedHashMap<>(Manifests.toMap(resource));
+    Map<String, Object> metadata =
+        new java.util.LinkedHashMap<>((Map<String, Object>) tree.get("metadata"));
+    metadata.put("resourceVersion", version);
+    tree.put("metadata", metadata);
+    return tree;
   }
 
   /** Pushes the v2 image to the reviews Deployment, as GitOps would. */
