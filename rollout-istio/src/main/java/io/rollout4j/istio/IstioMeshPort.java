@@ -451,6 +451,17 @@ public final class IstioMeshPort implements MeshPort, AutoCloseable {
   @Override
   public void close() {
     informersByScope.values().forEach(i -> i.stop());
+    for (var informer : informersByScope.values()) {
+      // Wait (briefly) until each watch is really gone, so a closing API server sees no request.
+      try {
+        informer.stopped().toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        LOG.debug("an informer did not stop in time: {}", e.toString());
+      }
+    }
     informersByScope.clear();
   }
 

@@ -234,6 +234,17 @@ final class InformerCache implements AutoCloseable {
   @Override
   public void close() {
     informers.values().forEach(SharedIndexInformer::stop);
+    for (SharedIndexInformer<GenericKubernetesResource> informer : informers.values()) {
+      // Wait (briefly) until each watch is really gone, so a closing API server sees no request.
+      try {
+        informer.stopped().toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        // stopped as far as we are concerned
+      }
+    }
     informers.clear();
   }
 }

@@ -18,17 +18,24 @@ class Fabric8ClusterPortContractTest {
   class WithInformers extends ClusterPortContract {
     KubernetesClient client;
     private Fabric8ClusterPort port;
+    private KubernetesClient own;
 
+    /** On a client of its own, closed with the port: the server's shutdown then finds no watch. */
     @Override
     protected ClusterPort createPort() {
       MockCluster.installCrds(client);
-      port = Fabric8ClusterPort.builder(client).build().start();
+      own =
+          new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+              .withConfig(client.getConfiguration())
+              .build();
+      port = Fabric8ClusterPort.builder(own).build().start();
       return port;
     }
 
     @AfterEach
     void stopInformers() {
       port.close();
+      own.close();
     }
   }
 
