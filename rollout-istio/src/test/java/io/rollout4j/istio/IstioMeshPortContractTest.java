@@ -24,11 +24,6 @@ class IstioMeshPortContractTest extends MeshPortContract {
                     + VirtualServiceRoutesTest.conformance(
                         "tse-gitops-demo/argo/rollout/rollout.yaml"))
             .get(0);
-    return port(client);
-  }
-
-  /** The port under test on the prepared mock server. */
-  protected IstioMeshPort port(KubernetesClient client) {
     return IstioMeshPort.create(client);
   }
 
