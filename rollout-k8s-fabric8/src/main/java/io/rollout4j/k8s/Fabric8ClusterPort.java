@@ -197,20 +197,28 @@ public final class Fabric8ClusterPort implements ClusterPort, AutoCloseable {
 
     /** How often informers re-deliver every cached object (the controller's safety resync). */
     public Builder resync(java.time.Duration resync) {
+      this.resync = checkedResync(resync);
+      return this;
+    }
+
+    static java.time.Duration checkedResync(java.time.Duration resync) {
       if (resync.isNegative()) {
         throw new IllegalArgumentException("resync: expected zero (off) or positive");
       }
-      this.resync = resync;
-      return this;
+      return resync;
     }
 
     /** Only these namespaces are watched (one informer each); all namespaces by default. */
     public Builder namespaces(Set<String> namespaces) {
+      this.namespaces = checkedNamespaces(namespaces);
+      return this;
+    }
+
+    static Set<String> checkedNamespaces(Set<String> namespaces) {
       if (namespaces.isEmpty()) {
         throw new IllegalArgumentException("namespaces: expected at least one namespace");
       }
-      this.namespaces = Set.copyOf(namespaces);
-      return this;
+      return Set.copyOf(namespaces);
     }
 
     public Fabric8ClusterPort build() {

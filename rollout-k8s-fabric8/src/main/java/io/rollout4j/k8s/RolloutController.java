@@ -55,6 +55,10 @@ public final class RolloutController implements AutoCloseable {
   private final WorkQueue queue;
   private final Builder settings;
   private final AtomicBoolean leading = new AtomicBoolean();
+
+  /** Signalled when leadership or stopping changes, so idle workers wait instead of polling. */
+  private final Object leadership = new Object();
+
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final AtomicLong reconciles = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
@@ -187,10 +191,7 @@ public final class RolloutController implements AutoCloseable {
 
     /** Only rollouts in these namespaces; all namespaces by default. */
     public Builder namespaces(Set<String> namespaces) {
-      if (namespaces.isEmpty()) {
-        throw new IllegalArgumentException("namespaces: expected at least one namespace");
-      }
-      this.namespaces = Set.copyOf(namespaces);
+      this.namespaces = Fabric8ClusterPort.Builder.checkedNamespaces(namespaces);
       return this;
     }
 
@@ -217,10 +218,7 @@ public final class RolloutController implements AutoCloseable {
 
     /** How often every rollout is looked at again even without a change; default 10 min. */
     public Builder resync(Duration resync) {
-      if (resync.isNegative()) {
-        throw new IllegalArgumentException("resync: expected zero (off) or positive");
-      }
-      this.resync = resync;
+      this.resync = Fabric8ClusterPort.Builder.checkedResync(resync);
       return this;
     }
 
@@ -309,7 +307,7 @@ public final class RolloutController implements AutoCloseable {
     cluster.start();
     String leaseNamespace = settings.leaseNamespace;
     if (leaseNamespace == null) {
-      leading.set(true);
+      setLeading(true);
     } else {
       election =
           settings
@@ -328,11 +326,11 @@ public final class RolloutController implements AutoCloseable {
                           new LeaderCallbacks(
                               () -> {
                                 LOG.info("{} leads; reconciling", settings.identity);
-                                leading.set(true);
+                                setLeading(true);
                               },
                               () -> {
                                 LOG.info("{} lost the lease; reconciles stop", settings.identity);
-                                leading.set(false);
+                                setLeading(false);
                               },
                               leader -> LOG.debug("leader is {}", leader)))
                       .build())
@@ -383,9 +381,13 @@ public final class RolloutController implements AutoCloseable {
   private void work() {
     while (!stopping.get()) {
       try {
-        if (!leading.get()) {
-          TimeUnit.MILLISECONDS.sleep(100);
-          continue;
+        synchronized (leadership) {
+          while (!leading.get() && !stopping.get()) {
+            leadership.wait();
+          }
+        }
+        if (stopping.get()) {
+          return;
         }
         String key = queue.take(Duration.ofSeconds(1));
         if (key != null) {
@@ -395,6 +397,13 @@ public final class RolloutController implements AutoCloseable {
         Thread.currentThread().interrupt();
         return;
       }
+    }
+  }
+
+  private void setLeading(boolean leads) {
+    synchronized (leadership) {
+      leading.set(leads);
+      leadership.notifyAll();
     }
   }
 
@@ -413,13 +422,16 @@ public final class RolloutController implements AutoCloseable {
       reconciles.incrementAndGet();
       settings.observer.reconciled(
           key, Duration.ofNanos(System.nanoTime() - started), result.failed());
-      settings.observer.phase(
-          key,
-          cluster
-              .get(Rollout.KIND, namespace, name)
-              .map(r -> ((Rollout) r).status())
-              .map(io.rollout4j.model.RolloutStatus::phase)
-              .orElse(null));
+      if (settings.observer != ControllerObserver.NONE) {
+        // One more cache read (and decode) per reconcile, only when someone listens.
+        settings.observer.phase(
+            key,
+            cluster
+                .get(Rollout.KIND, namespace, name)
+                .map(r -> ((Rollout) r).status())
+                .map(io.rollout4j.model.RolloutStatus::phase)
+                .orElse(null));
+      }
       if (result.failed()) {
         errors.incrementAndGet();
         Duration delay = queue.addRateLimited(key);
@@ -458,7 +470,10 @@ public final class RolloutController implements AutoCloseable {
    */
   @Override
   public void close() {
-    stopping.set(true);
+    synchronized (leadership) {
+      stopping.set(true);
+      leadership.notifyAll();
+    }
     queue.shutDown();
     for (Thread worker : workers) {
       try {
@@ -471,7 +486,7 @@ public final class RolloutController implements AutoCloseable {
     if (running != null) {
       running.cancel(true);
     }
-    leading.set(false);
+    setLeading(false);
     cluster.close();
     if (mesh instanceof AutoCloseable closeable) {
       try {

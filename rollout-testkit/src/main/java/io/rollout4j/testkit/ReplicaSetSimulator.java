@@ -71,12 +71,14 @@ public final class ReplicaSetSimulator {
   public @Nullable Instant step() {
     Instant now = clock.instant();
     Instant next = null;
+    java.util.Set<String> present = new java.util.HashSet<>();
     for (String namespace : namespaces) {
       for (Resource resource : cluster.list("ReplicaSet", namespace)) {
         if (!(resource instanceof GenericResource rs)) {
           continue;
         }
         String key = namespace + "/" + rs.name() + "/" + rs.metadata().uid();
+        present.add(key);
         List<Instant> started = pods.computeIfAbsent(key, k -> new ArrayList<>());
         int desired = rs.path("spec", "replicas") instanceof Number n ? n.intValue() : 1;
         while (started.size() < desired) {
@@ -111,6 +113,8 @@ public final class ReplicaSetSimulator {
         }
       }
     }
+    // The pods of a deleted ReplicaSet are gone with it.
+    pods.keySet().retainAll(present);
     return next;
   }
 
