@@ -34,20 +34,12 @@ class GraphQlArgumentsTest {
   }
 
   private static String query(String template, Map<String, String> args) {
-    Metric metric =
-        new Metric(
-            "m",
-            null,
-            null,
-            null,
-            "true",
-            null,
-            null,
-            null,
-            null,
-            null,
-            new MetricProvider.SkyWalking("http://oap:12800", template, "3m"));
+    Metric metric = metric(new MetricProvider.SkyWalking("http://oap:12800", template, "3m"));
     return ((MetricProvider.SkyWalking) AnalysisRuns.substitute(metric, args).provider()).query();
+  }
+
+  private static Metric metric(MetricProvider provider) {
+    return new Metric("m", null, null, null, "true", null, null, null, null, null, provider);
   }
 
   @Test
@@ -114,17 +106,7 @@ class GraphQlArgumentsTest {
   @Test
   void otherFieldsAndOtherProvidersKeepArgosPlainSubstitution() {
     Metric web =
-        new Metric(
-            "m",
-            null,
-            null,
-            null,
-            "true",
-            null,
-            null,
-            null,
-            null,
-            null,
+        metric(
             new MetricProvider.SkyWalking("http://{{args.host}}:12800", "query { version }", "3m"));
     assertThat(
             ((MetricProvider.SkyWalking)

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every query the provider sends, checked against SkyWalking's real schema files by graphql-java:
@@ -103,16 +103,7 @@ class SkyWalkingSchemaTest {
   }
 
   @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "01-seed-query-healthy-canary.json",
-        "02-seed-query-degraded-canary.json",
-        "03-seed-query-unknown-service.json",
-        "04-readMetricsValues-with-ids.json",
-        "05-readMetricsValues-unknown-metric.json",
-        "06-mqe-time-series.json",
-        "07-mqe-aggregate-min.json"
-      })
+  @MethodSource("io.rollout4j.skywalking.SkyWalkingCapturesTest#dataCaptures")
   @SuppressWarnings("unchecked")
   void aCapturedQueryPassesTheSchemaAndItsDataComesBackAsTheResult(String name) {
     Map<String, Object> capture = SkyWalkingCapturesTest.capture(name);
