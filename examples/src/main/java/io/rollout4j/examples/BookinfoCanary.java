@@ -2,20 +2,15 @@ package io.rollout4j.examples;
 
 import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.rollout4j.analysis.providers.MetricProviders;
 import io.rollout4j.istio.IstioMeshPort;
-import io.rollout4j.k8s.ControllerManifests;
 import io.rollout4j.k8s.ControllerObserver;
 import io.rollout4j.k8s.Fabric8ClusterPort;
 import io.rollout4j.k8s.RolloutController;
+import io.rollout4j.k8s.mock.MockApiServer;
 import io.rollout4j.manifest.Manifests;
 import io.rollout4j.model.AnalysisRun;
 import io.rollout4j.model.AnalysisRunStatus;
@@ -27,7 +22,6 @@ import io.rollout4j.port.TrafficSplit;
 import io.rollout4j.skywalking.SkyWalkingMetricProvider;
 import io.rollout4j.testkit.ManualClock;
 import io.rollout4j.testkit.ReplicaSetSimulator;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -36,7 +30,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -155,21 +148,15 @@ public final class BookinfoCanary {
 
     void run() throws Exception {
       long started = System.nanoTime();
-      KubernetesMockServer server =
-          new KubernetesMockServer(
-              new Context(),
-              new MockWebServer(),
-              new HashMap<>(),
-              new KubernetesCrudDispatcher(),
-              false);
-      server.init(InetAddress.getLoopbackAddress(), 0);
+      MockApiServer api = MockApiServer.start();
       HttpServer oap = graphqlStandIn();
-      try (KubernetesClient setup = server.createClient();
-          KubernetesClient client = server.createClient()) {
+      try {
+        KubernetesClient setup = api.newClient();
+        KubernetesClient client = api.newClient();
         System.out.println(
             "Rollout4j · the Bookinfo canary (seed-demo.md) on an in-process API server");
         System.out.println();
-        load(setup, "http://127.0.0.1:" + oap.getAddress().getPort());
+        load(api, setup, "http://127.0.0.1:" + oap.getAddress().getPort());
         view = IstioMeshPort.create(setup);
         RolloutController controller =
             RolloutController.builder(client)
@@ -205,7 +192,7 @@ public final class BookinfoCanary {
         }
       } finally {
         oap.stop(0);
-        server.destroy();
+        api.close();
       }
     }
 
@@ -240,9 +227,11 @@ public final class BookinfoCanary {
       return server;
     }
 
-    /** Argo's and Istio's CRDs, then the seed's objects from its GitOps folder. */
-    private void load(KubernetesClient client, String oapAddress) throws IOException {
-      apply(client, ControllerManifests.crds());
+    /**
+     * Istio's CRDs (Argo's come with the server), then the seed's objects from its GitOps folder.
+     */
+    private void load(MockApiServer api, KubernetesClient client, String oapAddress)
+        throws IOException {
       StringBuilder istioCrds = new StringBuilder();
       for (String kind : List.of("VirtualService", "DestinationRule")) {
         String plural = kind.toLowerCase(Locale.ROOT) + "s";
@@ -258,7 +247,7 @@ public final class BookinfoCanary {
                 plural,
                 kind.toLowerCase(Locale.ROOT)));
       }
-      apply(client, istioCrds.toString());
+      api.apply(istioCrds.toString());
       Fabric8ClusterPort port = Fabric8ClusterPort.builder(client).informers(false).build();
       String analysis =
           read("argo/rollout/analysis.yaml").replace("http://oap.istio-system:12800", oapAddress);
@@ -313,13 +302,6 @@ public final class BookinfoCanary {
           .withPlural(kind.toLowerCase(Locale.ROOT) + "s")
           .withNamespaced(true)
           .build();
-    }
-
-    private static void apply(KubernetesClient client, String yaml) {
-      for (HasMetadata item :
-          client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items()) {
-        client.resource(item).create();
-      }
     }
 
     /** GitOps changes the reviews image; the controller's own port sees the change at once. */

@@ -2,7 +2,6 @@ package io.rollout4j.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.rollout4j.model.RolloutPhase;
 import java.nio.charset.StandardCharsets;
@@ -19,13 +18,11 @@ import org.junit.jupiter.api.Test;
  * and for reconciles of an unchanged rollout. The table is written to target/api-economy.txt.
  */
 class ApiEconomyTest extends SeedClusterTest {
-  KubernetesMockServer server;
-
   /** Requests since the last call, as "VERB resource" (watches and ReplicaSet status excluded). */
   private Map<String, Integer> requests() throws InterruptedException {
     Map<String, Integer> counts = new TreeMap<>();
     RecordedRequest request;
-    while ((request = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
+    while ((request = api.server().takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
       String path = request.getPath();
       if (path.contains("watch=true") || request.getHeader(SeedCluster.OBSERVER_HEADER) != null) {
         continue;

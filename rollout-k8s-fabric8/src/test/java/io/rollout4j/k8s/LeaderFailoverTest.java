@@ -2,8 +2,7 @@ package io.rollout4j.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.rollout4j.k8s.mock.MockApiServer;
 import io.rollout4j.model.RolloutPhase;
 import io.rollout4j.model.RolloutStatus;
 import java.time.Duration;
@@ -19,24 +18,25 @@ import org.junit.jupiter.api.Test;
  * election uses real time (fabric8's LeaderElector reads the system clock), with short lease
  * timings.
  */
-@EnableKubernetesMockClient(crud = true)
 class LeaderFailoverTest {
-  KubernetesClient client;
+  private MockApiServer api;
   private SeedCluster seed;
 
   @BeforeEach
   void deploy() throws Exception {
-    seed = new SeedCluster(client);
+    api = MockApiServer.start();
+    seed = new SeedCluster(api);
   }
 
   @AfterEach
   void stop() {
     seed.close();
+    api.close();
   }
 
   private RolloutController candidate(String identity) {
     return seed.startController(
-        RolloutController.builder(client)
+        RolloutController.builder(seed.client)
             .leaderElection("kube-system", "rollout4j-controller", identity)
             .leaseTimings(Duration.ofSeconds(2), Duration.ofMillis(1500), Duration.ofMillis(200)));
   }

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.rollout4j.analysis.providers.MetricProviders;
 import io.rollout4j.istio.IstioMeshPort;
+import io.rollout4j.k8s.mock.MockApiServer;
 import io.rollout4j.manifest.Manifests;
 import io.rollout4j.model.GenericResource;
 import io.rollout4j.model.Resource;
@@ -34,10 +35,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The Bookinfo seed on the fabric8 mock API server: Argo's and Istio's CRDs, the seed's Services,
- * Deployment, VirtualService, DestinationRule, AnalysisTemplate (pointed at a local GraphQL stub
- * answering with {@link #apdex}) and Rollout; a manual clock, the ReplicaSet simulator, and
- * controllers built on the real adapters, driven in virtual time.
+ * The Bookinfo seed on an in-process API server ({@link MockApiServer}): Argo's and Istio's CRDs,
+ * the seed's Services, Deployment, VirtualService, DestinationRule, AnalysisTemplate (pointed at a
+ * local GraphQL stub answering with {@link #apdex}) and Rollout; a manual clock, the ReplicaSet
+ * simulator, and controllers built on the real adapters, driven in virtual time.
  */
 final class SeedCluster implements AutoCloseable {
   static final String NS = "bookinfo";
@@ -64,8 +65,11 @@ final class SeedCluster implements AutoCloseable {
   private RolloutController active;
   final List<MeshState> meshHistory = new ArrayList<>();
 
-  SeedCluster(KubernetesClient client) throws IOException {
-    this.client = client;
+  private final MockApiServer api;
+
+  SeedCluster(MockApiServer api) throws IOException {
+    this.api = api;
+    this.client = api.newClient();
     this.observer =
         new io.fabric8.kubernetes.client.KubernetesClientBuilder()
             .withConfig(client.getConfiguration())
@@ -103,7 +107,6 @@ final class SeedCluster implements AutoCloseable {
           }
         });
     graphql.start();
-    MockCluster.installCrds(client);
     installIstioCrds();
     Fabric8ClusterPort setup = Fabric8ClusterPort.builder(observer).informers(false).build();
     for (Resource r :
@@ -195,7 +198,7 @@ final class SeedCluster implements AutoCloseable {
           """
               .formatted(plural, kind, plural, kind.toLowerCase(Locale.ROOT), kind));
     }
-    MockCluster.apply(client, yaml.toString());
+    api.apply(yaml.toString());
   }
 
   /** A new controller on the real adapters (its own informers), made the one the clock drives. */

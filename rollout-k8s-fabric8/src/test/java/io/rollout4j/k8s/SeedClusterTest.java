@@ -1,7 +1,6 @@
 package io.rollout4j.k8s;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.rollout4j.k8s.mock.MockApiServer;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -11,14 +10,14 @@ import org.junit.jupiter.api.BeforeEach;
  * A test on the seed cluster: Bookinfo deployed and Healthy on revision 1 under one controller, one
  * virtual minute in; everything stopped afterwards.
  */
-@EnableKubernetesMockClient(crud = true)
 abstract class SeedClusterTest {
-  KubernetesClient client;
+  MockApiServer api;
   SeedCluster seed;
 
   @BeforeEach
   void deploy() throws Exception {
-    seed = new SeedCluster(client);
+    api = MockApiServer.start();
+    seed = new SeedCluster(api);
     seed.startController();
     seed.advance(Duration.ofMinutes(1));
   }
@@ -26,6 +25,7 @@ abstract class SeedClusterTest {
   @AfterEach
   void stop() {
     seed.close();
+    api.close();
   }
 
   /** The mesh states of the seed's canary from h1 to h2 (seed-demo.md §4), in order. */
