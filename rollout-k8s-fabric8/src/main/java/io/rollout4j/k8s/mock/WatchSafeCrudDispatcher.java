@@ -20,6 +20,8 @@ import java.util.concurrent.Executors;
  * of their own lets the pending write complete (or fail on the closed socket) first.
  */
 final class WatchSafeCrudDispatcher extends KubernetesCrudDispatcher {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(WatchSafeCrudDispatcher.class);
   private final ExecutorService closer =
       Executors.newSingleThreadExecutor(
           task -> {
@@ -90,10 +92,20 @@ final class WatchSafeCrudDispatcher extends KubernetesCrudDispatcher {
     }
 
     private void offLoop(Runnable callback) {
+      Runnable guarded =
+          () -> {
+            try {
+              callback.run();
+            } catch (RuntimeException e) {
+              // The server stopped under the watch (its event loops rejected the close): gone
+              // anyway.
+              LOG.debug("watch close after the server stopped: {}", e.toString());
+            }
+          };
       try {
-        closer.execute(callback);
+        closer.execute(guarded);
       } catch (java.util.concurrent.RejectedExecutionException serverClosed) {
-        callback.run();
+        guarded.run();
       }
     }
   }
