@@ -13,6 +13,7 @@ import io.rollout4j.model.MeasurementRetention;
 import io.rollout4j.model.Metric;
 import io.rollout4j.model.ObjectMeta;
 import io.rollout4j.model.RolloutAnalysis;
+import io.rollout4j.model.Timestamps;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -252,7 +253,7 @@ public final class AnalysisRuns {
       return new Plan(List.of(), null);
     }
     Instant started =
-        status == null || status.startedAt() == null ? now : Instant.parse(status.startedAt());
+        status == null || status.startedAt() == null ? now : Timestamps.parse(status.startedAt());
     List<Metric> due = new ArrayList<>();
     Instant next = null;
     for (Metric metric : run.spec().metrics()) {
@@ -269,7 +270,7 @@ public final class AnalysisRuns {
         if (last.finishedAt() == null) {
           continue; // still in flight
         }
-        Instant finished = Instant.parse(last.finishedAt());
+        Instant finished = Timestamps.parse(last.finishedAt());
         if (last.phase() == AnalysisPhase.ERROR) {
           at = finished.plus(ERROR_RETRY);
         } else if (metric.interval() == null || metric.interval().isEmpty()) {

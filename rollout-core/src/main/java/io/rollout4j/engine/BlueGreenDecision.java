@@ -10,6 +10,7 @@ import io.rollout4j.model.Rollout;
 import io.rollout4j.model.RolloutAnalysis;
 import io.rollout4j.model.RolloutPhase;
 import io.rollout4j.model.RolloutStatus;
+import io.rollout4j.model.Timestamps;
 import io.rollout4j.strategy.bluegreen.BlueGreenReplicas;
 import io.rollout4j.strategy.bluegreen.ServiceSelectors;
 import java.time.Instant;
@@ -352,7 +353,7 @@ final class BlueGreenDecision extends DecisionSupport {
     if (manual) {
       return false;
     }
-    return pauseOver(pause, Instant.parse(pause.startTime()).plusSeconds(seconds));
+    return pauseOver(pause, Timestamps.parse(pause.startTime()).plusSeconds(seconds));
   }
 
   private void markStable(String hash, @Nullable ReplicaSetView previousStable, String reason) {

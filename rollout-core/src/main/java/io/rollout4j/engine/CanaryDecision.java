@@ -10,6 +10,7 @@ import io.rollout4j.model.PodTemplateSpec;
 import io.rollout4j.model.Rollout;
 import io.rollout4j.model.RolloutStatus;
 import io.rollout4j.model.Step;
+import io.rollout4j.model.Timestamps;
 import io.rollout4j.port.TrafficSplit;
 import io.rollout4j.strategy.canary.CanaryReplicas;
 import io.rollout4j.strategy.canary.CanarySteps;
@@ -60,7 +61,10 @@ final class CanaryDecision extends DecisionSupport {
     String hash = PodTemplateHash.of(template, status.collisionCount());
     List<ReplicaSetView> sets = replicaSets();
     this.sets = sets;
-    int nextRevision = sets.stream().mapToInt(ReplicaSetView::revision).max().orElse(0) + 1;
+    int nextRevision = 1;
+    for (ReplicaSetView rs : sets) {
+      nextRevision = Math.max(nextRevision, rs.revision() + 1);
+    }
 
     if (!hash.equals(status.currentPodHash()) || !stepsHash().equals(status.currentStepHash())) {
       startUpdate(hash, sets);
@@ -100,7 +104,7 @@ final class CanaryDecision extends DecisionSupport {
                     ? ReplicaSetState.of(rollout.name() + "-" + hash, hash, 0, 0)
                     : newRs.state(),
                 stableRs == null ? null : stableRs.state(),
-                older.stream().map(ReplicaSetView::state).toList(),
+                states(older),
                 observed);
     if (rollout.spec().isPaused()) {
       // A manually paused rollout neither scales nor advances.
@@ -648,6 +652,17 @@ final class CanaryDecision extends DecisionSupport {
     return List.copyOf(out);
   }
 
+  private static List<ReplicaSetState> states(List<ReplicaSetView> sets) {
+    if (sets.isEmpty()) {
+      return List.of();
+    }
+    List<ReplicaSetState> states = new ArrayList<>(sets.size());
+    for (ReplicaSetView rs : sets) {
+      states.add(rs.state());
+    }
+    return states;
+  }
+
   private static List<Step> actionsOf(Step step) {
     return step instanceof Step.Combined c ? c.actions() : List.of(step);
   }
@@ -941,7 +956,7 @@ final class CanaryDecision extends DecisionSupport {
     if (duration.isEmpty()) {
       return false;
     }
-    if (!pauseOver(condition, Instant.parse(condition.startTime()).plus(duration.get()))) {
+    if (!pauseOver(condition, Timestamps.parse(condition.startTime()).plus(duration.get()))) {
       return false;
     }
     status = status.toBuilder().controllerPause(null).build();
@@ -1086,10 +1101,13 @@ final class CanaryDecision extends DecisionSupport {
                   old.stablePingPong(),
                   old.stepPluginStatuses()));
     }
-    boolean analysisStep =
-        CanarySteps.currentStep(rollout)
-            .map(step -> actionsOf(step).stream().anyMatch(a -> a instanceof Step.Analysis))
-            .orElse(false);
+    boolean analysisStep = false;
+    Step current = CanarySteps.currentStep(rollout).orElse(null);
+    if (current != null) {
+      for (Step action : actionsOf(current)) {
+        analysisStep |= action instanceof Step.Analysis;
+      }
+    }
     boolean promoted = hash.equals(status.stableRS());
     List<RolloutStatus.Condition> conditions =
         conditions(

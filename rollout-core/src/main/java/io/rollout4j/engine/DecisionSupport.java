@@ -7,6 +7,7 @@ import io.rollout4j.model.PauseReason;
 import io.rollout4j.model.PodMetadata;
 import io.rollout4j.model.Rollout;
 import io.rollout4j.model.RolloutStatus;
+import io.rollout4j.model.Timestamps;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -115,7 +116,7 @@ abstract class DecisionSupport {
     }
     Instant at;
     try {
-      at = Instant.parse(restartAt);
+      at = Timestamps.parse(restartAt);
     } catch (java.time.format.DateTimeParseException e) {
       return; // the validator reports it
     }
@@ -126,7 +127,7 @@ abstract class DecisionSupport {
     List<GenericResource> stale = new ArrayList<>();
     for (GenericResource pod : observation.pods()) {
       String created = pod.metadata().creationTimestamp();
-      if (created != null && Instant.parse(created).isBefore(at)) {
+      if (created != null && Timestamps.parse(created).isBefore(at)) {
         stale.add(pod);
       }
     }
@@ -367,7 +368,7 @@ abstract class DecisionSupport {
         && previous.lastUpdateTime() != null
         && ("ReplicaSetUpdated".equals(previous.reason())
             || "ProgressDeadlineExceeded".equals(previous.reason()))) {
-      lastProgress = Instant.parse(previous.lastUpdateTime());
+      lastProgress = Timestamps.parse(previous.lastUpdateTime());
     }
     Duration deadline = Duration.ofSeconds(rollout.spec().effectiveProgressDeadlineSeconds());
     if (deadlineApplies && !now.isBefore(lastProgress.plus(deadline))) {
@@ -518,7 +519,7 @@ abstract class DecisionSupport {
     if (!keepDeadline && replicas > 0 && rs.scaleDownDeadline() != null) {
       updated = ReplicaSets.withAnnotation(updated, RolloutLabels.SCALE_DOWN_DEADLINE, null);
     }
-    if (!updated.equals(rs.resource())) {
+    if (updated != rs.resource() && !updated.equals(rs.resource())) {
       actions.add(new Action.UpdateReplicaSet(updated, rs.replicas(), replicas));
       if (rs.replicas() != replicas) {
         event(

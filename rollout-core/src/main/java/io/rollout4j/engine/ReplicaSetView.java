@@ -1,6 +1,7 @@
 package io.rollout4j.engine;
 
 import io.rollout4j.model.GenericResource;
+import io.rollout4j.model.Timestamps;
 import io.rollout4j.strategy.canary.ReplicaSetState;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -67,7 +68,7 @@ record ReplicaSetView(
       return null;
     }
     try {
-      return Instant.parse(text);
+      return Timestamps.parse(text);
     } catch (DateTimeParseException e) {
       return null;
     }

@@ -41,7 +41,10 @@ public record RolloutStatus(
     pauseConditions = Immutables.list(pauseConditions);
     conditions = Immutables.list(conditions);
     alb = alb == null ? null : Immutables.jsonMap(alb);
-    albs = albs == null ? List.of() : albs.stream().map(Immutables::jsonMap).toList();
+    albs =
+        albs == null || albs.isEmpty()
+            ? List.of()
+            : albs.stream().map(Immutables::jsonMap).toList();
     duration = duration == null ? null : Immutables.jsonMap(duration);
   }
 
