@@ -73,9 +73,12 @@ final class CanaryDecision extends DecisionSupport {
 
     ReplicaSetView newRs = find(sets, hash);
     ReplicaSetView stableRs = status.stableRS() == null ? null : find(sets, status.stableRS());
-    List<ReplicaSetView> older = new ArrayList<>();
+    List<ReplicaSetView> older = List.of();
     for (ReplicaSetView rs : sets) {
       if (rs != newRs && rs != stableRs) {
+        if (older.isEmpty()) {
+          older = new ArrayList<>(sets.size());
+        }
         older.add(rs);
       }
     }
@@ -281,7 +284,7 @@ final class CanaryDecision extends DecisionSupport {
   // ---------------------------------------------------------------- replica sets
 
   private List<ReplicaSetView> replicaSets() {
-    List<ReplicaSetView> views = new ArrayList<>();
+    List<ReplicaSetView> views = new ArrayList<>(observation.replicaSets().size());
     for (GenericResource rs : observation.replicaSets()) {
       ReplicaSetView view = ReplicaSetView.of(rs);
       if (view != null) {
@@ -337,6 +340,9 @@ final class CanaryDecision extends DecisionSupport {
 
   private void handleOlder(
       List<ReplicaSetView> older, boolean routed, Rollout rollout, @Nullable TrafficSplit traffic) {
+    if (older.isEmpty()) {
+      return;
+    }
     List<ReplicaSetView> sorted = new ArrayList<>(older);
     sorted.sort(Comparator.comparingInt(ReplicaSetView::revision));
     int budget = Integer.MAX_VALUE;
@@ -384,8 +390,12 @@ final class CanaryDecision extends DecisionSupport {
       }
     }
     // revisionHistoryLimit: keep that many scaled-down older ReplicaSets, delete the oldest.
-    List<ReplicaSetView> idle =
-        sorted.stream().filter(rs -> rs.replicas() == 0 && rs.statusReplicas() == 0).toList();
+    List<ReplicaSetView> idle = new ArrayList<>(sorted.size());
+    for (ReplicaSetView rs : sorted) {
+      if (rs.replicas() == 0 && rs.statusReplicas() == 0) {
+        idle.add(rs);
+      }
+    }
     int excess = idle.size() - rollout.spec().effectiveRevisionHistoryLimit();
     for (int i = 0; i < excess; i++) {
       ReplicaSetView rs = idle.get(i);
@@ -573,7 +583,9 @@ final class CanaryDecision extends DecisionSupport {
     List<Step> steps = canary.steps();
     int index = Math.min(CanarySteps.currentStepIndex(rollout), steps.size() - 1);
     for (int i = 0; i <= index; i++) {
-      for (Step action : actionsOf(steps.get(i))) {
+      Step step = steps.get(i);
+      for (int a = 0, n = actionCount(step); a < n; a++) {
+        Step action = actionAt(step, a);
         if (action instanceof Step.SetMirrorRoute m && m.name() != null) {
           if (m.match().isEmpty()) {
             routes.remove(m.name());
@@ -607,7 +619,9 @@ final class CanaryDecision extends DecisionSupport {
     List<Step> steps = canary.steps();
     int index = Math.min(CanarySteps.currentStepIndex(rollout), steps.size() - 1);
     for (int i = 0; i <= index; i++) {
-      for (Step action : actionsOf(steps.get(i))) {
+      Step step = steps.get(i);
+      for (int a = 0, n = actionCount(step); a < n; a++) {
+        Step action = actionAt(step, a);
         if (action instanceof Step.SetHeaderRoute h && h.name() != null) {
           if (h.match().isEmpty()) {
             routes.remove(h.name());
@@ -639,6 +653,9 @@ final class CanaryDecision extends DecisionSupport {
    * every step's route name one of them), so a split read back from the mesh compares equal.
    */
   private <T> List<T> inManagedOrder(Map<String, T> routesByName) {
+    if (routesByName.isEmpty()) {
+      return List.of();
+    }
     List<T> out = new ArrayList<>();
     var routing = canary.trafficRouting();
     if (routing != null) {
@@ -663,8 +680,14 @@ final class CanaryDecision extends DecisionSupport {
     return states;
   }
 
-  private static List<Step> actionsOf(Step step) {
-    return step instanceof Step.Combined c ? c.actions() : List.of(step);
+  // actionCount/actionAt walk a step's actions without a list per step: the route lookups visit
+  // every step up to the current one on each reconcile.
+  private static int actionCount(Step step) {
+    return step instanceof Step.Combined c ? c.actions().size() : 1;
+  }
+
+  private static Step actionAt(Step step, int index) {
+    return step instanceof Step.Combined c ? c.actions().get(index) : step;
   }
 
   // ---------------------------------------------------------------- analysis
@@ -808,14 +831,14 @@ final class CanaryDecision extends DecisionSupport {
    * promoted or aborted, or a step run's step has passed.
    */
   private void terminateStaleRuns(Rollout rollout, String hash, boolean promoted, boolean aborted) {
-    String index = Integer.toString(CanarySteps.currentStepIndex(rollout));
+    int index = CanarySteps.currentStepIndex(rollout);
     terminateStaleRuns(
         hash,
         promoted,
         aborted,
         run ->
             !RunRules.STEP.equals(run.metadata().labels().get(RunRules.TYPE))
-                || index.equals(run.metadata().labels().get(RunRules.STEP_INDEX)));
+                || RunRules.isStepIndex(run.metadata().labels().get(RunRules.STEP_INDEX), index));
   }
 
   // ---------------------------------------------------------------- steps
@@ -858,8 +881,9 @@ final class CanaryDecision extends DecisionSupport {
       return;
     }
     Step step = steps.get(index);
-    List<Step> parts = actionsOf(step);
-    for (Step part : parts) {
+    int parts = actionCount(step);
+    for (int a = 0; a < parts; a++) {
+      Step part = actionAt(step, a);
       if (part instanceof Step.Experiment || part instanceof Step.Plugin) {
         unsupported(index, part);
         return;
@@ -868,30 +892,23 @@ final class CanaryDecision extends DecisionSupport {
     clearUnsupported();
     Step.Pause pause = null;
     boolean needsTargets = false;
-    boolean waitsForAnalysis = false;
-    for (Step part : parts) {
+    Step.Analysis analysisStep = null;
+    for (int a = 0; a < parts; a++) {
+      Step part = actionAt(step, a);
       if (part instanceof Step.Pause p) {
         pause = p;
       } else if (part instanceof Step.SetWeight || part instanceof Step.SetCanaryScale) {
         needsTargets = true;
-      } else if (part instanceof Step.Analysis) {
-        waitsForAnalysis = true;
+      } else if (part instanceof Step.Analysis analysis && analysisStep == null) {
+        analysisStep = analysis;
       }
     }
     if (needsTargets
         && !atTargets(newRs, stableRs, older, counts, routed, traffic, hash, rollout)) {
       return;
     }
-    if (waitsForAnalysis) {
-      Step.Analysis analysisStep =
-          parts.stream()
-              .filter(p -> p instanceof Step.Analysis)
-              .map(p -> (Step.Analysis) p)
-              .findFirst()
-              .orElseThrow();
-      if (!stepAnalysisDone(rollout, hash, index, analysisStep)) {
-        return;
-      }
+    if (analysisStep != null && !stepAnalysisDone(rollout, hash, index, analysisStep)) {
+      return;
     }
     if (pause != null && !pauseDone(pause)) {
       return;
@@ -1077,10 +1094,10 @@ final class CanaryDecision extends DecisionSupport {
               c.weights(),
               c.stablePingPong(),
               c.stepPluginStatuses());
-      b.canary(canaryStatus);
-      status = status.toBuilder().canary(canaryStatus).build();
     }
-    if (traffic != null && canary.trafficRouting() != null) {
+    if (traffic != null
+        && canary.trafficRouting() != null
+        && (canaryStatus == null || !reports(canaryStatus.weights(), traffic))) {
       RolloutStatus.Weights weights =
           new RolloutStatus.Weights(
               new RolloutStatus.WeightDestination(
@@ -1089,23 +1106,29 @@ final class CanaryDecision extends DecisionSupport {
                   traffic.stableWeight(), canary.stableService(), traffic.stableHash()),
               List.of(),
               null);
-      RolloutStatus.CanaryStatus old = status.canary();
-      b.canary(
-          old == null
-              ? new RolloutStatus.CanaryStatus(null, null, null, weights, null, List.of())
-              : new RolloutStatus.CanaryStatus(
-                  old.currentStepAnalysisRunStatus(),
-                  old.currentBackgroundAnalysisRunStatus(),
-                  old.currentExperiment(),
-                  weights,
-                  old.stablePingPong(),
-                  old.stepPluginStatuses()));
+      RolloutStatus.CanaryStatus old = canaryStatus;
+      if (old == null || !weights.equals(old.weights())) {
+        canaryStatus =
+            old == null
+                ? new RolloutStatus.CanaryStatus(null, null, null, weights, null, List.of())
+                : new RolloutStatus.CanaryStatus(
+                    old.currentStepAnalysisRunStatus(),
+                    old.currentBackgroundAnalysisRunStatus(),
+                    old.currentExperiment(),
+                    weights,
+                    old.stablePingPong(),
+                    old.stepPluginStatuses());
+      }
     }
+    if (canaryStatus != null && canaryStatus.equals(status.canary())) {
+      canaryStatus = status.canary();
+    }
+    b.canary(canaryStatus);
     boolean analysisStep = false;
     Step current = CanarySteps.currentStep(rollout).orElse(null);
     if (current != null) {
-      for (Step action : actionsOf(current)) {
-        analysisStep |= action instanceof Step.Analysis;
+      for (int a = 0, n = actionCount(current); a < n; a++) {
+        analysisStep |= actionAt(current, a) instanceof Step.Analysis;
       }
     }
     boolean promoted = hash.equals(status.stableRS());
@@ -1130,6 +1153,27 @@ final class CanaryDecision extends DecisionSupport {
     RolloutStatus interim = b.build();
     StatusRules.phase(rollout, b, interim);
     status = b.build();
+  }
+
+  /** Whether {@code status.canary.weights} already reports this split. */
+  private boolean reports(RolloutStatus.@Nullable Weights weights, TrafficSplit traffic) {
+    return weights != null
+        && weights.additional().isEmpty()
+        && weights.verified() == null
+        && reports(
+            weights.canary(), traffic.canaryWeight(), canary.canaryService(), traffic.canaryHash())
+        && reports(
+            weights.stable(), traffic.stableWeight(), canary.stableService(), traffic.stableHash());
+  }
+
+  private static boolean reports(
+      RolloutStatus.WeightDestination destination,
+      int weight,
+      @Nullable String service,
+      @Nullable String hash) {
+    return destination.weight() == weight
+        && java.util.Objects.equals(destination.serviceName(), service)
+        && java.util.Objects.equals(destination.podTemplateHash(), hash);
   }
 
   static OwnerReference ownerOf(Rollout rollout) {

@@ -70,28 +70,42 @@ abstract class DecisionSupport {
         limits == null || limits.unsuccessfulRunHistoryLimit() == null
             ? 5
             : limits.unsuccessfulRunHistoryLimit();
-    List<io.rollout4j.model.AnalysisRun> successful = new ArrayList<>();
-    List<io.rollout4j.model.AnalysisRun> unsuccessful = new ArrayList<>();
-    for (io.rollout4j.model.AnalysisRun run : observation.analysisRuns()) {
-      io.rollout4j.analysis.AnalysisPhase phase = RunRules.phaseOf(run);
+    int successful = 0;
+    int unsuccessful = 0;
+    List<AnalysisRun> runs = observation.analysisRuns();
+    for (int i = 0; i < runs.size(); i++) {
+      io.rollout4j.analysis.AnalysisPhase phase = RunRules.phaseOf(runs.get(i));
       if (phase == io.rollout4j.analysis.AnalysisPhase.SUCCESSFUL) {
-        successful.add(run);
+        successful++;
       } else if (phase.isCompleted()) {
-        unsuccessful.add(run);
+        unsuccessful++;
       }
     }
-    for (List<io.rollout4j.model.AnalysisRun> group : List.of(successful, unsuccessful)) {
-      int keep = group == successful ? keepSuccessful : keepUnsuccessful;
-      group.sort(
-          Comparator.comparing(
-                  (io.rollout4j.model.AnalysisRun r) ->
-                      String.valueOf(r.metadata().creationTimestamp()))
-              .thenComparing(r -> String.valueOf(r.name())));
-      for (int i = 0; i < group.size() - keep; i++) {
-        actions.add(
-            new Action.DeleteAnalysisRun(
-                String.valueOf(stored.namespace()), String.valueOf(group.get(i).name())));
+    // Most reconciles are under both limits: nothing to sort or collect.
+    if (successful > keepSuccessful) {
+      deleteOldestRuns(true, successful - keepSuccessful);
+    }
+    if (unsuccessful > keepUnsuccessful) {
+      deleteOldestRuns(false, unsuccessful - keepUnsuccessful);
+    }
+  }
+
+  private void deleteOldestRuns(boolean successful, int count) {
+    List<AnalysisRun> group = new ArrayList<>();
+    for (AnalysisRun run : observation.analysisRuns()) {
+      io.rollout4j.analysis.AnalysisPhase phase = RunRules.phaseOf(run);
+      boolean isSuccessful = phase == io.rollout4j.analysis.AnalysisPhase.SUCCESSFUL;
+      if (phase.isCompleted() && isSuccessful == successful) {
+        group.add(run);
       }
+    }
+    group.sort(
+        Comparator.comparing((AnalysisRun r) -> String.valueOf(r.metadata().creationTimestamp()))
+            .thenComparing(r -> String.valueOf(r.name())));
+    for (int i = 0; i < count; i++) {
+      actions.add(
+          new Action.DeleteAnalysisRun(
+              String.valueOf(stored.namespace()), String.valueOf(group.get(i).name())));
     }
   }
 
@@ -186,7 +200,7 @@ abstract class DecisionSupport {
                 0, rollout.spec().effectiveReplicas() - StatusRules.orZero(status.readyReplicas()));
       }
     }
-    Object current = workload.path("spec", "replicas");
+    Object current = workload.get("spec") instanceof Map<?, ?> spec ? spec.get("replicas") : null;
     int replicas = current instanceof Number n ? n.intValue() : 1;
     if (target != null && target < replicas) {
       actions.add(new Action.UpdateWorkload(ReplicaSets.withReplicas(workload, target)));

@@ -47,8 +47,9 @@ record ReplicaSetView(
     return replicas > 0 && availableReplicas >= replicas;
   }
 
-  private static int intAt(GenericResource rs, String... path) {
-    Object value = rs.path(path);
+  /** {@code rs.<section>.<field>} as an int, 0 when absent (no varargs array per read). */
+  private static int intAt(GenericResource rs, String section, String field) {
+    Object value = rs.get(section) instanceof Map<?, ?> fields ? fields.get(field) : null;
     return value instanceof Number n ? n.intValue() : 0;
   }
 

@@ -51,7 +51,35 @@ final class StatusRules {
 
   static @Nullable String generationOf(Rollout rollout) {
     Long generation = rollout.metadata().generation();
-    return generation == null ? null : generation.toString();
+    if (generation == null) {
+      return null;
+    }
+    // Usually the status already records this generation: keep that string.
+    RolloutStatus status = rollout.status();
+    String observed = status == null ? null : status.observedGeneration();
+    return isDecimal(observed, generation) ? observed : generation.toString();
+  }
+
+  /**
+   * Whether {@code text} is {@code value} written in decimal as {@link Long#toString} writes it,
+   * without allocating that string.
+   */
+  static boolean isDecimal(@Nullable String text, long value) {
+    if (text == null || text.isEmpty() || text.length() > 19 || value < 0) {
+      return false;
+    }
+    if (text.length() > 1 && text.charAt(0) == '0') {
+      return false;
+    }
+    long parsed = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+      parsed = parsed * 10 + (c - '0');
+    }
+    return parsed == value;
   }
 
   /**

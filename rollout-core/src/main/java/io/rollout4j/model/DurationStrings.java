@@ -108,7 +108,11 @@ public final class DurationStrings {
         return Optional.empty();
       }
     }
-    return parseGo(text).map(d -> Duration.ofSeconds(d.toSeconds()));
+    Optional<Duration> parsed = parseGo(text);
+    // Pauses count whole seconds; a whole duration (the usual "10m") is returned as parsed.
+    return parsed.isEmpty() || parsed.get().getNano() == 0
+        ? parsed
+        : Optional.of(Duration.ofSeconds(parsed.get().toSeconds()));
   }
 
   private static boolean allDigits(String text) {

@@ -1,6 +1,5 @@
 package io.rollout4j.model;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,11 +61,12 @@ final class Immutables {
       return new FrozenMap(keys, values);
     }
     if (value instanceof List<?> l) {
-      List<@Nullable Object> copy = new ArrayList<>(l.size());
+      @Nullable Object[] items = new Object[l.size()];
+      int i = 0;
       for (Object item : l) {
-        copy.add(json(item));
+        items[i++] = json(item);
       }
-      return new FrozenList(copy);
+      return new FrozenList(items);
     }
     if (value instanceof String text && text.length() <= SHARED_STRING_LENGTH) {
       // Names, labels, images and API versions repeat across a fleet's objects: one copy each.
@@ -202,23 +202,46 @@ final class Immutables {
     }
   }
 
-  /** An unmodifiable list whose items are frozen too; only this class makes them. */
+  /**
+   * An unmodifiable list whose items are frozen too; only this class makes them. The items sit in
+   * one array, and equals and hashCode walk it by index (models hash these trees).
+   */
   private static final class FrozenList extends java.util.AbstractList<@Nullable Object>
       implements java.util.RandomAccess {
-    private final List<@Nullable Object> items;
+    private final @Nullable Object[] items;
 
-    FrozenList(List<@Nullable Object> items) {
-      this.items = Collections.unmodifiableList(items);
+    FrozenList(@Nullable Object[] items) {
+      this.items = items;
     }
 
     @Override
     public @Nullable Object get(int index) {
-      return items.get(index);
+      return items[index];
     }
 
     @Override
     public int size() {
-      return items.size();
+      return items.length;
+    }
+
+    @Override
+    public int hashCode() {
+      int hash = 1;
+      for (Object item : items) {
+        hash = 31 * hash + java.util.Objects.hashCode(item);
+      }
+      return hash;
+    }
+
+    @Override
+    public boolean equals(@Nullable Object other) {
+      if (other == this) {
+        return true;
+      }
+      if (other instanceof FrozenList that) {
+        return java.util.Arrays.equals(items, that.items);
+      }
+      return super.equals(other);
     }
   }
 }

@@ -2,6 +2,7 @@ package io.rollout4j.model;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -92,6 +93,9 @@ public record RolloutStatus(
     private List<Map<String, Object>> albs = List.of();
     private @Nullable Map<String, Object> duration;
 
+    /** The status this builder started from or last built; returned again while nothing differs. */
+    private @Nullable RolloutStatus last;
+
     private Builder() {}
 
     private static Builder from(RolloutStatus s) {
@@ -123,6 +127,7 @@ public record RolloutStatus(
       b.alb = s.alb;
       b.albs = s.albs;
       b.duration = s.duration;
+      b.last = s;
       return b;
     }
 
@@ -261,35 +266,77 @@ public record RolloutStatus(
       return this;
     }
 
+    /**
+     * The status with the fields set so far. When they equal those of the status the builder came
+     * from (or built last), that same instance is returned: the engine derives a status on every
+     * reconcile, and most reconciles change nothing.
+     */
     public RolloutStatus build() {
-      return new RolloutStatus(
-          abort,
-          pauseConditions,
-          controllerPause,
-          abortedAt,
-          currentPodHash,
-          currentStepHash,
-          replicas,
-          updatedReplicas,
-          readyReplicas,
-          availableReplicas,
-          currentStepIndex,
-          collisionCount,
-          observedGeneration,
-          conditions,
-          canary,
-          blueGreen,
-          HPAReplicas,
-          selector,
-          stableRS,
-          restartedAt,
-          promoteFull,
-          phase,
-          message,
-          workloadObservedGeneration,
-          alb,
-          albs,
-          duration);
+      RolloutStatus previous = last;
+      if (previous != null && sameAs(previous)) {
+        return previous;
+      }
+      RolloutStatus built =
+          new RolloutStatus(
+              abort,
+              pauseConditions,
+              controllerPause,
+              abortedAt,
+              currentPodHash,
+              currentStepHash,
+              replicas,
+              updatedReplicas,
+              readyReplicas,
+              availableReplicas,
+              currentStepIndex,
+              collisionCount,
+              observedGeneration,
+              conditions,
+              canary,
+              blueGreen,
+              HPAReplicas,
+              selector,
+              stableRS,
+              restartedAt,
+              promoteFull,
+              phase,
+              message,
+              workloadObservedGeneration,
+              alb,
+              albs,
+              duration);
+      last = built;
+      return built;
+    }
+
+    private boolean sameAs(RolloutStatus s) {
+      return Objects.equals(abort, s.abort)
+          && Objects.equals(pauseConditions, s.pauseConditions)
+          && Objects.equals(controllerPause, s.controllerPause)
+          && Objects.equals(abortedAt, s.abortedAt)
+          && Objects.equals(currentPodHash, s.currentPodHash)
+          && Objects.equals(currentStepHash, s.currentStepHash)
+          && Objects.equals(replicas, s.replicas)
+          && Objects.equals(updatedReplicas, s.updatedReplicas)
+          && Objects.equals(readyReplicas, s.readyReplicas)
+          && Objects.equals(availableReplicas, s.availableReplicas)
+          && Objects.equals(currentStepIndex, s.currentStepIndex)
+          && Objects.equals(collisionCount, s.collisionCount)
+          && Objects.equals(observedGeneration, s.observedGeneration)
+          && Objects.equals(conditions, s.conditions)
+          && Objects.equals(canary, s.canary)
+          && Objects.equals(blueGreen, s.blueGreen)
+          && Objects.equals(HPAReplicas, s.HPAReplicas)
+          && Objects.equals(selector, s.selector)
+          && Objects.equals(stableRS, s.stableRS)
+          && Objects.equals(restartedAt, s.restartedAt)
+          && Objects.equals(promoteFull, s.promoteFull)
+          && Objects.equals(phase, s.phase)
+          && Objects.equals(message, s.message)
+          && Objects.equals(workloadObservedGeneration, s.workloadObservedGeneration)
+          && Objects.equals(alb, s.alb)
+          && Objects.equals(albs, s.albs)
+          && Objects.equals(duration, s.duration);
     }
   }
 
@@ -315,7 +362,7 @@ public record RolloutStatus(
       List<Map<String, Object>> stepPluginStatuses) {
     public CanaryStatus {
       stepPluginStatuses =
-          stepPluginStatuses == null
+          stepPluginStatuses == null || stepPluginStatuses.isEmpty()
               ? List.of()
               : stepPluginStatuses.stream().map(Immutables::jsonMap).toList();
     }
