@@ -50,6 +50,8 @@ public record AnalysisRunStatus(
       Map<String, String> metadata,
       @Nullable String resumeAt) {
     public Measurement {
+      startedAt = Immutables.shared(startedAt);
+      finishedAt = Immutables.shared(finishedAt);
       metadata = Immutables.map(metadata);
     }
   }

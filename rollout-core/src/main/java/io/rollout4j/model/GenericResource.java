@@ -14,6 +14,8 @@ public record GenericResource(
     implements Resource {
 
   public GenericResource {
+    apiVersion = java.util.Objects.requireNonNull(Immutables.shared(apiVersion));
+    kind = java.util.Objects.requireNonNull(Immutables.shared(kind));
     body = Immutables.jsonMap(body);
   }
 

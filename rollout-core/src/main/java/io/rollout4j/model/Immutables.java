@@ -1,7 +1,5 @@
 package io.rollout4j.model;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -18,9 +16,31 @@ final class Immutables {
     if (map == null || map.isEmpty()) {
       return Map.of();
     }
-    LinkedHashMap<String, V> copy = new LinkedHashMap<>(map.size() * 2);
-    map.forEach((k, v) -> copy.put(k.intern(), v instanceof String text ? shared(text, v) : v));
-    return Collections.unmodifiableMap(copy);
+    if (map instanceof FrozenMap) {
+      return map;
+    }
+    // Labels and annotations of every object a controller caches: two arrays rather than a hash
+    // table with an entry object per label (a fleet's objects carry hundreds of thousands).
+    String[] keys = new String[map.size()];
+    @Nullable Object[] values = new Object[map.size()];
+    int i = 0;
+    for (Map.Entry<String, V> entry : map.entrySet()) {
+      keys[i] = entry.getKey().intern();
+      V value = entry.getValue();
+      values[i] = value instanceof String text ? shared(text, value) : value;
+      i++;
+    }
+    @SuppressWarnings({"unchecked", "nullness"}) // values are the caller's Vs, unchanged
+    Map<String, V> frozen = (Map<String, V>) (Map<String, ?>) FrozenMap.of(keys, values);
+    return frozen;
+  }
+
+  /**
+   * The one shared copy of a short string (names, kinds, API versions, timestamps repeat across the
+   * objects of a fleet); a long one (a message, a query) is kept as it is.
+   */
+  static @Nullable String shared(@Nullable String text) {
+    return text == null || text.length() > SHARED_STRING_LENGTH ? text : text.intern();
   }
 
   /** Labels and annotations repeat across a fleet: the same short string is kept once. */
@@ -58,7 +78,7 @@ final class Immutables {
         values[i] = json(entry.getValue());
         i++;
       }
-      return new FrozenMap(keys, values);
+      return FrozenMap.of(keys, values);
     }
     if (value instanceof List<?> l) {
       @Nullable Object[] items = new Object[l.size()];
@@ -76,131 +96,6 @@ final class Immutables {
   }
 
   private static final int SHARED_STRING_LENGTH = 128;
-
-  /**
-   * An unmodifiable, insertion-ordered map whose values are frozen too; only this class makes them.
-   * Keys and values sit in two arrays (a JSON object has few fields), looked up linearly up to 12
-   * keys and through a hash index above that: a fleet keeps thousands of these in memory.
-   */
-  private static final class FrozenMap extends java.util.AbstractMap<String, @Nullable Object> {
-    private static final int LINEAR = 12;
-    private final String[] keys;
-    private final @Nullable Object[] values;
-    private final @Nullable Map<String, Integer> index;
-
-    FrozenMap(String[] keys, @Nullable Object[] values) {
-      this.keys = keys;
-      this.values = values;
-      if (keys.length > LINEAR) {
-        Map<String, Integer> positions = new java.util.HashMap<>(keys.length * 2);
-        for (int i = 0; i < keys.length; i++) {
-          positions.put(keys[i], i);
-        }
-        this.index = positions;
-      } else {
-        this.index = null;
-      }
-    }
-
-    private int indexOf(@Nullable Object key) {
-      Map<String, Integer> positions = index;
-      if (positions != null) {
-        Integer at = positions.get(key);
-        return at == null ? -1 : at;
-      }
-      for (int i = 0; i < keys.length; i++) {
-        if (keys[i].equals(key)) {
-          return i;
-        }
-      }
-      return -1;
-    }
-
-    @Override
-    public @Nullable Object get(@Nullable Object key) {
-      int at = indexOf(key);
-      return at < 0 ? null : values[at];
-    }
-
-    @Override
-    public boolean containsKey(@Nullable Object key) {
-      return indexOf(key) >= 0;
-    }
-
-    @Override
-    public int size() {
-      return keys.length;
-    }
-
-    // equals, hashCode and forEach without an entry object per field: models hash these trees.
-    @Override
-    public int hashCode() {
-      int hash = 0;
-      for (int i = 0; i < keys.length; i++) {
-        hash += keys[i].hashCode() ^ java.util.Objects.hashCode(values[i]);
-      }
-      return hash;
-    }
-
-    @Override
-    public boolean equals(@Nullable Object other) {
-      if (other == this) {
-        return true;
-      }
-      if (!(other instanceof FrozenMap that)) {
-        return super.equals(other);
-      }
-      if (that.keys.length != keys.length) {
-        return false;
-      }
-      for (int i = 0; i < keys.length; i++) {
-        int at = that.indexOf(keys[i]);
-        if (at < 0 || !java.util.Objects.equals(values[i], that.values[at])) {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    @Override
-    public void forEach(
-        java.util.function.BiConsumer<? super String, ? super @Nullable Object> action) {
-      for (int i = 0; i < keys.length; i++) {
-        action.accept(keys[i], values[i]);
-      }
-    }
-
-    @Override
-    public java.util.Set<Map.Entry<String, @Nullable Object>> entrySet() {
-      return new java.util.AbstractSet<>() {
-        @Override
-        public java.util.Iterator<Map.Entry<String, @Nullable Object>> iterator() {
-          return new java.util.Iterator<>() {
-            private int next;
-
-            @Override
-            public boolean hasNext() {
-              return next < keys.length;
-            }
-
-            @Override
-            public Map.Entry<String, @Nullable Object> next() {
-              if (next >= keys.length) {
-                throw new java.util.NoSuchElementException();
-              }
-              int at = next++;
-              return new java.util.AbstractMap.SimpleImmutableEntry<>(keys[at], values[at]);
-            }
-          };
-        }
-
-        @Override
-        public int size() {
-          return keys.length;
-        }
-      };
-    }
-  }
 
   /**
    * An unmodifiable list whose items are frozen too; only this class makes them. The items sit in

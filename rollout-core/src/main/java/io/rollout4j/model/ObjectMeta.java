@@ -24,6 +24,10 @@ public record ObjectMeta(
     List<String> finalizers) {
 
   public ObjectMeta {
+    name = Immutables.shared(name);
+    generateName = Immutables.shared(generateName);
+    namespace = Immutables.shared(namespace);
+    creationTimestamp = Immutables.shared(creationTimestamp);
     labels = Immutables.map(labels);
     annotations = Immutables.map(annotations);
     ownerReferences = Immutables.list(ownerReferences);

@@ -350,7 +350,14 @@ public record RolloutStatus(
       @Nullable String reason,
       @Nullable String message,
       @Nullable String lastUpdateTime,
-      @Nullable String lastTransitionTime) {}
+      @Nullable String lastTransitionTime) {
+    public Condition {
+      reason = Immutables.shared(reason);
+      message = Immutables.shared(message);
+      lastUpdateTime = Immutables.shared(lastUpdateTime);
+      lastTransitionTime = Immutables.shared(lastTransitionTime);
+    }
+  }
 
   /** {@code status.canary}. */
   public record CanaryStatus(
