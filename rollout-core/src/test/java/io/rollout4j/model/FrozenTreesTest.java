@@ -83,20 +83,7 @@ class FrozenTreesTest {
     for (int i = 20; i > 0; i--) {
       labels.put("label-" + i, "v" + i); // more than the linear-lookup limit
     }
-    ObjectMeta meta =
-        new ObjectMeta(
-            "reviews",
-            null,
-            "bookinfo",
-            null,
-            null,
-            null,
-            null,
-            null,
-            labels,
-            Map.of(),
-            List.of(),
-            List.of());
+    ObjectMeta meta = ObjectMeta.owned("reviews", "bookinfo", labels, Map.of(), List.of());
     assertThat(new ArrayList<>(meta.labels().keySet())).isEqualTo(new ArrayList<>(labels.keySet()));
     assertThat(meta.labels()).isEqualTo(labels).hasSameHashCodeAs(labels);
     assertThat(meta.labels().get("label-7")).isEqualTo("v7");
