@@ -1,5 +1,9 @@
 package io.rollout4j.benchmarks;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.rollout4j.testkit.RolloutHarness;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,8 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** The Bookinfo seed from the shared conformance corpus, as the benchmarks use it. */
@@ -46,13 +48,24 @@ final class Seed {
     harness.apply(namespace, bookinfo().replace(V1, V2));
   }
 
-  /** SkyWalking's data for a healthy canary: four minutes of apdex 9950. */
+  private static final ObjectMapper PROVIDER_JSON =
+      JsonMapper.builder().enable(DeserializationFeature.USE_LONG_FOR_INTS).build();
+
+  /**
+   * SkyWalking's data for a healthy canary, four minutes of apdex 9950, read from JSON as the
+   * provider reads OAP's answer (ordered maps, integers as longs).
+   */
   static Map<String, Object> healthyApdex() {
-    Map<String, Object> point = Map.of("value", 9950);
-    Map<String, Object> series = new LinkedHashMap<>();
-    series.put("label", null);
-    series.put("values", Map.of("values", List.of(point, point, point, point)));
-    return Map.of("service_apdex", series);
+    String point = "{\"value\": 9950}";
+    String data =
+        "{\"service_apdex\": {\"label\": null, \"values\": {\"values\": ["
+            + String.join(", ", point, point, point, point)
+            + "]}}}";
+    try {
+      return PROVIDER_JSON.readValue(data, new TypeReference<Map<String, Object>>() {});
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** A harness with the seed canary at 40% (step 5 of 10), in its third pause. */

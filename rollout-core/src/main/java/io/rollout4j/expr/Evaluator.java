@@ -340,18 +340,23 @@ final class Evaluator {
         column);
   }
 
-  private final Map<String, Pattern> patterns = new LinkedHashMap<>();
+  private @Nullable Map<String, Pattern> patterns; // made on the first matches
 
   private boolean matches(@Nullable Object text, @Nullable Object regex, int column) {
     String[] pair = strings(text, regex, "matches", column);
-    Pattern pattern = patterns.get(pair[1]);
+    Map<String, Pattern> compiled = patterns;
+    if (compiled == null) {
+      compiled = new LinkedHashMap<>();
+      patterns = compiled;
+    }
+    Pattern pattern = compiled.get(pair[1]);
     if (pattern == null) {
       try {
         pattern = Pattern.compile(pair[1]);
       } catch (PatternSyntaxException e) {
         throw new ExprException("invalid regular expression: " + e.getMessage(), column);
       }
-      patterns.put(pair[1], pattern);
+      compiled.put(pair[1], pattern);
     }
     return pattern.matcher(pair[0]).find();
   }

@@ -46,17 +46,47 @@ final class Values {
     if (value instanceof Character c) {
       return c.toString();
     }
+    // Lists and maps are copied only from the first element that normalising changes: a provider
+    // that already reads integers as longs (ours do) passes its result through without a copy.
     if (value instanceof List<?> list) {
-      List<@Nullable Object> out = new ArrayList<>(list.size());
-      for (Object item : list) {
-        out.add(normalize(item, depth + 1));
+      if (!(list instanceof java.util.RandomAccess)) {
+        return normalize(new ArrayList<>(list), depth);
       }
-      return out;
+      List<@Nullable Object> out = null;
+      int size = list.size();
+      for (int i = 0; i < size; i++) {
+        Object item = list.get(i);
+        Object normalized = normalize(item, depth + 1);
+        if (out == null && normalized != item) {
+          out = new ArrayList<>(size);
+          out.addAll(list.subList(0, i));
+        }
+        if (out != null) {
+          out.add(normalized);
+        }
+      }
+      return out == null ? list : out;
     }
     if (value instanceof Map<?, ?> map) {
-      Map<String, @Nullable Object> out = new LinkedHashMap<>();
-      map.forEach((k, v) -> out.put(String.valueOf(k), normalize(v, depth + 1)));
-      return out;
+      Map<String, @Nullable Object> out = null;
+      for (Map.Entry<?, ?> entry : map.entrySet()) {
+        Object key = entry.getKey();
+        Object item = entry.getValue();
+        Object normalized = normalize(item, depth + 1);
+        if (out == null && (normalized != item || !(key instanceof String))) {
+          out = new LinkedHashMap<>(map.size() * 2);
+          for (Map.Entry<?, ?> earlier : map.entrySet()) {
+            if (earlier.getKey() == key) {
+              break;
+            }
+            out.put(String.valueOf(earlier.getKey()), earlier.getValue());
+          }
+        }
+        if (out != null) {
+          out.put(String.valueOf(key), normalized);
+        }
+      }
+      return out == null ? map : out;
     }
     if (value instanceof Object[] array) {
       return normalize(List.of(array), depth);

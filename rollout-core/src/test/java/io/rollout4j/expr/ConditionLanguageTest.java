@@ -93,6 +93,29 @@ class ConditionLanguageTest {
   }
 
   @Test
+  void resultsAreReadTheSameWhateverJavaTypesCarryThem() {
+    // Jackson's default ints, longs (what our providers read), a linked list and a non-string key.
+    Map<Object, Object> keyedByNumber = new java.util.LinkedHashMap<>();
+    keyedByNumber.put(1, "one");
+    Object[] shapes = {
+      Map.of("values", List.of(Map.of("value", 9950), Map.of("value", 9990))),
+      Map.of("values", List.of(Map.of("value", 9950L), Map.of("value", 9990L))),
+      Map.of(
+          "values",
+          new java.util.LinkedList<>(List.of(Map.of("value", 9950L), Map.of("value", 9990)))),
+    };
+    for (Object result : shapes) {
+      assertThat(Condition.compile("all(result.values, {.value >= 9900})").test(result))
+          .as(String.valueOf(result))
+          .isTrue();
+      assertThat(
+              Condition.compile("result.values[1].value - result.values[0].value").evaluate(result))
+          .isEqualTo(40L);
+    }
+    assertThat(Condition.compile("result['1'] == 'one'").test(keyedByNumber)).isTrue();
+  }
+
+  @Test
   void errorsNameTheColumn() {
     assertThatThrownBy(() -> Condition.compile("result > > 1"))
         .isInstanceOf(ExprException.class)

@@ -44,7 +44,11 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SkyWalkingMetricProvider implements MeasurementProvider {
   private static final ObjectMapper JSON =
-      JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+      JsonMapper.builder()
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          // expr's integers are 64-bit: read them so, and the condition needs no copy of the result
+          .enable(DeserializationFeature.USE_LONG_FOR_INTS)
+          .build();
   private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd HHmm");
   private static final int MAX_MESSAGE = 300;
 

@@ -36,7 +36,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the captured response into the same {@code result}, or into an Error with the server's message.
  */
 class SkyWalkingCapturesTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // Integers read as longs, as the provider reads them, so captured data compares equal.
+  private static final ObjectMapper JSON =
+      com.fasterxml.jackson.databind.json.JsonMapper.builder()
+          .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_LONG_FOR_INTS)
+          .build();
   private static final String SEED_CONDITION =
       "all(result.service_apdex.values.values, {asFloat(.value) >= 9900})";
 
