@@ -2,7 +2,9 @@ package io.rollout4j.engine;
 
 import io.rollout4j.manifest.Problem;
 import io.rollout4j.manifest.RolloutValidator;
+import io.rollout4j.model.ObjectMeta;
 import io.rollout4j.model.Rollout;
+import io.rollout4j.model.RolloutSpec;
 import io.rollout4j.model.RolloutStatus;
 import java.time.Instant;
 import java.util.List;
@@ -16,14 +18,21 @@ import java.util.List;
 public final class Reconciler {
   private Reconciler() {}
 
-  /** Validation depends on the rollout without its status; memoized per spec. */
-  private static final Memo<Rollout, List<Problem>> ERRORS =
+  /**
+   * Validation reads the spec alone (RolloutValidator checks nothing in metadata or status), so it
+   * is memoized per spec: a fleet of rollouts with one spec, in as many namespaces as it likes,
+   * shares one entry.
+   */
+  private static final Memo<RolloutSpec, List<Problem>> ERRORS =
       new Memo<>(
           4096,
-          rollout -> RolloutValidator.validate(rollout).stream().filter(Problem::isError).toList());
+          spec ->
+              RolloutValidator.validate(new Rollout(ObjectMeta.empty(), spec, null)).stream()
+                  .filter(Problem::isError)
+                  .toList());
 
   public static Decision decide(Rollout rollout, Observation observation, Instant now) {
-    List<Problem> problems = ERRORS.get(rollout.withStatus(null));
+    List<Problem> problems = ERRORS.get(rollout.spec());
     if (!problems.isEmpty()) {
       Problem first = problems.get(0);
       return StatusRules.invalidSpec(

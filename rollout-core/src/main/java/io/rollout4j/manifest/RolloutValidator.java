@@ -50,6 +50,7 @@ public final class RolloutValidator {
 
   /** Every InvalidSpec problem of the rollout; empty when it is valid. */
   public static List<Problem> validate(Rollout rollout) {
+    // The spec only: the engine memoizes the result per spec (Reconciler).
     List<Problem> problems = new ArrayList<>();
     validateSpec(rollout.spec(), problems);
     return List.copyOf(problems);
