@@ -838,7 +838,7 @@ final class CanaryDecision extends DecisionSupport {
         aborted,
         run ->
             !RunRules.STEP.equals(run.metadata().labels().get(RunRules.TYPE))
-                || RunRules.isStepIndex(run.metadata().labels().get(RunRules.STEP_INDEX), index));
+                || StatusRules.isDecimal(run.metadata().labels().get(RunRules.STEP_INDEX), index));
   }
 
   // ---------------------------------------------------------------- steps
@@ -1107,21 +1107,16 @@ final class CanaryDecision extends DecisionSupport {
               List.of(),
               null);
       RolloutStatus.CanaryStatus old = canaryStatus;
-      if (old == null || !weights.equals(old.weights())) {
-        canaryStatus =
-            old == null
-                ? new RolloutStatus.CanaryStatus(null, null, null, weights, null, List.of())
-                : new RolloutStatus.CanaryStatus(
-                    old.currentStepAnalysisRunStatus(),
-                    old.currentBackgroundAnalysisRunStatus(),
-                    old.currentExperiment(),
-                    weights,
-                    old.stablePingPong(),
-                    old.stepPluginStatuses());
-      }
-    }
-    if (canaryStatus != null && canaryStatus.equals(status.canary())) {
-      canaryStatus = status.canary();
+      canaryStatus =
+          old == null
+              ? new RolloutStatus.CanaryStatus(null, null, null, weights, null, List.of())
+              : new RolloutStatus.CanaryStatus(
+                  old.currentStepAnalysisRunStatus(),
+                  old.currentBackgroundAnalysisRunStatus(),
+                  old.currentExperiment(),
+                  weights,
+                  old.stablePingPong(),
+                  old.stepPluginStatuses());
     }
     b.canary(canaryStatus);
     boolean analysisStep = false;

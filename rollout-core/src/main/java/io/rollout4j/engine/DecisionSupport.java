@@ -200,7 +200,7 @@ abstract class DecisionSupport {
                 0, rollout.spec().effectiveReplicas() - StatusRules.orZero(status.readyReplicas()));
       }
     }
-    Object current = workload.get("spec") instanceof Map<?, ?> spec ? spec.get("replicas") : null;
+    Object current = workload.path("spec", "replicas");
     int replicas = current instanceof Number n ? n.intValue() : 1;
     if (target != null && target < replicas) {
       actions.add(new Action.UpdateWorkload(ReplicaSets.withReplicas(workload, target)));
@@ -533,7 +533,7 @@ abstract class DecisionSupport {
     if (!keepDeadline && replicas > 0 && rs.scaleDownDeadline() != null) {
       updated = ReplicaSets.withAnnotation(updated, RolloutLabels.SCALE_DOWN_DEADLINE, null);
     }
-    if (updated != rs.resource() && !updated.equals(rs.resource())) {
+    if (!updated.equals(rs.resource())) {
       actions.add(new Action.UpdateReplicaSet(updated, rs.replicas(), replicas));
       if (rs.replicas() != replicas) {
         event(

@@ -47,9 +47,8 @@ record ReplicaSetView(
     return replicas > 0 && availableReplicas >= replicas;
   }
 
-  /** {@code rs.<section>.<field>} as an int, 0 when absent (no varargs array per read). */
   private static int intAt(GenericResource rs, String section, String field) {
-    Object value = rs.get(section) instanceof Map<?, ?> fields ? fields.get(field) : null;
+    Object value = rs.path(section, field);
     return value instanceof Number n ? n.intValue() : 0;
   }
 

@@ -77,9 +77,7 @@ final class ReplicaSets {
   }
 
   static GenericResource withReplicas(GenericResource rs, int replicas) {
-    if (rs.get("spec") instanceof Map<?, ?> current
-        && current.get("replicas") instanceof Integer already
-        && already == replicas) {
+    if (rs.path("spec", "replicas") instanceof Integer already && already == replicas) {
       return rs;
     }
     Map<String, Object> spec = mutable(rs.get("spec"));

@@ -24,13 +24,6 @@ final class RunRules {
   static final String TYPE = "rollout-type";
   static final String STEP_INDEX = "step-index";
 
-  /**
-   * Whether a {@code step-index} label reads {@code index} (decimal, as written by {@link #build}).
-   */
-  static boolean isStepIndex(@Nullable String label, int index) {
-    return StatusRules.isDecimal(label, index);
-  }
-
   static final String BACKGROUND = "Background";
   static final String STEP = "Step";
   static final String PRE_PROMOTION = "PrePromotion";
@@ -48,7 +41,7 @@ final class RunRules {
           || !type.equals(labels.get(TYPE))) {
         continue;
       }
-      if (step != null && !isStepIndex(labels.get(STEP_INDEX), step)) {
+      if (step != null && !StatusRules.isDecimal(labels.get(STEP_INDEX), step)) {
         continue;
       }
       if (found == null

@@ -24,6 +24,15 @@ public record GenericResource(
     return body.get(field);
   }
 
+  /**
+   * {@code field.key} of the body, e.g. {@code path("spec", "replicas")}, or null: the common
+   * two-level read without the varargs array of {@link #path(String...)} (the engine reads
+   * ReplicaSet fields on every reconcile).
+   */
+  public @Nullable Object path(String field, String key) {
+    return body.get(field) instanceof Map<?, ?> m ? m.get(key) : null;
+  }
+
   /** A nested value by path of map keys, e.g. {@code get("spec", "replicas")}; null if absent. */
   public @Nullable Object path(String... keys) {
     Object current = body;

@@ -27,12 +27,21 @@ final class Immutables {
     for (Map.Entry<String, V> entry : map.entrySet()) {
       keys[i] = entry.getKey().intern();
       V value = entry.getValue();
-      values[i] = value instanceof String text ? shared(text, value) : value;
+      @SuppressWarnings("unchecked") // a String V stays a String
+      V kept = value instanceof String text ? (V) shared(text) : value;
+      values[i] = kept;
       i++;
     }
     @SuppressWarnings({"unchecked", "nullness"}) // values are the caller's Vs, unchanged
     Map<String, V> frozen = (Map<String, V>) (Map<String, ?>) FrozenMap.of(keys, values);
     return frozen;
+  }
+
+  /** Frozen copies of a list of JSON objects (status fields such as {@code albs}). */
+  static List<Map<String, Object>> jsonMaps(@Nullable List<Map<String, Object>> maps) {
+    return maps == null || maps.isEmpty()
+        ? List.of()
+        : maps.stream().map(Immutables::jsonMap).toList();
   }
 
   /**
@@ -41,12 +50,6 @@ final class Immutables {
    */
   static @Nullable String shared(@Nullable String text) {
     return text == null || text.length() > SHARED_STRING_LENGTH ? text : text.intern();
-  }
-
-  /** Labels and annotations repeat across a fleet: the same short string is kept once. */
-  @SuppressWarnings("unchecked")
-  private static <V> V shared(String text, V original) {
-    return text.length() <= SHARED_STRING_LENGTH ? (V) text.intern() : original;
   }
 
   /** Deep, order-preserving, null-tolerant copy of a JSON-like tree (Map, List, scalars). */
@@ -88,9 +91,9 @@ final class Immutables {
       }
       return new FrozenList(items);
     }
-    if (value instanceof String text && text.length() <= SHARED_STRING_LENGTH) {
+    if (value instanceof String text) {
       // Names, labels, images and API versions repeat across a fleet's objects: one copy each.
-      return text.intern();
+      return shared(text);
     }
     return value;
   }

@@ -42,10 +42,7 @@ public record RolloutStatus(
     pauseConditions = Immutables.list(pauseConditions);
     conditions = Immutables.list(conditions);
     alb = alb == null ? null : Immutables.jsonMap(alb);
-    albs =
-        albs == null || albs.isEmpty()
-            ? List.of()
-            : albs.stream().map(Immutables::jsonMap).toList();
+    albs = Immutables.jsonMaps(albs);
     duration = duration == null ? null : Immutables.jsonMap(duration);
   }
 
@@ -368,10 +365,7 @@ public record RolloutStatus(
       @Nullable String stablePingPong,
       List<Map<String, Object>> stepPluginStatuses) {
     public CanaryStatus {
-      stepPluginStatuses =
-          stepPluginStatuses == null || stepPluginStatuses.isEmpty()
-              ? List.of()
-              : stepPluginStatuses.stream().map(Immutables::jsonMap).toList();
+      stepPluginStatuses = Immutables.jsonMaps(stepPluginStatuses);
     }
   }
 
