@@ -86,8 +86,17 @@ public final class AnalysisTemplateBuilder {
             "metrics[" + i + "]: duplicate name '" + metrics.get(i).name() + "'");
       }
     }
-    return new AnalysisTemplate(
-        ObjectMeta.of(name, namespace),
-        new AnalysisTemplateSpec(metrics, args, dryRun, retention, List.of()));
+    AnalysisTemplate template =
+        new AnalysisTemplate(
+            ObjectMeta.of(name, namespace),
+            new AnalysisTemplateSpec(metrics, args, dryRun, retention, List.of()));
+    List<io.rollout4j.manifest.Problem> errors =
+        io.rollout4j.manifest.AnalysisValidator.validate(template).stream()
+            .filter(io.rollout4j.manifest.Problem::isError)
+            .toList();
+    if (!errors.isEmpty()) {
+      throw new InvalidSpecException(errors);
+    }
+    return template;
   }
 }

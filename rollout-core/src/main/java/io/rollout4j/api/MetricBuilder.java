@@ -44,12 +44,12 @@ public final class MetricBuilder {
 
   /** A condition on {@code result}, in Argo's expression language. */
   public MetricBuilder successCondition(String expression) {
-    this.successCondition = Checks.notBlank(expression, path + ".successCondition");
+    this.successCondition = Checks.condition(expression, path + ".successCondition");
     return this;
   }
 
   public MetricBuilder failureCondition(String expression) {
-    this.failureCondition = Checks.notBlank(expression, path + ".failureCondition");
+    this.failureCondition = Checks.condition(expression, path + ".failureCondition");
     return this;
   }
 

@@ -50,11 +50,7 @@ final class BlueGreenDecision extends DecisionSupport {
       return StatusRules.invalidSpec(
           stored, now, "InvalidSpec", "the pod template could not be read from spec.workloadRef");
     }
-    Decision missing = missingService(blueGreen.activeService(), blueGreen.previewService());
-    if (missing != null) {
-      return missing;
-    }
-    // Validation requires activeService, and missingService has checked it exists.
+    // Validation requires activeService, and References has checked it exists.
     GenericResource active = Objects.requireNonNull(service(blueGreen.activeService()));
     GenericResource preview = service(blueGreen.previewService());
     String hash = PodTemplateHash.of(template, status.collisionCount());

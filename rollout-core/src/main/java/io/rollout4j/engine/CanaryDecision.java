@@ -54,10 +54,6 @@ final class CanaryDecision extends DecisionSupport {
       return StatusRules.invalidSpec(
           stored, now, "InvalidSpec", "the pod template could not be read from spec.workloadRef");
     }
-    Decision missing = missingService(canary.canaryService(), canary.stableService());
-    if (missing != null) {
-      return missing;
-    }
     String hash = PodTemplateHash.of(template, status.collisionCount());
     List<ReplicaSetView> sets = replicaSets();
     this.sets = sets;

@@ -433,20 +433,6 @@ abstract class DecisionSupport {
   }
 
   /**
-   * The {@code InvalidSpec} decision for the first Service the strategy names that does not exist
-   * (Argo's reference validation), or null when every named one does.
-   */
-  @Nullable Decision missingService(@Nullable String... names) {
-    for (String name : names) {
-      if (name != null && !name.isEmpty() && service(name) == null) {
-        return StatusRules.invalidSpec(
-            stored, now, "InvalidSpec", "Service \"" + name + "\" not found");
-      }
-    }
-    return null;
-  }
-
-  /**
    * Whether a timed pause has run until {@code end}: then its condition is removed; before that the
    * rollout is woken at {@code end}.
    */

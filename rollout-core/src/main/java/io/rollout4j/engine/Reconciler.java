@@ -38,12 +38,12 @@ public final class Reconciler {
       return StatusRules.invalidSpec(
           rollout, now, "InvalidSpec", first.path() + ": " + first.message());
     }
-    String trafficProblem = observation.trafficProblem();
-    if (trafficProblem != null) {
-      // Argo validates the referenced mesh objects before reconciling and stops while they are
-      // wrong: moving replicas without being able to move traffic would break the canary's
-      // promise.
-      return StatusRules.invalidSpec(rollout, now, "InvalidSpec", trafficProblem);
+    String reference = References.problem(rollout, observation);
+    if (reference != null) {
+      // Argo validates every referenced object before reconciling and changes nothing while one is
+      // missing or wrong: stepping on without the analysis that guards a step, or moving replicas
+      // without being able to move traffic, would break the rollout's promise.
+      return StatusRules.invalidSpec(rollout, now, "InvalidSpec", reference);
     }
     if (rollout.spec().blueGreen() != null) {
       return new BlueGreenDecision(rollout, observation, now).decide();

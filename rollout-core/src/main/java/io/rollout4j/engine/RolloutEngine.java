@@ -325,6 +325,10 @@ public final class RolloutEngine {
     if (canaryStrategy != null) {
       serviceNames.add(canaryStrategy.canaryService());
       serviceNames.add(canaryStrategy.stableService());
+      if (canaryStrategy.pingPong() != null) {
+        serviceNames.add(canaryStrategy.pingPong().pingService());
+        serviceNames.add(canaryStrategy.pingPong().pongService());
+      }
     }
     for (String name : serviceNames) {
       if (name != null && !name.isEmpty()) {

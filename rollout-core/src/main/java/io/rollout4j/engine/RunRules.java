@@ -4,12 +4,10 @@ import io.rollout4j.analysis.AnalysisPhase;
 import io.rollout4j.analysis.AnalysisRuns;
 import io.rollout4j.model.AnalysisRun;
 import io.rollout4j.model.AnalysisRunSpec;
-import io.rollout4j.model.AnalysisTemplateRef;
 import io.rollout4j.model.AnalysisTemplateSpec;
 import io.rollout4j.model.ObjectMeta;
 import io.rollout4j.model.Rollout;
 import io.rollout4j.model.RolloutAnalysis;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,22 +77,7 @@ final class RunRules {
       int revision,
       String type,
       @Nullable Integer step) {
-    List<AnalysisTemplateSpec> templates = new ArrayList<>();
-    for (AnalysisTemplateRef ref : request.templates()) {
-      String name = String.valueOf(ref.templateName());
-      AnalysisTemplateSpec spec =
-          ref.isClusterScope()
-              ? observation.clusterTemplates().get(name)
-              : observation.templates().get(name);
-      if (spec == null) {
-        throw new IllegalArgumentException(
-            (ref.isClusterScope() ? "ClusterAnalysisTemplate" : "AnalysisTemplate")
-                + " '"
-                + name
-                + "' not found");
-      }
-      templates.add(spec);
-    }
+    List<AnalysisTemplateSpec> templates = References.templates(request.templates(), observation);
     AnalysisRunSpec spec =
         AnalysisRuns.spec(
             templates,
@@ -158,10 +141,12 @@ final class RunRules {
     }
     Matcher m = LABEL_FIELD.matcher(path);
     if (m.matches()) {
+      // Kubernetes' ExtractFieldPathAsString, which Argo uses, gives "" for a label or annotation
+      // the object does not carry; Argo's own e2e tests depend on that.
       return (m.group(1).equals("labels")
               ? rollout.metadata().labels()
               : rollout.metadata().annotations())
-          .get(m.group(2));
+          .getOrDefault(m.group(2), "");
     }
     return null;
   }

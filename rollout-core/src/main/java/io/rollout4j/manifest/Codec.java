@@ -86,6 +86,9 @@ final class Codec {
       return null;
     }
     Class<? extends Resource> typed = ARGO_KINDS.get(kind);
+    if (!envelopeFits(apiVersion, kind, path)) {
+      return null;
+    }
     if (typed != null && Resource.ARGO_API_VERSION.equals(apiVersion)) {
       Object value = decodeRecordFields(node, typed, path, ENVELOPE, /* metadataDefault */ true);
       return value == FAILED ? null : typed.cast(value);
@@ -385,6 +388,66 @@ final class Codec {
       }
     }
     return failed ? FAILED : info.construct(args, path, this);
+  }
+
+  /**
+   * The argoproj.io kinds of Argo's other projects (Argo CD, Workflows, Events), which a GitOps
+   * folder may hold next to rollouts and which are no typo of a Rollout4j kind.
+   */
+  private static final Set<String> OTHER_ARGO_KINDS =
+      Set.of(
+          "Experiment",
+          "Application",
+          "ApplicationSet",
+          "AppProject",
+          "Workflow",
+          "WorkflowTemplate",
+          "ClusterWorkflowTemplate",
+          "CronWorkflow",
+          "WorkflowEventBinding",
+          "WorkflowTaskSet",
+          "WorkflowTaskResult",
+          "WorkflowArtifactGCTask",
+          "EventSource",
+          "Sensor",
+          "EventBus",
+          "RolloutManager");
+
+  /**
+   * A Rollout4j kind under another argoproj.io version, or a near miss of one of its kinds, would
+   * be read as an unknown object and silently ignored (the API server rejects both): an error that
+   * says what was meant.
+   */
+  private boolean envelopeFits(String apiVersion, String kind, String path) {
+    if (!apiVersion.startsWith("argoproj.io/") && !apiVersion.equals("argoproj.io")) {
+      return true;
+    }
+    if (ARGO_KINDS.containsKey(kind)) {
+      if (!Resource.ARGO_API_VERSION.equals(apiVersion)) {
+        error(
+            child(path, "apiVersion"),
+            "expected '"
+                + Resource.ARGO_API_VERSION
+                + "' for kind "
+                + kind
+                + " (the only version Argo Rollouts serves), found '"
+                + apiVersion
+                + "'");
+        return false;
+      }
+      return true;
+    }
+    if (OTHER_ARGO_KINDS.contains(kind)) {
+      return true;
+    }
+    String suggestion = Suggestions.closest(kind, ARGO_KINDS.keySet());
+    if (suggestion != null) {
+      error(
+          child(path, "kind"),
+          "unknown kind '" + kind + "' in argoproj.io (did you mean '" + suggestion + "'?)");
+      return false;
+    }
+    return true;
   }
 
   private void warnUnknown(String path, String key, Set<String> known) {

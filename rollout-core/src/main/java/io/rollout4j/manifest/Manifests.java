@@ -1,7 +1,10 @@
 package io.rollout4j.manifest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rollout4j.model.AnalysisRun;
+import io.rollout4j.model.AnalysisTemplate;
 import io.rollout4j.model.CanaryStrategy;
+import io.rollout4j.model.ClusterAnalysisTemplate;
 import io.rollout4j.model.IntOrString;
 import io.rollout4j.model.Resource;
 import io.rollout4j.model.Rollout;
@@ -49,7 +52,9 @@ public final class Manifests {
     List<Resource> resources = parse(yamlOrJson);
     if (resources.size() != 1 || !type.isInstance(resources.get(0))) {
       String found =
-          resources.stream().map(Resource::kind).collect(Collectors.joining(", ", "[", "]"));
+          resources.stream()
+              .map(r -> r.kind() + " (" + r.apiVersion() + ")")
+              .collect(Collectors.joining(", ", "[", "]"));
       throw new ManifestException(
           List.of(
               Problem.error(
@@ -73,6 +78,20 @@ public final class Manifests {
           problems.add(p.inDocument(document));
         }
         for (Problem p : quirks(rollout)) {
+          problems.add(p.inDocument(document));
+        }
+      } else {
+        Resource resource = result.resources.get(i);
+        List<Problem> analysis = List.of();
+        if (resource instanceof AnalysisTemplate t) {
+          analysis = AnalysisValidator.validate(t);
+        } else if (resource instanceof ClusterAnalysisTemplate t) {
+          analysis = AnalysisValidator.validate(t);
+        } else if (resource instanceof AnalysisRun r) {
+          analysis = AnalysisValidator.validate(r);
+        }
+        int document = result.documentOf.get(i);
+        for (Problem p : analysis) {
           problems.add(p.inDocument(document));
         }
       }

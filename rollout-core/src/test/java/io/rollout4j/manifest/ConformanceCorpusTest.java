@@ -28,6 +28,16 @@ class ConformanceCorpusTest {
           Map.entry("helm-blue-green/Chart.yaml", "Helm chart metadata: no kind"),
           Map.entry("helm-blue-green/values.yaml", "Helm values: no kind"),
           Map.entry("examples/dashboard.json", "Grafana dashboard: no kind"),
+          Map.entry("health_test.yaml", "Argo CD's health test table: no kind"),
+          Map.entry(
+              "degraded_statusPhaseMessage.yaml",
+              "Argo CD fixture: status.conditions written as an object, not a list"),
+          Map.entry("examples/kong/rollout.yml", "revisionHistoryLimit written twice"),
+          Map.entry(
+              "assertions/rollout-healthy.yaml",
+              "chainsaw assertion: a partial object without spec"),
+          Map.entry(
+              "pendingAnalysisRun.yaml", "interval: 10, a number where Argo's CRD has a string"),
           Map.entry(".json", "SkyWalking request/response captures are not Kubernetes objects"));
 
   @Test

@@ -348,6 +348,34 @@ class ManifestErrorsTest {
                 Manifests.parseOne(
                     "apiVersion: v1\nkind: Service\nmetadata: {name: a}\n", Rollout.class))
         .isInstanceOf(ManifestException.class)
-        .hasMessageContaining("expected exactly one Rollout, found [Service]");
+        .hasMessageContaining("expected exactly one Rollout, found [Service (v1)]");
+  }
+
+  @Test
+  void aRolloutUnderAnotherArgoVersionIsAnErrorThatSaysWhichVersionIsServed() {
+    String yaml =
+        "apiVersion: argoproj.io/v1\nkind: Rollout\nmetadata: {name: a}\nspec: {replicas: 1}\n";
+    assertThat(Manifests.lint(yaml))
+        .extracting(Problem::toString)
+        .containsExactly(
+            "document 0: apiVersion: expected 'argoproj.io/v1alpha1' for kind Rollout (the only"
+                + " version Argo Rollouts serves), found 'argoproj.io/v1'");
+    assertThatThrownBy(() -> Manifests.parseOne(yaml, Rollout.class))
+        .isInstanceOf(ManifestException.class)
+        .hasMessageContaining("expected 'argoproj.io/v1alpha1' for kind Rollout");
+  }
+
+  @Test
+  void aMisspelledArgoKindIsAnErrorWithASuggestion() {
+    String yaml = "apiVersion: argoproj.io/v1alpha1\nkind: Rolout\nmetadata: {name: a}\n";
+    assertThat(Manifests.lint(yaml))
+        .extracting(Problem::toString)
+        .containsExactly(
+            "document 0: kind: unknown kind 'Rolout' in argoproj.io (did you mean 'Rollout'?)");
+    // Argo's other projects share the group: their kinds are left alone.
+    assertThat(
+            Manifests.lint(
+                "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: a}\n"))
+        .isEmpty();
   }
 }

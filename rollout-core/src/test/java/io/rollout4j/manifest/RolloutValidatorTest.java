@@ -51,7 +51,11 @@ class RolloutValidatorTest {
         if (r instanceof Rollout rollout) {
           checked++;
           List<Problem> problems = RolloutValidator.validate(rollout);
-          boolean expectedFailure = name.contains("expectedfailures");
+          // Argo CD's fixtures for a Degraded rollout include two invalid specs on purpose.
+          boolean expectedFailure =
+              name.contains("expectedfailures")
+                  || name.endsWith("degraded_invalidSpec.yaml")
+                  || name.endsWith("degraded_abortedRollout.yaml");
           if (problems.isEmpty() == expectedFailure) {
             invalid.add(name + " " + rollout.name() + " -> " + problems);
           }

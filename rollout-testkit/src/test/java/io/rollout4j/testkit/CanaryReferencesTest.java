@@ -124,7 +124,8 @@ class CanaryReferencesTest {
     assertThat(status.phase()).isEqualTo(RolloutPhase.DEGRADED);
     assertThat(status.message())
         .isEqualTo(
-            "InvalidSpec: The Rollout \"shop\" is invalid: Service \"shop-canary\" not found");
+            "InvalidSpec: The Rollout \"shop\" is invalid: spec.strategy.canary.stableService:"
+                + " Invalid value: \"shop-stable\": service \"shop-stable\" not found");
     assertThat(harness.cluster().list("ReplicaSet", NS)).isEmpty();
   }
 

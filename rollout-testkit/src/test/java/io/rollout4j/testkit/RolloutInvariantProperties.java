@@ -89,6 +89,7 @@ class RolloutInvariantProperties {
     harness.metrics().script("skywalking", request -> Seed.apdex(9950));
     harness.apply(Seed.NAMESPACE, Seed.bookinfo());
     harness.apply(Seed.NAMESPACE, Seed.read("tse-gitops-demo/argo/tse/conf.yaml"));
+    harness.apply(Seed.NAMESPACE, Seed.read("tse-gitops-demo/argo/rollout/analysis.yaml"));
     harness.apply(
         Seed.NAMESPACE,
         Seed.read("tse-gitops-demo/argo/rollout/rollout.yaml")

@@ -19,6 +19,7 @@ class WorkloadRefTest {
     // The Deployment still runs 1 pod, as at the demo's final commit.
     harness.apply(NAMESPACE, Seed.read("tse-gitops-demo/application/bookinfo.yaml"));
     harness.apply(NAMESPACE, Seed.read("tse-gitops-demo/argo/tse/conf.yaml"));
+    harness.apply(NAMESPACE, Seed.read("tse-gitops-demo/argo/rollout/analysis.yaml"));
     String rollout = Seed.read("tse-gitops-demo/argo/rollout/rollout.yaml");
     if (mode != null) {
       rollout =
