@@ -14,7 +14,9 @@ import org.jspecify.annotations.Nullable;
  * referenced workload (for {@code workloadRef}), the referenced workload itself, the traffic split
  * present in the mesh and the rollout's AnalysisRuns. {@code trafficProblem} is set when the mesh
  * objects the rollout refers to are missing or do not fit its spec; the rollout is then invalid
- * until they are fixed.
+ * until they are fixed. {@code unsupportedRouter} is set when the rollout's traffic router is one
+ * the configured MeshPort does not serve: the rollout is then left alone, with a condition saying
+ * so.
  */
 public record Observation(
     List<GenericResource> replicaSets,
@@ -26,7 +28,8 @@ public record Observation(
     Map<String, AnalysisTemplateSpec> templates,
     Map<String, AnalysisTemplateSpec> clusterTemplates,
     Map<String, GenericResource> services,
-    @Nullable String trafficProblem) {
+    @Nullable String trafficProblem,
+    @Nullable String unsupportedRouter) {
 
   public Observation {
     services = Map.copyOf(services);
@@ -55,6 +58,7 @@ public record Observation(
         Map.of(),
         Map.of(),
         Map.of(),
+        null,
         null);
   }
 

@@ -38,6 +38,10 @@ public final class Reconciler {
       return StatusRules.invalidSpec(
           rollout, now, "InvalidSpec", first.path() + ": " + first.message());
     }
+    String unsupported = observation.unsupportedRouter();
+    if (unsupported != null) {
+      return StatusRules.invalidSpec(rollout, now, StatusRules.UNSUPPORTED_ROUTER, unsupported);
+    }
     String reference = References.problem(rollout, observation);
     if (reference != null) {
       // Argo validates every referenced object before reconciling and changes nothing while one is

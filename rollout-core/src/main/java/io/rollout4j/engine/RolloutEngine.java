@@ -15,6 +15,7 @@ import io.rollout4j.model.OwnerReference;
 import io.rollout4j.model.PodTemplateSpec;
 import io.rollout4j.model.Resource;
 import io.rollout4j.model.Rollout;
+import io.rollout4j.model.RolloutStatus;
 import io.rollout4j.model.WorkloadRef;
 import io.rollout4j.port.ClusterPort;
 import io.rollout4j.port.InvalidReferenceException;
@@ -83,7 +84,13 @@ public final class RolloutEngine {
   }
 
   public Result reconcile(String namespace, String name) {
-    Optional<Resource> found = cluster.get(Rollout.KIND, namespace, name);
+    Optional<Resource> found;
+    try {
+      found = cluster.get(Rollout.KIND, namespace, name);
+    } catch (RuntimeException e) {
+      LOG.warn("rollout {}/{}: cannot read it: {}", namespace, name, e.getMessage());
+      return new Result(true, 0, null, asPortException(e));
+    }
     if (found.isEmpty() || !(found.get() instanceof Rollout rollout)) {
       return new Result(false, 0, null, null);
     }
@@ -95,13 +102,16 @@ public final class RolloutEngine {
       nextMeasurement = progress.next();
       runWrites = progress.writes();
       decision = Reconciler.decide(rollout, observe(rollout), clock.instant());
-    } catch (PortException e) {
+    } catch (RuntimeException e) {
       LOG.warn("rollout {}/{}: cannot observe: {}", namespace, name, e.getMessage());
-      return new Result(true, 0, null, e);
+      return report(rollout, new Result(true, 0, null, asPortException(e)));
     }
     Result result = apply(rollout, decision);
+    if (result.failed()) {
+      return report(rollout, new Result(true, result.writes() + runWrites, null, result.error()));
+    }
     Duration requeue = result.requeueAfter();
-    if (nextMeasurement != null && !result.failed()) {
+    if (nextMeasurement != null) {
       Duration untilMeasurement = Duration.between(clock.instant(), nextMeasurement);
       if (untilMeasurement.isNegative()) {
         untilMeasurement = Duration.ZERO;
@@ -111,6 +121,60 @@ public final class RolloutEngine {
     }
     return new Result(true, result.writes() + runWrites, requeue, result.error());
   }
+
+  /** A port exception as is; anything else (a bug, a client library's own error) wrapped. */
+  private static PortException asPortException(RuntimeException e) {
+    if (e instanceof PortException port) {
+      return port;
+    }
+    return new PortException(
+        "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+  }
+
+  /**
+   * A reconcile that failed leaves the rollout with a {@code ReconcileError} condition and a
+   * Warning Event saying why, so a user (and Argo CD) sees why it does not move; both are written
+   * once per distinct reason, and the condition goes with the next reconcile that succeeds. The
+   * caller retries with backoff. When the status itself cannot be written the next attempt tries
+   * again: nothing the reconcile learnt is lost, since all of it is still in the cluster.
+   */
+  private Result report(Rollout rollout, Result failed) {
+    PortException error = java.util.Objects.requireNonNull(failed.error());
+    String reason = StatusRules.reconcileErrorReason(error);
+    String message = String.valueOf(error.getMessage());
+    RolloutStatus stored = Reconciler.statusOf(rollout);
+    RolloutStatus.Condition current = StatusRules.find(stored.conditions(), RECONCILE_ERROR);
+    if (current != null && message.equals(current.message()) && reason.equals(current.reason())) {
+      return failed;
+    }
+    int writes = failed.writes();
+    try {
+      cluster.recordEvent(rollout, "Warning", RECONCILE_ERROR, reason + ": " + message);
+    } catch (RuntimeException e) {
+      LOG.debug("rollout {}: event not recorded: {}", rollout.name(), e.getMessage());
+    }
+    try {
+      RolloutStatus reported =
+          stored.toBuilder()
+              .conditions(
+                  StatusRules.set(
+                      stored.conditions(),
+                      RECONCILE_ERROR,
+                      "True",
+                      reason,
+                      message,
+                      clock.instant()))
+              .build();
+      cluster.updateStatus(rollout.withStatus(reported));
+      writes++;
+    } catch (RuntimeException e) {
+      LOG.debug("rollout {}: error status not written: {}", rollout.name(), e.getMessage());
+    }
+    return new Result(true, writes, null, error);
+  }
+
+  /** The condition type a failed reconcile leaves on the rollout (not one of Argo's). */
+  public static final String RECONCILE_ERROR = "ReconcileError";
 
   private record RunProgress(int writes, java.time.@Nullable Instant next) {}
 
@@ -273,11 +337,15 @@ public final class RolloutEngine {
     }
     TrafficSplit traffic = null;
     String trafficProblem = null;
+    String unsupportedRouter = null;
     if (rollout.spec().canary() != null && rollout.spec().canary().trafficRouting() != null) {
-      try {
-        traffic = mesh.current(rollout).orElse(null);
-      } catch (InvalidReferenceException e) {
-        trafficProblem = e.getMessage();
+      unsupportedRouter = unsupportedRouter(rollout.spec().canary().trafficRouting());
+      if (unsupportedRouter == null) {
+        try {
+          traffic = mesh.current(rollout).orElse(null);
+        } catch (InvalidReferenceException e) {
+          trafficProblem = e.getMessage();
+        }
       }
     }
     List<AnalysisRun> runs = new ArrayList<>();
@@ -349,7 +417,28 @@ public final class RolloutEngine {
         templates,
         clusterTemplates,
         services,
-        trafficProblem);
+        trafficProblem,
+        unsupportedRouter);
+  }
+
+  /** Why no configured MeshPort can route this rollout, or null when one serves its routers. */
+  private @Nullable String unsupportedRouter(io.rollout4j.model.TrafficRouting routing) {
+    java.util.Set<String> served = mesh.routers();
+    for (String router : routing.routerIds()) {
+      if (!served.contains(router)) {
+        boolean plugin = routing.plugins() != null && routing.plugins().containsKey(router);
+        return "spec.strategy.canary.trafficRouting."
+            + (plugin ? "plugins[" + router + "]" : router)
+            + ": traffic router '"
+            + router
+            + "' is not served by this controller (it serves: "
+            + String.join(", ", new java.util.TreeSet<>(served))
+            + "); nothing is changed until the rollout uses one of those or a MeshPort for '"
+            + router
+            + "' is configured";
+      }
+    }
+    return null;
   }
 
   private static boolean usesAnalysis(Rollout rollout) {
@@ -460,13 +549,14 @@ public final class RolloutEngine {
           }
         }
       }
-      if (!decision.status().equals(rollout.status())) {
-        cluster.updateStatus(rollout.withStatus(decision.status()));
+      RolloutStatus next = StatusRules.without(decision.status(), RECONCILE_ERROR);
+      if (!next.equals(rollout.status())) {
+        cluster.updateStatus(rollout.withStatus(next));
         writes++;
       }
-    } catch (PortException e) {
+    } catch (RuntimeException e) {
       LOG.warn("rollout {}: reconcile stopped after {} writes: {}", who, writes, e.getMessage());
-      return new Result(true, writes, null, e);
+      return new Result(true, writes, null, asPortException(e));
     }
     return new Result(true, writes, decision.requeueAfter(), null);
   }

@@ -19,6 +19,7 @@ final class StatusRules {
   static final String COMPLETED = "Completed";
   static final String PAUSED = "Paused";
   static final String INVALID_SPEC = "InvalidSpec";
+  static final String UNSUPPORTED_ROUTER = "UnsupportedTrafficRouter";
 
   /** A status that reports an invalid (or unsupported) spec and changes nothing else. */
   static Decision invalidSpec(Rollout rollout, Instant now, String reason, String detail) {
@@ -44,7 +45,9 @@ final class StatusRules {
    */
   static RolloutStatus withoutInvalidSpec(RolloutStatus stored) {
     RolloutStatus.Condition invalid = find(stored.conditions(), INVALID_SPEC);
-    return invalid != null && "InvalidSpec".equals(invalid.reason())
+    return invalid != null
+            && ("InvalidSpec".equals(invalid.reason())
+                || UNSUPPORTED_ROUTER.equals(invalid.reason()))
         ? stored.toBuilder().conditions(remove(stored.conditions(), INVALID_SPEC)).build()
         : stored;
   }
@@ -134,6 +137,31 @@ final class StatusRules {
               type, status, reason, message, updateTime.toString(), now.toString()));
     }
     return out;
+  }
+
+  /** The status without the condition of this type; the same status when it has none. */
+  static RolloutStatus without(RolloutStatus status, String type) {
+    return find(status.conditions(), type) == null
+        ? status
+        : status.toBuilder().conditions(remove(status.conditions(), type)).build();
+  }
+
+  /** The reason a failed reconcile gives, by what failed. */
+  static String reconcileErrorReason(io.rollout4j.port.PortException error) {
+    if (error instanceof io.rollout4j.port.ConflictException) {
+      return "Conflict";
+    }
+    if (error instanceof io.rollout4j.port.UnavailableException) {
+      return "PortUnavailable";
+    }
+    if (error instanceof io.rollout4j.port.InvalidReferenceException) {
+      return "InvalidReference";
+    }
+    return error.getClass() == io.rollout4j.port.PortException.class
+            && error.getCause() != null
+            && !(error.getCause() instanceof io.rollout4j.port.PortException)
+        ? "InternalError"
+        : "PortError";
   }
 
   static List<RolloutStatus.Condition> remove(

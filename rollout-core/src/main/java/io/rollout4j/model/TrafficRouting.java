@@ -77,6 +77,22 @@ public record TrafficRouting(
     return List.copyOf(names);
   }
 
+  /**
+   * The routers a MeshPort must serve for this rollout: {@link #routers()} with {@code plugins}
+   * replaced by the name of each plugin configured under it.
+   */
+  public List<String> routerIds() {
+    java.util.ArrayList<String> ids = new java.util.ArrayList<>();
+    for (String router : routers()) {
+      if (router.equals("plugins") && plugins != null && !plugins.isEmpty()) {
+        ids.addAll(plugins.keySet());
+      } else {
+        ids.add(router);
+      }
+    }
+    return List.copyOf(ids);
+  }
+
   /** A route the controller may create, delete and order ({@code managedRoutes[].name}). */
   public record ManagedRoute(String name) {}
 }

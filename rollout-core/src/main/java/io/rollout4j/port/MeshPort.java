@@ -2,6 +2,7 @@ package io.rollout4j.port;
 
 import io.rollout4j.model.Rollout;
 import java.util.Optional;
+import java.util.Set;
 
 /** The service mesh (or ingress) that carries a rollout's traffic split. */
 public interface MeshPort {
@@ -15,4 +16,13 @@ public interface MeshPort {
 
   /** The split actually present in the mesh, empty when it cannot be read. */
   Optional<TrafficSplit> current(Rollout rollout);
+
+  /**
+   * The traffic routers this port serves, by their field names under {@code
+   * spec.strategy.canary.trafficRouting} ({@code istio}, {@code nginx}, {@code alb}, ...) and, for
+   * {@code plugins}, by plugin name ({@code argoproj-labs/gatewayAPI}). The engine never hands this
+   * port a rollout that uses another router: such a rollout gets a condition naming its router and
+   * these.
+   */
+  Set<String> routers();
 }

@@ -210,6 +210,12 @@ public final class IstioMeshPort implements MeshPort, AutoCloseable {
     }
   }
 
+  /** Istio only: the engine sends no rollout with another router here. */
+  @Override
+  public java.util.Set<String> routers() {
+    return java.util.Set.of("istio");
+  }
+
   @Override
   public Optional<TrafficSplit> current(Rollout rollout) {
     Routing routing = Routing.of(rollout);

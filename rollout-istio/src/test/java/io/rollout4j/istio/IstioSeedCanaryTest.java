@@ -247,4 +247,53 @@ class IstioSeedCanaryTest {
     assertThat(dr().getMetadata().getResourceVersion())
         .isEqualTo(ruleBefore.getMetadata().getResourceVersion());
   }
+
+  @Test
+  void aRolloutOnARouterIstioDoesNotServeGetsAStatusAndTheMeshIsUntouched() {
+    GenericKubernetesResource serviceBefore = vs();
+    harness.apply(
+        NS,
+        """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: shop-canary}
+        spec: {selector: {app: shop}}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: shop-stable}
+        spec: {selector: {app: shop}}
+        ---
+        apiVersion: argoproj.io/v1alpha1
+        kind: Rollout
+        metadata: {name: shop}
+        spec:
+          replicas: 2
+          selector: {matchLabels: {app: shop}}
+          template:
+            metadata: {labels: {app: shop}}
+            spec: {containers: [{name: shop, image: "shop:1"}]}
+          strategy:
+            canary:
+              canaryService: shop-canary
+              stableService: shop-stable
+              trafficRouting:
+                nginx: {stableIngress: shop}
+              steps: [{setWeight: 50}]
+        """);
+    harness.advance(Duration.ofMinutes(1));
+
+    RolloutStatus shop = harness.rollout(NS, "shop").status();
+    assertThat(shop.phase()).isEqualTo(RolloutPhase.DEGRADED);
+    assertThat(shop.message())
+        .isEqualTo(
+            "InvalidSpec: The Rollout \"shop\" is invalid: spec.strategy.canary.trafficRouting.nginx:"
+                + " traffic router 'nginx' is not served by this controller (it serves: istio);"
+                + " nothing is changed until the rollout uses one of those or a MeshPort for"
+                + " 'nginx' is configured");
+    assertThat(harness.cluster().list("ReplicaSet", NS))
+        .noneMatch(rs -> String.valueOf(rs.name()).startsWith("shop-"));
+    assertThat(vs().getMetadata().getResourceVersion())
+        .isEqualTo(serviceBefore.getMetadata().getResourceVersion());
+  }
 }

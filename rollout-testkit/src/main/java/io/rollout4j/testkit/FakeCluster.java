@@ -158,6 +158,7 @@ public final class FakeCluster implements ClusterPort {
 
   @Override
   public Optional<Resource> get(String kind, String namespace, String name) {
+    faults.beforeRead("get " + kind + " " + namespace + "/" + name);
     Key key = new Key(kind, namespace, name);
     Resource resource = objects.get(key);
     return resource == null ? Optional.empty() : Optional.of(withPodStatus(key, resource));
@@ -165,6 +166,7 @@ public final class FakeCluster implements ClusterPort {
 
   @Override
   public List<Resource> list(String kind, String namespace) {
+    faults.beforeRead("list " + kind + " in " + namespace);
     if (kind.equals("Pod")) {
       return pods(namespace);
     }

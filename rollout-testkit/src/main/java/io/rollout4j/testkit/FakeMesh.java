@@ -39,6 +39,22 @@ public final class FakeMesh implements MeshPort {
     return faults;
   }
 
+  private java.util.Set<String> routers = java.util.Set.of("istio");
+
+  /**
+   * The routers this fake serves, as a real MeshPort says which it serves; {@code istio} unless
+   * set. A rollout using another router is left alone by the engine, with a condition saying so.
+   */
+  public FakeMesh serving(String... routers) {
+    this.routers = java.util.Set.of(routers);
+    return this;
+  }
+
+  @Override
+  public java.util.Set<String> routers() {
+    return routers;
+  }
+
   @Override
   public void apply(Rollout rollout, TrafficSplit split) {
     faults.beforeWrite("traffic of rollout " + rollout.namespace() + "/" + rollout.name());
@@ -54,6 +70,7 @@ public final class FakeMesh implements MeshPort {
 
   @Override
   public Optional<TrafficSplit> current(Rollout rollout) {
+    faults.beforeRead("traffic of rollout " + rollout.namespace() + "/" + rollout.name());
     throwIfBroken(rollout);
     return current(String.valueOf(rollout.namespace()), String.valueOf(rollout.name()));
   }

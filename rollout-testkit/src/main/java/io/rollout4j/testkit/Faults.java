@@ -15,13 +15,16 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Faults {
   private final List<Integer> failing = new ArrayList<>();
-  private Function<String, PortException> failure =
+  private Function<String, ? extends RuntimeException> failure =
       what -> new UnavailableException("injected HTTP 503 on " + what);
   private double probability;
   private @Nullable Random random;
   private int calls;
   private int injected;
   private boolean suspended;
+  private boolean reads;
+  private boolean inEngine;
+  private @Nullable String lastInjected;
 
   /** The {@code n}th write from now (1 = the next one) fails. */
   public Faults failCall(int n) {
@@ -54,7 +57,31 @@ public final class Faults {
     return this;
   }
 
+  /**
+   * Failures are exceptions that are not port exceptions at all, as a buggy adapter or a client
+   * library's own runtime exception would throw.
+   */
+  public Faults withExceptions() {
+    failure = what -> new IllegalStateException("injected exception in " + what);
+    return this;
+  }
+
+  /**
+   * Reads fail too (get, list, the mesh's current split), while the harness's engine reconciles;
+   * the harness's and the test's own reads never fail.
+   */
+  public Faults onReadsToo() {
+    reads = true;
+    return this;
+  }
+
+  /** What the newest injected failure hit, such as {@code update status of Rollout ns/name}. */
+  public @Nullable String lastInjected() {
+    return lastInjected;
+  }
+
   public Faults clear() {
+    reads = false;
     failing.clear();
     probability = 0;
     random = null;
@@ -77,6 +104,23 @@ public final class Faults {
     }
   }
 
+  /** Runs one engine reconcile: only then do read faults apply. */
+  <T> T duringEngine(java.util.function.Supplier<T> reconcile) {
+    boolean was = inEngine;
+    inEngine = true;
+    try {
+      return reconcile.get();
+    } finally {
+      inEngine = was;
+    }
+  }
+
+  void beforeRead(String what) {
+    if (reads && inEngine) {
+      beforeWrite("read " + what);
+    }
+  }
+
   void beforeWrite(String what) {
     if (suspended) {
       return;
@@ -88,6 +132,7 @@ public final class Faults {
     }
     if (fail) {
       injected++;
+      lastInjected = what;
       throw failure.apply(what);
     }
   }

@@ -446,7 +446,15 @@ public final class RolloutHarness {
     for (String key : keys) {
       int slash = key.indexOf('/');
       RolloutEngine.Result result =
-          engine.reconcile(key.substring(0, slash), key.substring(slash + 1));
+          cluster
+              .faults()
+              .duringEngine(
+                  () ->
+                      mesh.faults()
+                          .duringEngine(
+                              () ->
+                                  engine.reconcile(
+                                      key.substring(0, slash), key.substring(slash + 1))));
       reconciles++;
       wrote |= result.writes() > 0;
       Optional<Duration> requeue =

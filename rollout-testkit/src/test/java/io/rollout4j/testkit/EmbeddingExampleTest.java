@@ -40,6 +40,11 @@ class EmbeddingExampleTest {
     public Optional<TrafficSplit> current(Rollout rollout) {
       return Optional.ofNullable(current);
     }
+
+    @Override
+    public java.util.Set<String> routers() {
+      return java.util.Set.of("istio");
+    }
   }
 
   private static Rollout checkout(String image) {
