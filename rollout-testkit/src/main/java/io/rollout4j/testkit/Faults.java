@@ -1,7 +1,6 @@
 package io.rollout4j.testkit;
 
 import io.rollout4j.port.ConflictException;
-import io.rollout4j.port.PortException;
 import io.rollout4j.port.UnavailableException;
 import java.util.ArrayList;
 import java.util.List;

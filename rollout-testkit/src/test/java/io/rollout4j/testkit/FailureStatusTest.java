@@ -70,7 +70,8 @@ class FailureStatusTest {
       RolloutHarness harness = RolloutHarness.create();
       harness.apply("shop", SERVICES).apply("shop", shop(router)).advance(Duration.ofMinutes(1));
       RolloutStatus status = harness.rollout("shop", "shop").status();
-      String name = router.startsWith("plugins") ? "argoproj-labs/gatewayAPI" : router.split(":")[0];
+      String name =
+          router.startsWith("plugins") ? "argoproj-labs/gatewayAPI" : router.split(":")[0];
       assertThat(status.phase()).as(router).isEqualTo(RolloutPhase.DEGRADED);
       assertThat(status.conditions())
           .as(router)
