@@ -460,7 +460,11 @@ final class CanaryDecision extends DecisionSupport {
     if (aborted) {
       // Abort: traffic returns to stable as fast as stable can carry it; the canary subset
       // keeps its hash until the canary is scaled down. Managed routes go at once.
-      int weight = withinStableCapacity(rollout, stableRs, 0, currentWeight(current));
+      int weight =
+          stableRs != null
+                  && CanaryReplicas.abortsStepByStep(rollout, newRs.state(), stableRs.state())
+              ? stepwiseAbortWeight(rollout, newRs, stableRs, current)
+              : withinStableCapacity(rollout, stableRs, 0, currentWeight(current));
       return withRoutes(TrafficSplit.of(weight, hash, stableHash), List.of());
     }
     int weight;
@@ -491,6 +495,36 @@ final class CanaryDecision extends DecisionSupport {
         TrafficSplit.of(weight, canaryHash, stableHash),
         headerRoutes(rollout),
         mirrorRoutes(rollout));
+  }
+
+  /**
+   * Argo's {@code calculateDesiredWeightOnAbortOrStableRollback} with dynamic stable scale: traffic
+   * steps back through the setWeight steps as stable's available pods grow to carry each one, and
+   * never rises again because stable availability flaps.
+   */
+  private static int stepwiseAbortWeight(
+      Rollout rollout,
+      ReplicaSetView newRs,
+      ReplicaSetView stableRs,
+      @Nullable TrafficSplit current) {
+    int replicas = rollout.spec().effectiveReplicas();
+    if (replicas == 0) {
+      return 0;
+    }
+    int desired = CanaryReplicas.abortStepWeight(rollout, newRs.state(), stableRs.state());
+    int stableCarries = 100 * stableRs.availableReplicas() / replicas;
+    int expected = Math.max(0, 100 - stableCarries);
+    if (current == null) {
+      return Math.max(expected, desired);
+    }
+    int now = current.canaryWeight();
+    if (desired <= 0) {
+      return Math.min(expected, now);
+    }
+    if (stableCarries < 100 - desired) {
+      return now; // stable is still scaling up to carry the next step
+    }
+    return Math.min(desired, now);
   }
 
   /**

@@ -47,7 +47,48 @@ public final class CanaryReplicas {
     if (strategy.trafficRouting() == null) {
       return basic(rollout, strategy, canary, stable, older);
     }
-    return trafficRouted(rollout, strategy, observed);
+    return trafficRouted(rollout, strategy, canary, stable, observed);
+  }
+
+  /**
+   * The weight an aborted canary with {@code dynamicStableScale} steps down to next (Argo's {@code
+   * GetDesiredCanaryWeight}): the setWeight steps are walked backwards from the last, and the first
+   * whose pods are fewer than the canary still carries is the target. Stable then grows one step at
+   * a time as the canary shrinks, rather than all at once (a surge of new pods on a large rollout).
+   * The canary counts as carrying what stable does not yet serve, or its available pods if more;
+   * with an explicit {@code abortScaleDownDelaySeconds} only the former, or the canary's delayed
+   * scale-down would hold the weight up forever.
+   */
+  public static int abortStepWeight(
+      Rollout rollout, ReplicaSetState canary, ReplicaSetState stable) {
+    CanaryStrategy strategy = java.util.Objects.requireNonNull(rollout.spec().canary());
+    int replicas = rollout.spec().effectiveReplicas();
+    int expected = replicas - stable.availableReplicas();
+    int carried =
+        strategy.abortScaleDownDelaySeconds() != null
+            ? expected
+            : Math.max(expected, canary.availableReplicas());
+    List<Step> steps = strategy.steps();
+    for (int i = steps.size() - 1; i >= 0; i--) {
+      if (steps.get(i) instanceof Step.SetWeight w && podsFor(replicas, w.weight()) < carried) {
+        return w.weight();
+      }
+    }
+    return 0;
+  }
+
+  /** Whether the abort steps back through the setWeight steps (see {@link #abortStepWeight}). */
+  public static boolean abortsStepByStep(
+      Rollout rollout, @Nullable ReplicaSetState canary, @Nullable ReplicaSetState stable) {
+    CanaryStrategy strategy = rollout.spec().canary();
+    RolloutStatus status = rollout.status();
+    return strategy != null
+        && strategy.isDynamicStableScale()
+        && status != null
+        && status.isAborted()
+        && canary != null
+        && stable != null
+        && !canary.name().equals(stable.name());
   }
 
   /**
@@ -104,9 +145,21 @@ public final class CanaryReplicas {
   // ---------------------------------------------------------------- traffic-routed
 
   private static ReplicaCounts trafficRouted(
-      Rollout rollout, CanaryStrategy strategy, @Nullable TrafficWeights observed) {
+      Rollout rollout,
+      CanaryStrategy strategy,
+      @Nullable ReplicaSetState canary,
+      @Nullable ReplicaSetState stable,
+      @Nullable TrafficWeights observed) {
     int replicas = rollout.spec().effectiveReplicas();
     CanaryWeight target = currentTarget(rollout);
+    if (target.replicas() == null && abortsStepByStep(rollout, canary, stable)) {
+      target =
+          CanaryWeight.ofWeight(
+              abortStepWeight(
+                  rollout,
+                  java.util.Objects.requireNonNull(canary),
+                  java.util.Objects.requireNonNull(stable)));
+    }
     int canaryCount =
         target.replicas() != null
             ? target.replicas()

@@ -234,6 +234,96 @@ class CanaryReplicasTest {
         .isEqualTo(new ReplicaCounts(0, 10));
   }
 
+  /**
+   * Argo's {@code TestCalculateReplicaCountsForCanaryTrafficRoutingDynamicScale}, every row: 10
+   * replicas, steps setWeight 20 then 60 (the rows "with steps") or setWeight 10 or 20 alone.
+   */
+  @Test
+  void dynamicStableScaleMatchesArgosTableRowForRow() {
+    String twoSteps =
+        "{" + ISTIO + ", dynamicStableScale: true, steps: [{setWeight: 20}, {setWeight: 60}]}";
+    Rollout aborted = canary(10, twoSteps, 0, true);
+    // Should scale stable replica up depending on next expected canary downscale step, if abort
+    assertThat(
+            CanaryReplicas.desired(
+                aborted, canaryRs(6, 6), stable(4, 4), List.of(), TrafficWeights.of(60, 40)))
+        .isEqualTo(new ReplicaCounts(6, 8));
+    // ... depending on available canary replicas, if fewer canaries than expected
+    assertThat(
+            CanaryReplicas.desired(
+                aborted, canaryRs(1, 1), stable(4, 4), List.of(), TrafficWeights.of(60, 40)))
+        .isEqualTo(new ReplicaCounts(6, 8));
+    // ... depending on available stable replicas
+    assertThat(
+            CanaryReplicas.desired(
+                aborted, canaryRs(2, 2), stable(8, 4), List.of(), TrafficWeights.of(60, 40)))
+        .isEqualTo(new ReplicaCounts(6, 8));
+    // ... as if canaries are scaled down to 0 when neither ReplicaSet is known
+    assertThat(CanaryReplicas.desired(aborted, null, null, List.of(), TrafficWeights.of(60, 40)))
+        .isEqualTo(new ReplicaCounts(6, 10));
+
+    String tenPercent = "{" + ISTIO + ", dynamicStableScale: true, steps: [{setWeight: 10}]}";
+    String twentyPercent = "{" + ISTIO + ", dynamicStableScale: true, steps: [{setWeight: 20}]}";
+    // Should scale down stable
+    assertThat(
+            CanaryReplicas.desired(
+                canary(10, tenPercent, 0, false), null, null, List.of(), TrafficWeights.of(10, 90)))
+        .isEqualTo(new ReplicaCounts(1, 9));
+    // Should take max of desired canary > actual
+    assertThat(
+            CanaryReplicas.desired(
+                canary(10, twentyPercent, 0, false),
+                null,
+                null,
+                List.of(),
+                TrafficWeights.of(10, 90)))
+        .isEqualTo(new ReplicaCounts(2, 9));
+    // Should leave canary scaled up if there is still traffic to it on abort
+    assertThat(
+            CanaryReplicas.desired(
+                canary(10, twentyPercent, 0, true),
+                null,
+                null,
+                List.of(),
+                TrafficWeights.of(20, 80)))
+        .isEqualTo(new ReplicaCounts(2, 10));
+    // Should reduce canary when there is less traffic to it on abort
+    assertThat(
+            CanaryReplicas.desired(
+                canary(10, twentyPercent, 0, true),
+                null,
+                null,
+                List.of(),
+                TrafficWeights.of(10, 90)))
+        .isEqualTo(new ReplicaCounts(1, 10));
+  }
+
+  @Test
+  void anAbortWithDynamicStableScaleWalksTheStepsBackwards() {
+    String steps =
+        "{"
+            + ISTIO
+            + ", dynamicStableScale: true, steps: [{setWeight: 20}, {setWeight: 40},"
+            + " {setWeight: 80}]}";
+    Rollout aborted = canary(10, steps, 2, true);
+    // At 80 %: stable grows to 6 first (the 40 % step), not to 10 at once.
+    assertThat(CanaryReplicas.abortStepWeight(aborted, canaryRs(8, 8), stable(2, 2))).isEqualTo(40);
+    assertThat(
+            CanaryReplicas.desired(
+                aborted, canaryRs(8, 8), stable(2, 2), List.of(), TrafficWeights.of(80, 20)))
+        .isEqualTo(new ReplicaCounts(8, 6));
+    // Once traffic is at 40 % and the canary down to 4: next is 20 %, stable to 8.
+    assertThat(
+            CanaryReplicas.desired(
+                aborted, canaryRs(4, 4), stable(6, 6), List.of(), TrafficWeights.of(40, 60)))
+        .isEqualTo(new ReplicaCounts(4, 8));
+    // Below the first step: 0 %, stable to 10.
+    assertThat(
+            CanaryReplicas.desired(
+                aborted, canaryRs(2, 2), stable(8, 8), List.of(), TrafficWeights.of(20, 80)))
+        .isEqualTo(new ReplicaCounts(2, 10));
+  }
+
   @Test
   void promoteFullAndCompletedStepsMeanFullWeight() {
     Rollout full =

@@ -1,0 +1,61 @@
+package io.rollout4j.testkit;
+
+import static io.rollout4j.testkit.Seed.NAMESPACE;
+import static io.rollout4j.testkit.Seed.ROLLOUT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rollout4j.model.RolloutPhase;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An abort with dynamicStableScale brings stable back one setWeight step at a time, as Argo does,
+ * so a large rollout does not surge all of stable's pods at once; traffic follows stable's pods.
+ */
+class DynamicStableScaleAbortTest {
+
+  @Test
+  void anAbortAtEightyPercentWalksStableAndTrafficBackThroughTheSteps() {
+    RolloutHarness harness = RolloutHarness.create();
+    harness.metrics().script("skywalking", request -> Seed.apdex(9950));
+    harness.apply(NAMESPACE, Seed.bookinfo());
+    harness.apply(NAMESPACE, Seed.read("tse-gitops-demo/argo/tse/conf.yaml"));
+    harness.apply(NAMESPACE, Seed.read("tse-gitops-demo/argo/rollout/analysis.yaml"));
+    harness.apply(
+        NAMESPACE,
+        Seed.read("tse-gitops-demo/argo/rollout/rollout.yaml")
+            .replace(
+                "      canaryMetadata:", "      dynamicStableScale: true\n      canaryMetadata:"));
+    harness.advance(Duration.ofMinutes(1));
+    String stable = String.valueOf(harness.rollout(NAMESPACE, ROLLOUT).status().stableRS());
+    Seed.pushV2(harness);
+    harness.advance(Duration.ofMinutes(26)); // at the 80 % step
+    assertThat(harness.mesh().current(NAMESPACE, ROLLOUT).orElseThrow().canaryWeight())
+        .isEqualTo(80);
+    assertThat(Seed.replicasOf(harness, stable)).isEqualTo(1);
+
+    List<Integer> stableReplicas = new ArrayList<>();
+    harness.afterEveryPass(
+        h -> {
+          int now = Seed.replicasOf(h, stable);
+          if (stableReplicas.isEmpty() || stableReplicas.get(stableReplicas.size() - 1) != now) {
+            stableReplicas.add(now);
+          }
+        });
+    int before = harness.mesh().history(NAMESPACE, ROLLOUT).size();
+    harness.abort(NAMESPACE, ROLLOUT).advance(Duration.ofMinutes(5));
+
+    // One step at a time, never 1 -> 5 at once.
+    assertThat(stableReplicas).containsExactly(2, 3, 4, 5);
+    List<Integer> weights =
+        harness.mesh().history(NAMESPACE, ROLLOUT).stream()
+            .skip(before)
+            .map(a -> a.split().canaryWeight())
+            .toList();
+    assertThat(weights).containsExactly(60, 40, 20, 0);
+    assertThat(harness.rollout(NAMESPACE, ROLLOUT).status().phase())
+        .isEqualTo(RolloutPhase.DEGRADED);
+  }
+}
