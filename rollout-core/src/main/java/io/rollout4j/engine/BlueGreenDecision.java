@@ -8,7 +8,6 @@ import io.rollout4j.model.PauseReason;
 import io.rollout4j.model.PodTemplateSpec;
 import io.rollout4j.model.Rollout;
 import io.rollout4j.model.RolloutAnalysis;
-import io.rollout4j.model.RolloutPhase;
 import io.rollout4j.model.RolloutStatus;
 import io.rollout4j.model.Timestamps;
 import io.rollout4j.strategy.bluegreen.BlueGreenReplicas;
@@ -292,9 +291,8 @@ final class BlueGreenDecision extends DecisionSupport {
       abortReason =
           "Blue/green "
               + which
-              + " analysis phase "
-              + (phase == AnalysisPhase.FAILED ? "failed" : "error")
-              + (message == null ? "" : ": " + message);
+              + " analysis phase error/failed"
+              + (message == null || message.isEmpty() ? "" : ": " + message);
       status = status.toBuilder().abort(true).abortedAt(now.toString()).build();
       event(
           "Warning",
@@ -579,21 +577,7 @@ final class BlueGreenDecision extends DecisionSupport {
             .observedGeneration(StatusRules.generationOf(stored))
             .blueGreen(bg)
             .conditions(conditions);
-    RolloutStatus interim = b.build();
-    StatusRules.phase(rollout, b, interim);
-    // Blue-green specifics of Argo's phase rules: the cutover and post-promotion verification.
-    if (interim.phase() != RolloutPhase.DEGRADED && interim.phase() != RolloutPhase.PAUSED) {
-      RolloutStatus computed = b.build();
-      if (computed.phase() == RolloutPhase.HEALTHY
-          || computed.phase() == RolloutPhase.PROGRESSING) {
-        if (!hash.equals(activeSelector)) {
-          b.phase(RolloutPhase.PROGRESSING).message("active service cutover pending");
-        } else if (!promoted) {
-          b.phase(RolloutPhase.PROGRESSING)
-              .message("waiting for post-promotion verification to complete");
-        }
-      }
-    }
+    StatusRules.phase(rollout, b, b.build());
     status = b.build();
   }
 }

@@ -795,11 +795,11 @@ final class CanaryDecision extends DecisionSupport {
     String message = run.status() == null ? null : run.status().message();
     if (phase == io.rollout4j.analysis.AnalysisPhase.FAILED
         || phase == io.rollout4j.analysis.AnalysisPhase.ERROR) {
+      // Argo writes "phase error/failed" literally, whichever of the two it was.
       String reason =
           what
-              + " phase "
-              + (phase == io.rollout4j.analysis.AnalysisPhase.FAILED ? "failed" : "error")
-              + (message == null ? "" : ": " + message);
+              + " phase error/failed"
+              + (message == null || message.isEmpty() ? "" : ": " + message);
       abortReason = reason;
       status = status.toBuilder().abort(true).abortedAt(now.toString()).build();
       event(

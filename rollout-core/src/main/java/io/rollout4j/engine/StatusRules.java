@@ -179,7 +179,7 @@ final class StatusRules {
     return null;
   }
 
-  /** Argo's {@code CalculateRolloutPhase} for a canary rollout, in order (reference h.2). */
+  /** Argo's {@code CalculateRolloutPhase}, in order, for both strategies (reference h.2). */
   static void phase(Rollout rollout, RolloutStatus.Builder builder, RolloutStatus status) {
     RolloutStatus.Condition invalid = find(status.conditions(), INVALID_SPEC);
     if (invalid != null) {
@@ -223,14 +223,39 @@ final class StatusRules {
           .message("updated replicas are still becoming available");
       return;
     }
+    String stable = status.stableRS();
+    boolean promoted = stable != null && stable.equals(status.currentPodHash());
+    var blueGreen = rollout.spec().blueGreen();
+    if (blueGreen != null) {
+      String active = status.blueGreen() == null ? null : status.blueGreen().activeSelector();
+      if (active == null || active.isEmpty() || !active.equals(status.currentPodHash())) {
+        builder.phase(RolloutPhase.PROGRESSING).message("active service cutover pending");
+        return;
+      }
+      if (!promoted) {
+        RolloutStatus.RunStatus post =
+            status.blueGreen() == null ? null : status.blueGreen().postPromotionAnalysisRunStatus();
+        boolean analysing =
+            blueGreen.postPromotionAnalysis() != null
+                && (post == null || !post.status().isCompleted());
+        builder
+            .phase(RolloutPhase.PROGRESSING)
+            .message(
+                analysing
+                    ? "waiting for analysis to complete"
+                    : "waiting for post-promotion verification to complete");
+        return;
+      }
+      builder.phase(RolloutPhase.HEALTHY).message(null);
+      return;
+    }
     boolean basic =
         rollout.spec().canary() != null && rollout.spec().canary().trafficRouting() == null;
     if (basic && orZero(status.replicas()) > updated) {
       builder.phase(RolloutPhase.PROGRESSING).message("old replicas are pending termination");
       return;
     }
-    String stable = status.stableRS();
-    if (stable == null || !stable.equals(status.currentPodHash())) {
+    if (!promoted) {
       builder.phase(RolloutPhase.PROGRESSING).message("waiting for all steps to complete");
       return;
     }

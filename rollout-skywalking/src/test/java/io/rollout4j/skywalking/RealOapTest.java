@@ -333,7 +333,7 @@ class RealOapTest {
     assertThat(status.phase()).isEqualTo(RolloutPhase.DEGRADED);
     assertThat(status.message())
         .endsWith(
-            "Background analysis phase failed: Metric \"apdex\" assessed Failed due to failed (4)"
+            "Background analysis phase error/failed: Metric \"apdex\" assessed Failed due to failed (4)"
                 + " > failureLimit (3)");
   }
 }

@@ -270,7 +270,7 @@ class BlueGreenTest {
     assertThat(activeSelectors).containsOnly(blue);
     assertThat(status.isAborted()).isTrue();
     assertThat(status.phase()).isEqualTo(RolloutPhase.DEGRADED);
-    assertThat(status.message()).contains("Blue/green pre-promotion analysis phase failed");
+    assertThat(status.message()).contains("Blue/green pre-promotion analysis phase error/failed");
     assertThat(status.stableRS()).isEqualTo(blue);
     assertThat(status.blueGreen().prePromotionAnalysisRunStatus().status())
         .isEqualTo(AnalysisPhase.FAILED);
@@ -325,7 +325,7 @@ class BlueGreenTest {
     assertThat(activeSelectors.get(activeSelectors.size() - 1)).isEqualTo(blue);
     assertThat(status.isAborted()).isTrue();
     assertThat(status.stableRS()).isEqualTo(blue);
-    assertThat(status.message()).contains("Blue/green post-promotion analysis phase failed");
+    assertThat(status.message()).contains("Blue/green post-promotion analysis phase error/failed");
     AnalysisRun run = (AnalysisRun) harness.cluster().list("AnalysisRun", NS).get(0);
     assertThat(run.metadata().labels()).containsEntry("rollout-type", "PostPromotion");
     // The stable stack never lost its pods, so switching back was safe.

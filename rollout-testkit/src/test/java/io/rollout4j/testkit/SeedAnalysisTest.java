@@ -78,7 +78,7 @@ class SeedAnalysisTest {
     assertThat(status.phase()).isEqualTo(RolloutPhase.DEGRADED);
     assertThat(status.message())
         .isEqualTo(
-            "RolloutAborted: Rollout aborted update to revision 2: Background analysis phase failed: Metric \"apdex\""
+            "RolloutAborted: Rollout aborted update to revision 2: Background analysis phase error/failed: Metric \"apdex\""
                 + " assessed Failed due to failed (4) > failureLimit (3)");
     Instant abortedAt = Instant.parse(status.abortedAt());
     assertThat(abortedAt).isEqualTo(measured.get(3));
@@ -125,7 +125,7 @@ class SeedAnalysisTest {
     RolloutStatus status = harness.rollout(NAMESPACE, ROLLOUT).status();
     assertThat(status.isAborted()).isTrue();
     assertThat(status.message())
-        .contains("Background analysis phase error")
+        .contains("Background analysis phase error/failed: ")
         .contains("consecutiveErrors (5) > consecutiveErrorLimit (4)");
     assertThat(Duration.between(change, Instant.parse(status.abortedAt())))
         .isBetween(Duration.ofMinutes(10), Duration.ofMinutes(11));

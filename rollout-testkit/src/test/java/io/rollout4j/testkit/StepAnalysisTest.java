@@ -119,7 +119,7 @@ class StepAnalysisTest {
 
     RolloutStatus status = harness.rollout("shop", "shop").status();
     assertThat(status.isAborted()).isTrue();
-    assertThat(status.message()).contains("Step-based analysis phase error");
+    assertThat(status.message()).contains("Step-based analysis phase error/failed: ");
     AnalysisRun run = (AnalysisRun) harness.cluster().list("AnalysisRun", "shop").get(0);
     List<String> messages =
         run.status().metricResults().get(0).measurements().stream()
