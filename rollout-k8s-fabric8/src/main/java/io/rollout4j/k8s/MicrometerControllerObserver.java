@@ -3,6 +3,7 @@ package io.rollout4j.k8s;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.rollout4j.model.RolloutPhase;
 import java.time.Duration;
@@ -24,6 +25,8 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  */
 public final class MicrometerControllerObserver implements ControllerObserver {
+  private static final String PHASE = "rollout4j.rollout.phase";
+
   private final MeterRegistry registry;
   private final Timer success;
   private final Timer failure;
@@ -76,11 +79,24 @@ public final class MicrometerControllerObserver implements ControllerObserver {
               Map<RolloutPhase, AtomicInteger> byPhase = new ConcurrentHashMap<>();
               for (RolloutPhase p : RolloutPhase.values()) {
                 AtomicInteger value = new AtomicInteger();
-                Gauge.builder("rollout4j.rollout.phase", value, AtomicInteger::get)
+                Tags tags =
+                    Tags.of(
+                        "namespace",
+                        key.substring(0, slash),
+                        "name",
+                        key.substring(slash + 1),
+                        "phase",
+                        p.argoName());
+                // Micrometer keeps the first gauge registered under a name and tags and ignores
+                // later ones: a controller that took over (after a leadership change, in the same
+                // JVM) would otherwise report its predecessor's values forever.
+                Gauge previous = registry.find(PHASE).tags(tags).gauge();
+                if (previous != null) {
+                  registry.remove(previous);
+                }
+                Gauge.builder(PHASE, value, AtomicInteger::get)
                     .description("1 for the rollout's current phase, 0 for the others")
-                    .tag("namespace", key.substring(0, slash))
-                    .tag("name", key.substring(slash + 1))
-                    .tag("phase", p.argoName())
+                    .tags(tags)
                     .register(registry);
                 byPhase.put(p, value);
               }

@@ -284,6 +284,48 @@ public final class RolloutController implements AutoCloseable {
   }
 
   /**
+   * fabric8 reports a server it cannot reach as "An error has occurred": say which server, from
+   * which kubeconfig, why, and how to point the controller elsewhere.
+   */
+  static IllegalStateException unreachable(KubernetesClient client, RuntimeException e) {
+    io.fabric8.kubernetes.client.Config config = client.getConfiguration();
+    // The most telling cause: a network or TLS failure where there is one (refused, unknown host,
+    // certificate), else the innermost.
+    Throwable root = e;
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      root = t;
+      String type = t.getClass().getName();
+      if (type.startsWith("java.net.") || type.startsWith("javax.net.ssl.")) {
+        break;
+      }
+    }
+    java.io.File file = config.getFile();
+    String source =
+        file != null
+            ? "kubeconfig " + file.getAbsolutePath()
+            : System.getenv("KUBERNETES_SERVICE_HOST") != null
+                ? "the in-cluster service account"
+                : "no kubeconfig (none at $KUBECONFIG or ~/.kube/config)";
+    String context =
+        config.getCurrentContext() == null
+            ? ""
+            : ", context " + config.getCurrentContext().getName();
+    return new IllegalStateException(
+        "cannot reach the Kubernetes API server at "
+            + config.getMasterUrl()
+            + " ("
+            + source
+            + context
+            + "): "
+            + root.getClass().getSimpleName()
+            + (root.getMessage() == null ? "" : ": " + root.getMessage())
+            + ". Point the controller at another cluster with a kubeconfig file (the KUBECONFIG"
+            + " environment variable, --kubeconfig FILE in the examples) or a KubernetesClient"
+            + " built for it.",
+        e);
+  }
+
+  /**
    * Starts informers, leader election (if configured) and the worker threads; returns once the
    * informers have their first lists.
    */
@@ -304,7 +346,11 @@ public final class RolloutController implements AutoCloseable {
    */
   public RolloutController startWithoutWorkers() {
     cluster.onRolloutEvent(queue::add);
-    cluster.start();
+    try {
+      cluster.start();
+    } catch (RuntimeException e) {
+      throw unreachable(settings.client, e);
+    }
     String leaseNamespace = settings.leaseNamespace;
     if (leaseNamespace == null) {
       setLeading(true);
