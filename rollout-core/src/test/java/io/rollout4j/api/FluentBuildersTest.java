@@ -42,6 +42,38 @@ class FluentBuildersTest {
   }
 
   @Test
+  void aConditionThatDoesNotCompileIsRejectedWhereItIsWritten() {
+    InvalidSpecException e =
+        catchThrowableOfType(
+            () ->
+                Rollouts.analysisTemplate("apdex")
+                    .metric("apdex", m -> m.successCondition("result >= >= 9900")),
+            InvalidSpecException.class);
+    assertThat(e.problems()).hasSize(1);
+    assertThat(e.problems().get(0).path()).isEqualTo("spec.metrics[0].successCondition");
+    assertThat(e.problems().get(0).message()).startsWith("does not compile: ").contains("column");
+    // Placeholders are substituted before Argo compiles a condition: they are fine here too.
+    Rollouts.analysisTemplate("apdex")
+        .arg("limit")
+        .metric(
+            "apdex",
+            m ->
+                m.successCondition("result >= {{args.limit}}")
+                    .provider(
+                        new io.rollout4j.model.MetricProvider.Web(
+                            null,
+                            "http://sw/apdex",
+                            java.util.List.of(),
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null)))
+        .build();
+  }
+
+  @Test
   void buildReportsEveryProblemAtOnce() {
     InvalidSpecException e =
         catchThrowableOfType(

@@ -152,4 +152,36 @@ class StepAnalysisTest {
     assertThat(names).hasSize(2);
     assertThat(names).allSatisfy(n -> assertThat(n).matches("shop-.*-[45]-1"));
   }
+
+  @Test
+  void aFieldRefToALabelTheRolloutDoesNotCarryIsTheEmptyString(RolloutHarness harness) {
+    harness.metrics().script("web", request -> "ok");
+    harness.apply(
+        "shop",
+        """
+        apiVersion: argoproj.io/v1alpha1
+        kind: AnalysisTemplate
+        metadata: {name: smoke}
+        spec:
+          args: [{name: service}, {name: rev}]
+          metrics:
+          - name: smoke
+            successCondition: result == 'ok'
+            provider: {web: {url: "http://{{args.service}}/health?rev={{args.rev}}"}}
+        """);
+    String rollout =
+        rollout("shop:1")
+            .replace(
+                "args: [{name: service, value: shop-canary}]",
+                "args: [{name: service, value: shop-canary},"
+                    + " {name: rev, valueFrom: {fieldRef: {fieldPath: \"metadata.labels['rev']\"}}}]");
+    harness.apply("shop", rollout).advance(Duration.ofMinutes(1));
+    harness.apply("shop", rollout.replace("shop:1", "shop:2")).advance(Duration.ofMinutes(2));
+
+    io.rollout4j.model.AnalysisRun run =
+        (io.rollout4j.model.AnalysisRun) harness.cluster().list("AnalysisRun", "shop").get(0);
+    assertThat(run.spec().args()).contains(io.rollout4j.model.Argument.of("rev", ""));
+    assertThat(harness.rollout("shop", "shop").status().phase())
+        .isEqualTo(io.rollout4j.model.RolloutPhase.HEALTHY);
+  }
 }
