@@ -19,18 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class FailureStatusTest {
 
-  private static final String SERVICES =
-      """
-      apiVersion: v1
-      kind: Service
-      metadata: {name: shop-canary}
-      spec: {selector: {app: shop}}
-      ---
-      apiVersion: v1
-      kind: Service
-      metadata: {name: shop-stable}
-      spec: {selector: {app: shop}}
-      """;
+  private static final String SERVICES = MissingReferencesTest.SHOP_SERVICES;
 
   private static String shop(String routing) {
     return """

@@ -135,7 +135,8 @@ class MissingReferencesTest {
     assertThat(status(harness, NAMESPACE, ROLLOUT).phase()).isEqualTo(RolloutPhase.HEALTHY);
   }
 
-  private static final String SHOP_SERVICES =
+  /** A canary's two Services for the shop app, selecting its pods by {@code app: shop}. */
+  static final String SHOP_SERVICES =
       """
       apiVersion: v1
       kind: Service
