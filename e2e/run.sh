@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The e2e tier: brings the real control plane up (e2e/cluster.sh, built from the Go module proxy on
+# first use), runs the e2e suite (Maven module e2e/suite, profile e2e) against it, and brings the
+# cluster down again, also when the suite fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+started=$(date +%s)
+
+cleanup() { e2e/cluster.sh down || true; }
+trap cleanup EXIT
+
+up=$(e2e/cluster.sh up | tail -1)
+export KUBECONFIG=${up#KUBECONFIG=}
+ROLLOUT4J_E2E_BIN=$(e2e/build.sh | tail -1)
+export ROLLOUT4J_E2E_BIN
+echo "e2e: cluster up after $(( $(date +%s) - started )) s"
+
+# The suite uses the library's modules from the local repository.
+mvn -B -ntp -q install -DskipTests
+mvn -B -ntp -Pe2e -pl e2e/suite verify
+echo "e2e: done in $(( $(date +%s) - started )) s"
