@@ -231,13 +231,13 @@ public final class Fabric8ClusterPort implements ClusterPort, AutoCloseable {
     InformerCache cached = cacheFor(kind);
     if (cached != null) {
       GenericKubernetesResource hit = cached.get(kind, namespace, name);
-      return hit == null ? Optional.empty() : Optional.of(toModel(hit));
+      return hit == null ? Optional.empty() : Optional.of(toModel(kind, hit));
     }
     GenericKubernetesResource found =
         call(
             "get " + kind + " " + namespace + "/" + name,
             () -> scoped(kind, namespace).withName(name).get());
-    return found == null ? Optional.empty() : Optional.of(toModel(found));
+    return found == null ? Optional.empty() : Optional.of(toModel(kind, found));
   }
 
   @Override
@@ -249,7 +249,7 @@ public final class Fabric8ClusterPort implements ClusterPort, AutoCloseable {
             : call(
                 "list " + kind + " in " + namespace,
                 () -> scoped(kind, namespace).list().getItems());
-    return toModels(items);
+    return toModels(kind, items);
   }
 
   @Override
@@ -259,13 +259,14 @@ public final class Fabric8ClusterPort implements ClusterPort, AutoCloseable {
     if (cached == null) {
       return ClusterPort.super.listOwnedBy(kind, namespace, rolloutName);
     }
-    return toModels(cached.listOwnedBy(kind, namespace, rolloutName));
+    return toModels(kind, cached.listOwnedBy(kind, namespace, rolloutName));
   }
 
-  private List<io.rollout4j.model.Resource> toModels(List<GenericKubernetesResource> items) {
+  private List<io.rollout4j.model.Resource> toModels(
+      String kind, List<GenericKubernetesResource> items) {
     List<io.rollout4j.model.Resource> out = new ArrayList<>(items.size());
     for (GenericKubernetesResource item : items) {
-      out.add(toModel(item));
+      out.add(toModel(kind, item));
     }
     return out;
   }
@@ -282,6 +283,7 @@ public final class Fabric8ClusterPort implements ClusterPort, AutoCloseable {
   public io.rollout4j.model.Resource create(io.rollout4j.model.Resource resource) {
     GenericKubernetesResource object = toFabric8(resource);
     return toModel(
+        resource.kind(),
         remember(
             resource.kind(),
             call(
@@ -309,7 +311,7 @@ public final class Fabric8ClusterPort implements ClusterPort, AutoCloseable {
               "update status of " + describe(resource),
               () -> scoped(resource.kind(), namespaceOf(resource)).resource(object).updateStatus());
     }
-    return toModel(remember(resource.kind(), updated));
+    return toModel(resource.kind(), remember(resource.kind(), updated));
   }
 
   @Override
@@ -318,6 +320,7 @@ public final class Fabric8ClusterPort implements ClusterPort, AutoCloseable {
     GenericKubernetesResource object = toFabric8(rollout);
     return (Rollout)
         toModel(
+            Rollout.KIND,
             remember(
                 Rollout.KIND,
                 call(
@@ -431,14 +434,27 @@ public final class Fabric8ClusterPort implements ClusterPort, AutoCloseable {
         .convertValue(Manifests.toMap(resource), GenericKubernetesResource.class);
   }
 
+  /**
+   * The model of an object read as {@code kind}. A real API server leaves {@code kind} and {@code
+   * apiVersion} out of the items of a list (an informer's first list included); they are the ones
+   * asked for.
+   */
   @SuppressWarnings("unchecked")
-  private io.rollout4j.model.Resource toModel(GenericKubernetesResource object) {
+  private io.rollout4j.model.Resource toModel(String kind, GenericKubernetesResource object) {
     Map<String, Object> tree = client.getKubernetesSerialization().convertValue(object, Map.class);
+    Kind where = KINDS.get(kind);
+    if (where != null && (tree.get("kind") == null || tree.get("apiVersion") == null)) {
+      tree = new java.util.LinkedHashMap<>(tree);
+      tree.put("kind", kind);
+      tree.put(
+          "apiVersion",
+          where.group().isEmpty() ? where.version() : where.group() + "/" + where.version());
+    }
     try {
       return Manifests.fromMap(tree);
     } catch (ManifestException e) {
       throw new PortException(
-          object.getKind()
+          kind
               + " "
               + object.getMetadata().getNamespace()
               + "/"

@@ -23,6 +23,7 @@ import org.jspecify.annotations.Nullable;
  * the engine never acts on a cache that lags its own writes.
  */
 final class InformerCache implements AutoCloseable {
+  static final String REFERENCE_INDEX = "rollout4j/referencing-rollouts";
   static final String OWNER_INDEX = "rollout4j/owner-rollout";
 
   /** A written object (or a deletion) the informer may not have delivered yet. */
@@ -171,7 +172,11 @@ final class InformerCache implements AutoCloseable {
             : perNamespace
                 ? all.inNamespace(namespace).runnableInformer(resyncMillis)
                 : all.inAnyNamespace().runnableInformer(resyncMillis);
-    informer.addIndexers(Map.of(OWNER_INDEX, InformerCache::ownerOf));
+    informer.addIndexers(
+        kind.equals(io.rollout4j.model.Rollout.KIND)
+            ? Map.of(
+                OWNER_INDEX, InformerCache::ownerOf, REFERENCE_INDEX, InformerCache::referencesOf)
+            : Map.of(OWNER_INDEX, InformerCache::ownerOf));
     informer.addEventHandler(
         new ResourceEventHandler<>() {
           @Override
@@ -197,12 +202,103 @@ final class InformerCache implements AutoCloseable {
     List<String> keys =
         kind.equals(io.rollout4j.model.Rollout.KIND)
             ? List.of(object.getMetadata().getNamespace() + "/" + object.getMetadata().getName())
-            : ownerOf(object);
+            : concerned(kind, object);
     for (String key : keys) {
       for (Consumer<String> listener : rolloutListeners) {
         listener.accept(key);
       }
     }
+  }
+
+  /**
+   * The rollouts an object's change concerns: those that own it (their ReplicaSets and runs) and
+   * those that name it (a workloadRef Deployment, a Service, an AnalysisTemplate). Without the
+   * latter a GitOps change of the Deployment a rollout borrows its template from would only be seen
+   * at the next resync.
+   */
+  private List<String> concerned(String kind, GenericKubernetesResource object) {
+    List<String> keys = ownerOf(object);
+    String reference =
+        referenceKey(kind, object.getMetadata().getNamespace(), object.getMetadata().getName());
+    for (Map.Entry<String, SharedIndexInformer<GenericKubernetesResource>> e :
+        informers.entrySet()) {
+      if (!e.getKey().startsWith(io.rollout4j.model.Rollout.KIND + "|")) {
+        continue;
+      }
+      for (GenericKubernetesResource rollout :
+          e.getValue().getIndexer().byIndex(REFERENCE_INDEX, reference)) {
+        String key = rollout.getMetadata().getNamespace() + "/" + rollout.getMetadata().getName();
+        if (!keys.contains(key)) {
+          keys.add(key);
+        }
+      }
+    }
+    return keys;
+  }
+
+  private static String referenceKey(String kind, @Nullable String namespace, String name) {
+    return kind + "/" + (namespace == null ? "" : namespace) + "/" + name;
+  }
+
+  /** The objects a rollout names, as {@link #referenceKey}s. */
+  static List<String> referencesOf(GenericKubernetesResource rollout) {
+    List<String> out = new ArrayList<>();
+    String namespace = rollout.getMetadata().getNamespace();
+    Object spec = rollout.getAdditionalProperties().get("spec");
+    Object workload = at(spec, "workloadRef");
+    if (at(workload, "kind") instanceof String kind
+        && at(workload, "name") instanceof String name) {
+      out.add(referenceKey(kind, namespace, name));
+    }
+    Object canary = at(spec, "strategy", "canary");
+    Object blueGreen = at(spec, "strategy", "blueGreen");
+    for (Object service :
+        new Object[] {
+          at(canary, "canaryService"),
+          at(canary, "stableService"),
+          at(canary, "pingPong", "pingService"),
+          at(canary, "pingPong", "pongService"),
+          at(blueGreen, "activeService"),
+          at(blueGreen, "previewService")
+        }) {
+      if (service instanceof String name && !name.isEmpty()) {
+        out.add(referenceKey("Service", namespace, name));
+      }
+    }
+    List<Object> analyses = new ArrayList<>();
+    analyses.add(at(canary, "analysis"));
+    analyses.add(at(blueGreen, "prePromotionAnalysis"));
+    analyses.add(at(blueGreen, "postPromotionAnalysis"));
+    if (at(canary, "steps") instanceof List<?> steps) {
+      for (Object step : steps) {
+        analyses.add(at(step, "analysis"));
+      }
+    }
+    for (Object analysis : analyses) {
+      if (at(analysis, "templates") instanceof List<?> templates) {
+        for (Object template : templates) {
+          if (at(template, "templateName") instanceof String name) {
+            boolean cluster = Boolean.TRUE.equals(at(template, "clusterScope"));
+            out.add(
+                cluster
+                    ? referenceKey("ClusterAnalysisTemplate", "", name)
+                    : referenceKey("AnalysisTemplate", namespace, name));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static @Nullable Object at(@Nullable Object tree, String... path) {
+    Object value = tree;
+    for (String key : path) {
+      if (!(value instanceof Map<?, ?> map)) {
+        return null;
+      }
+      value = map.get(key);
+    }
+    return value;
   }
 
   private static List<String> ownerOf(GenericKubernetesResource object) {

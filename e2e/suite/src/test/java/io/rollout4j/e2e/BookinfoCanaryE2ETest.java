@@ -21,9 +21,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -119,10 +116,14 @@ class BookinfoCanaryE2ETest {
   }
 
   /** The canary weight of the seed's VirtualService route, and the subsets' hashes. */
-  @SuppressWarnings("unchecked")
   private static MeshState mesh() {
-    GenericKubernetesResource vs = cluster.istio("VirtualService", ns, "reviews");
-    GenericKubernetesResource dr = cluster.istio("DestinationRule", ns, "reviews");
+    return meshOf(
+        cluster.istio("VirtualService", ns, "reviews"),
+        cluster.istio("DestinationRule", ns, "reviews"));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static MeshState meshOf(GenericKubernetesResource vs, GenericKubernetesResource dr) {
     Map<String, Object> spec = (Map<String, Object>) vs.getAdditionalProperties().get("spec");
     List<Object> route =
         (List<Object>)
@@ -152,28 +153,52 @@ class BookinfoCanaryE2ETest {
 
   record MeshState(int canaryWeight, String stableHash, String canaryHash) {}
 
-  /** Records every distinct mesh state while {@code action} runs, polling every 100 ms. */
+  /**
+   * Records every distinct mesh state while {@code action} runs, from watches on the VirtualService
+   * and the DestinationRule: every write is seen, however short-lived.
+   */
   private static List<MeshState> watching(Runnable action) {
     List<MeshState> seen = new CopyOnWriteArrayList<>();
-    ScheduledExecutorService poll = Executors.newSingleThreadScheduledExecutor();
-    poll.scheduleWithFixedDelay(
-        () -> {
-          try {
-            MeshState now = mesh();
-            if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(now)) {
-              seen.add(now);
-            }
-          } catch (RuntimeException e) {
-            // a read racing a write: the next poll sees it
-          }
-        },
-        0,
-        100,
-        TimeUnit.MILLISECONDS);
+    GenericKubernetesResource[] objects = {
+      cluster.istio("VirtualService", ns, "reviews"),
+      cluster.istio("DestinationRule", ns, "reviews")
+    };
+    seen.add(meshOf(objects[0], objects[1]));
+    List<io.fabric8.kubernetes.client.Watch> watches = new ArrayList<>();
+    String[] kinds = {"VirtualService", "DestinationRule"};
+    for (int i = 0; i < 2; i++) {
+      int which = i;
+      watches.add(
+          cluster
+              .istioOperation(kinds[i], ns)
+              .withName("reviews")
+              .watch(
+                  new io.fabric8.kubernetes.client.Watcher<GenericKubernetesResource>() {
+                    @Override
+                    public void eventReceived(Action event, GenericKubernetesResource object) {
+                      synchronized (objects) {
+                        objects[which] = object;
+                        MeshState now = meshOf(objects[0], objects[1]);
+                        if (!seen.get(seen.size() - 1).equals(now)) {
+                          seen.add(now);
+                        }
+                      }
+                    }
+
+                    @Override
+                    public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {}
+                  }));
+    }
     try {
       action.run();
+      // Events of the last writes may still be on their way.
+      MeshState last = mesh();
+      RealCluster.await(
+          "the watches to report the last mesh state",
+          Duration.ofSeconds(10),
+          () -> seen.get(seen.size() - 1).equals(last));
     } finally {
-      poll.shutdownNow();
+      watches.forEach(io.fabric8.kubernetes.client.Watch::close);
     }
     return seen;
   }
@@ -196,12 +221,32 @@ class BookinfoCanaryE2ETest {
         .size();
   }
 
+  /** What the cluster holds for this test, for a failure message. */
+  private static String dump() {
+    return cluster.kubectl(
+        "",
+        "get",
+        "-n",
+        ns,
+        "rollouts.argoproj.io,analysisruns.argoproj.io,replicasets,virtualservices.networking.istio.io,destinationrules.networking.istio.io",
+        "-o",
+        "yaml");
+  }
+
+  private static void await(
+      String what, Duration deadline, java.util.function.Supplier<Boolean> done) {
+    try {
+      RealCluster.await(what, deadline, done);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "\n" + dump(), e);
+    }
+  }
+
   @Test
   void theSeedCanaryWalksEveryWeightPromotesAndAnAbortReturnsTrafficToStable() {
-    RealCluster.await("revision 1 Healthy", Duration.ofMinutes(2), () -> healthyOn(null));
+    await("revision 1 Healthy", Duration.ofMinutes(2), () -> healthyOn(null));
     String v1 = (String) status().get("stableRS");
-    RealCluster.await(
-        "5 Ready pods of revision 1", Duration.ofMinutes(1), () -> readyPods(v1) == 5);
+    await("5 Ready pods of revision 1", Duration.ofMinutes(1), () -> readyPods(v1) == 5);
     Map<String, Object> healthy = status();
     assertThat(healthy.get("observedGeneration"))
         .isEqualTo(
@@ -211,7 +256,7 @@ class BookinfoCanaryE2ETest {
         watching(
             () -> {
               cluster.apply(ns, bookinfo.replace(V1, V2));
-              RealCluster.await(
+              await(
                   "revision 2 promoted",
                   Duration.ofMinutes(3),
                   () -> healthyOn(null) && !v1.equals(status().get("stableRS")));
@@ -219,7 +264,7 @@ class BookinfoCanaryE2ETest {
     String v2 = (String) status().get("stableRS");
     assertThat(promotion)
         .extracting(MeshState::canaryWeight)
-        .containsSubsequence(10, 20, 40, 60, 80, 0);
+        .containsSubsequence(10, 20, 40, 60, 80, 100, 0);
     assertThat(promotion)
         .filteredOn(m -> m.canaryWeight() > 0)
         .allSatisfy(
@@ -227,6 +272,7 @@ class BookinfoCanaryE2ETest {
               assertThat(m.stableHash()).isEqualTo(v1);
               assertThat(m.canaryHash()).isEqualTo(v2);
             });
+    // Healthy is written after the mesh: by then both subsets select revision 2.
     assertThat(promotion.get(promotion.size() - 1)).isEqualTo(new MeshState(0, v2, v2));
     assertThat(readyPods(v2)).isEqualTo(5);
     List<GenericKubernetesResource> runs =
@@ -244,11 +290,11 @@ class BookinfoCanaryE2ETest {
         watching(
             () -> {
               cluster.apply(ns, bookinfo.replace(V1, V3));
-              RealCluster.await(
+              await(
                   "revision 3 aborted",
                   Duration.ofMinutes(3),
                   () -> "Degraded".equals(status().get("phase")));
-              RealCluster.await(
+              await(
                   "traffic back on stable",
                   Duration.ofMinutes(1),
                   () -> mesh().canaryWeight() == 0);
@@ -263,7 +309,7 @@ class BookinfoCanaryE2ETest {
     assertThat(end.canaryWeight()).isZero();
     assertThat(end.stableHash()).isEqualTo(v2);
     // The aborted canary keeps its pods for abortScaleDownDelaySeconds (30 s), then goes to 0.
-    RealCluster.await(
+    await(
         "only revision 2 has pods",
         Duration.ofMinutes(2),
         () -> {

@@ -105,6 +105,14 @@ final class RealCluster implements AutoCloseable {
   }
 
   GenericKubernetesResource istio(String kind, String namespace, String name) {
+    return istioOperation(kind, namespace).withName(name).get();
+  }
+
+  io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<
+          GenericKubernetesResource,
+          io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
+          io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource>>
+      istioOperation(String kind, String namespace) {
     return client
         .genericKubernetesResources(
             new ResourceDefinitionContext.Builder()
@@ -114,9 +122,7 @@ final class RealCluster implements AutoCloseable {
                 .withPlural(kind.toLowerCase(Locale.ROOT) + "s")
                 .withNamespaced(true)
                 .build())
-        .inNamespace(namespace)
-        .withName(name)
-        .get();
+        .inNamespace(namespace);
   }
 
   GenericKubernetesResource argo(String kind, String namespace, String name) {
