@@ -239,6 +239,9 @@ public final class ControllerMain implements Callable<Integer> {
               endpoints.close();
               LOG.info("stopped");
               stopped.countDown();
+              // A JVM ended by a signal exits 143 even after a clean stop; a controller that
+              // stopped as asked exits 0, as Argo's does.
+              Runtime.getRuntime().halt(0);
             },
             "rollout4j-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);

@@ -25,7 +25,7 @@ import java.util.function.Supplier;
  * polling with deadlines.
  */
 final class RealCluster implements AutoCloseable {
-  private final Path kubeconfig;
+  final Path kubeconfig;
   private final Path kubectl;
   final KubernetesClient client;
   private final List<String> namespaces = new ArrayList<>();
