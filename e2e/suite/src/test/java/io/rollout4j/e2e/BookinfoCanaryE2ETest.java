@@ -68,6 +68,13 @@ class BookinfoCanaryE2ETest {
                   "revision 2 promoted",
                   Duration.ofMinutes(3),
                   () -> seed.healthyOn(null) && !v1.equals(seed.status().get("stableRS")));
+              // As in Argo, the status marks the new revision stable in the reconcile that
+              // completes the last step; the next one moves the stable subset and weight 0.
+              String promoted = (String) seed.status().get("stableRS");
+              seed.await(
+                  "the stable subset on revision 2",
+                  Duration.ofSeconds(30),
+                  () -> seed.mesh().equals(new MeshState(0, promoted, promoted)));
             });
     String v2 = (String) seed.status().get("stableRS");
     assertThat(promotion)
@@ -80,7 +87,6 @@ class BookinfoCanaryE2ETest {
               assertThat(m.stableHash()).isEqualTo(v1);
               assertThat(m.canaryHash()).isEqualTo(v2);
             });
-    // Healthy is written after the mesh: by then both subsets select revision 2.
     assertThat(promotion.get(promotion.size() - 1)).isEqualTo(new MeshState(0, v2, v2));
     assertThat(seed.readyPods(v2)).isEqualTo(5);
     List<GenericKubernetesResource> runs =

@@ -68,7 +68,10 @@ class ControllerCrashE2ETest {
                 .list()
                 .getItems();
         assertThat(runs).as("AnalysisRuns after kills at %s", kills).hasSize(1);
-        assertThat(bookinfo.mesh()).isEqualTo(new Bookinfo.MeshState(0, v2, v2));
+        bookinfo.await(
+            "the stable subset on revision 2",
+            Duration.ofSeconds(30),
+            () -> bookinfo.mesh().equals(new Bookinfo.MeshState(0, v2, v2)));
         System.out.printf("controller killed at %s (seed %d); promoted once%n", kills, seed);
       } finally {
         controller.close();
