@@ -6,6 +6,7 @@
 #   e2e/cluster.sh up       build what is missing (e2e/build.sh), start, print KUBECONFIG=<path> last
 #   e2e/cluster.sh down     stop exactly the processes `up` started (by PID) and remove their data
 #   e2e/cluster.sh status   what runs
+#   e2e/cluster.sh restart kube-apiserver   (or another component) with the same arguments
 #
 # Every listener is on 127.0.0.1. Pod and Service IPs the cluster hands out are bookkeeping only:
 # there is no kubelet, proxy or network behind them, and nothing here sends traffic to them.
@@ -34,8 +35,40 @@ alive() { # alive NAME: the process `up` started for NAME still runs
 start() { # start NAME COMMAND...: in its own session, output to logs/NAME.log, PID kept
   local name=$1
   shift
-  setsid "$@" > "$RUN/logs/$name.log" 2>&1 < /dev/null &
+  printf '%s\0' "$@" > "$RUN/$name.args"
+  setsid "$@" >> "$RUN/logs/$name.log" 2>&1 < /dev/null &
   echo $! > "$RUN/$name.pid"
+}
+
+stop_one() { # stop_one NAME: SIGTERM the process `up` started for NAME, SIGKILL after 5 s
+  local pid
+  if alive "$1"; then
+    pid=$(cat "$RUN/$1.pid")
+    kill "$pid" 2> /dev/null || true
+    for _ in $(seq 1 50); do
+      kill -0 "$pid" 2> /dev/null || break
+      sleep 0.1
+    done
+    kill -9 "$pid" 2> /dev/null || true
+  fi
+  rm -f "$RUN/$1.pid"
+}
+
+restart() { # restart NAME: stop it and start it again with the same arguments
+  local name=$1
+  BIN=$CACHE/bin
+  if [ ! -f "$RUN/$name.args" ]; then
+    log "$name was not started by up"
+    return 1
+  fi
+  local -a args
+  mapfile -d '' args < "$RUN/$name.args"
+  stop_one "$name"
+  start "$name" "${args[@]}"
+  if [ "$name" = kube-apiserver ]; then
+    wait_for kube-apiserver 90 "$BIN/kubectl" --kubeconfig="$KUBECONFIG_FILE" get --raw=/readyz
+  fi
+  log "$name restarted (pid $(cat "$RUN/$name.pid"))"
 }
 
 wait_for() { # wait_for WHAT SECONDS COMMAND...
@@ -180,18 +213,9 @@ EOF
 }
 
 down_quietly() {
-  local name pid
+  local name
   for name in kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do
-    if alive "$name"; then
-      pid=$(cat "$RUN/$name.pid")
-      kill "$pid" 2> /dev/null || true
-      for _ in $(seq 1 50); do
-        kill -0 "$pid" 2> /dev/null || break
-        sleep 0.1
-      done
-      kill -9 "$pid" 2> /dev/null || true
-    fi
-    rm -f "$RUN/$name.pid"
+    stop_one "$name"
   done
   rm -rf "$RUN"
 }
@@ -220,8 +244,9 @@ case "${1:-}" in
   up) up ;;
   down) down ;;
   status) status ;;
+  restart) restart "${2:?usage: $0 restart kube-apiserver|etcd|kube-controller-manager|kube-scheduler|kwok}" ;;
   *)
-    echo "usage: $0 up|down|status" >&2
+    echo "usage: $0 up|down|status|restart NAME" >&2
     exit 2
     ;;
 esac

@@ -188,6 +188,8 @@ public final class ControllerMain implements Callable<Integer> {
   public Integer call() throws Exception {
     Logging.configure(logLevel, logFormat);
     Config config = config();
+    // Its own user agent, so the API server's audit log and metrics tell its requests apart.
+    config.setUserAgent(new Version().getVersion()[0].replace(' ', '/'));
     Set<String> namespaces = null;
     if (namespaced) {
       String watched = namespace != null ? namespace : config.getNamespace();
