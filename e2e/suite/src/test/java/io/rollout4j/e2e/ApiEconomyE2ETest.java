@@ -87,6 +87,25 @@ class ApiEconomyE2ETest {
           "the stable subset on revision 2",
           Duration.ofSeconds(30),
           () -> bookinfo.mesh().equals(new Bookinfo.MeshState(0, v2, v2)));
+      // The old stable keeps its pods for scaleDownDelaySeconds (30 s) after the promotion.
+      bookinfo.await(
+          "revision 1 scaled down",
+          Duration.ofMinutes(2),
+          () ->
+              cluster
+                  .client
+                  .apps()
+                  .replicaSets()
+                  .inNamespace(bookinfo.ns)
+                  .list()
+                  .getItems()
+                  .stream()
+                  .filter(rs -> rs.getMetadata().getName().startsWith(Bookinfo.ROLLOUT))
+                  .filter(
+                      rs ->
+                          !v2.equals(
+                              rs.getMetadata().getLabels().get("rollouts-pod-template-hash")))
+                  .allMatch(rs -> rs.getSpec().getReplicas() == 0));
       Thread.sleep(2_000); // the last writes of the promotion settle
       Instant idleFrom = Instant.now();
       Thread.sleep(idle.toMillis());
@@ -96,7 +115,8 @@ class ApiEconomyE2ETest {
       Map<String, Integer> canary = byVerbAndResource(requests, pushed, idleFrom);
       Map<String, Integer> quiet = byVerbAndResource(requests, idleFrom, idleTo);
       System.out.printf(
-          "API requests of rollout4j-controller (audit log), push to promotion (%d s):%n",
+          "API requests of rollout4j-controller (audit log), push to promotion and old stack"
+              + " scaled down (%d s):%n",
           Duration.between(pushed, idleFrom).toSeconds());
       canary.forEach((k, v) -> System.out.printf("  %-45s %4d%n", k, v));
       System.out.printf("idle Healthy rollout, %d s:%n", idle.toSeconds());
