@@ -15,7 +15,9 @@ ROLLOUT4J_E2E_BIN=$(e2e/build.sh | tail -1)
 export ROLLOUT4J_E2E_BIN
 echo "e2e: cluster up after $(( $(date +%s) - started )) s"
 
-# The suite uses the library's modules from the local repository.
+# The suite uses the library's modules from the local repository, the launcher's class path and
+# the controller's OCI image (built without a daemon; ImageE2ETest runs its entrypoint).
 mvn -B -ntp -q install -DskipTests
+mvn -B -ntp -q -Pimage package -DskipTests -pl rollout-controller
 mvn -B -ntp -Pe2e -pl e2e/suite verify
 echo "e2e: done in $(( $(date +%s) - started )) s"
