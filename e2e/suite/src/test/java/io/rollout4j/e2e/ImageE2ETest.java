@@ -81,7 +81,7 @@ class ImageE2ETest {
 
     List<String> inImage = new ArrayList<>(List.of("env", "-i"));
     inImage.addAll(env);
-    inImage.addAll(List.of("chroot", "--userspec=" + user + ":" + user, root.toString()));
+    inImage.addAll(List.of("/usr/sbin/chroot", "--userspec=" + user + ":" + user, root.toString()));
     inImage.addAll(entrypoint);
 
     List<String> version = new ArrayList<>(inImage);
