@@ -10,6 +10,7 @@ import io.rollout4j.model.Metric;
 import io.rollout4j.model.PodTemplateSpec;
 import io.rollout4j.model.Rollout;
 import io.rollout4j.model.RolloutAnalysis;
+import io.rollout4j.model.RolloutSpec;
 import io.rollout4j.model.Step;
 import io.rollout4j.model.WorkloadRef;
 import java.util.ArrayList;
@@ -33,6 +34,18 @@ final class References {
 
   private static final String DEPLOYMENT = "Deployment";
 
+  /**
+   * Which Services and analyses a rollout names depends on its spec alone, and decide asks on every
+   * reconcile: memoized per spec.
+   */
+  private static final Memo<RolloutSpec, Names> NAMES =
+      new Memo<>(
+          1024,
+          spec ->
+              new Names(
+                  java.util.Collections.unmodifiableMap(services(spec)),
+                  List.copyOf(analyses(spec))));
+
   /** A template's own validation depends on its spec alone: memoized per spec. */
   private static final Memo<AnalysisTemplateSpec, Problem> TEMPLATE_ERRORS =
       new Memo<>(
@@ -45,19 +58,23 @@ final class References {
   /** One analysis the rollout may run: where its templates are named, and what it asks for. */
   record Analysis(String path, RolloutAnalysis request, boolean background) {}
 
+  /** What a spec names: its Services by field path and its analyses, both in Argo's order. */
+  private record Names(Map<String, String> services, List<Analysis> analyses) {}
+
   /** The first reference problem as Argo words it, or null when every reference holds. */
   static @Nullable String problem(Rollout rollout, Observation observation) {
     String workload = workload(rollout, observation);
     if (workload != null) {
       return workload;
     }
-    Map<String, String> services = services(rollout);
+    Names names = NAMES.get(rollout.spec());
+    Map<String, String> services = names.services();
     for (Map.Entry<String, String> e : services.entrySet()) {
       if (!observation.services().containsKey(e.getValue())) {
         return invalid(e.getKey(), e.getValue(), "service \"" + e.getValue() + "\" not found");
       }
     }
-    List<Analysis> analyses = analyses(rollout);
+    List<Analysis> analyses = names.analyses();
     Map<Analysis, List<Named>> resolved = new LinkedHashMap<>();
     for (Analysis analysis : analyses) {
       List<Named> templates = new ArrayList<>();
@@ -205,10 +222,10 @@ final class References {
   }
 
   /** The Services a strategy names, by field path, in the order Argo fetches them. */
-  static Map<String, String> services(Rollout rollout) {
+  static Map<String, String> services(RolloutSpec spec) {
     Map<String, String> out = new LinkedHashMap<>();
-    var blueGreen = rollout.spec().blueGreen();
-    var canary = rollout.spec().canary();
+    var blueGreen = spec.blueGreen();
+    var canary = spec.canary();
     if (blueGreen != null) {
       put(out, "spec.strategy.blueGreen.activeService", blueGreen.activeService());
       put(out, "spec.strategy.blueGreen.previewService", blueGreen.previewService());
@@ -230,10 +247,10 @@ final class References {
   }
 
   /** Every analysis the strategy may run, in the order Argo fetches their templates. */
-  static List<Analysis> analyses(Rollout rollout) {
+  static List<Analysis> analyses(RolloutSpec spec) {
     List<Analysis> out = new ArrayList<>();
-    var blueGreen = rollout.spec().blueGreen();
-    var canary = rollout.spec().canary();
+    var blueGreen = spec.blueGreen();
+    var canary = spec.canary();
     if (blueGreen != null) {
       if (blueGreen.prePromotionAnalysis() != null) {
         out.add(

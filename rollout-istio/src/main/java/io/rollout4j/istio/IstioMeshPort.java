@@ -59,6 +59,7 @@ public final class IstioMeshPort implements MeshPort, AutoCloseable {
   static final String DESTINATION_RULE = "DestinationRule";
   private static final Set<String> VERSIONS = Set.of("v1alpha3", "v1beta1", "v1");
   private static final String FALLBACK_VERSION = "v1beta1";
+  private static final Set<String> ROUTERS = Set.of("istio");
 
   /** The annotation Argo writes on the DestinationRules it manages. */
   static final String MANAGED_BY = "argo-rollouts.argoproj.io/managed-by-rollouts";
@@ -212,8 +213,8 @@ public final class IstioMeshPort implements MeshPort, AutoCloseable {
 
   /** Istio only: the engine sends no rollout with another router here. */
   @Override
-  public java.util.Set<String> routers() {
-    return java.util.Set.of("istio");
+  public Set<String> routers() {
+    return ROUTERS;
   }
 
   @Override
