@@ -226,7 +226,7 @@ public final class ControllerMain implements Callable<Integer> {
                     "POD_NAMESPACE", namespaces != null ? namespaces.iterator().next() : "default");
       }
       builder
-          .leaderElection(leaseNs, "rollout4j-controller-lock", identity())
+          .leaderElection(leaseNs, "rollout4j-controller-lock")
           .leaseTimings(leaseDuration, renewDeadline, retryPeriod);
     }
     RolloutController controller = builder.build();
@@ -264,18 +264,6 @@ public final class ControllerMain implements Callable<Integer> {
     LOG.info("started");
     stopped.await();
     return 0;
-  }
-
-  /** The Pod's name in a cluster (POD_NAME), else host and process id. */
-  private static String identity() {
-    String pod = System.getenv("POD_NAME");
-    if (pod != null && !pod.isBlank()) {
-      return pod;
-    }
-    String host = System.getenv("HOSTNAME");
-    return (host == null || host.isBlank() ? "rollout4j" : host)
-        + "-"
-        + ProcessHandle.current().pid();
   }
 
   private Config config() throws IOException {

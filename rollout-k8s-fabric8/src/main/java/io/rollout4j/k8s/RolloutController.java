@@ -234,6 +234,14 @@ public final class RolloutController implements AutoCloseable {
     }
 
     /**
+     * Reconciles only while holding the Lease {@code namespace/name}, as this process: the Pod's
+     * name in a cluster ({@code POD_NAME}), else host name and process id.
+     */
+    public Builder leaderElection(String namespace, String name) {
+      return leaderElection(namespace, name, defaultIdentity());
+    }
+
+    /**
      * Reconciles only while holding the Lease {@code namespace/name}; several controllers with the
      * same lease give one active and hot standbys.
      */
@@ -276,6 +284,10 @@ public final class RolloutController implements AutoCloseable {
     }
 
     private static String defaultIdentity() {
+      String pod = System.getenv("POD_NAME");
+      if (pod != null && !pod.isBlank()) {
+        return pod;
+      }
       String host = System.getenv("HOSTNAME");
       return (host == null || host.isBlank() ? "rollout4j" : host)
           + "-"
