@@ -106,7 +106,20 @@ class ApiEconomyE2ETest {
                           !v2.equals(
                               rs.getMetadata().getLabels().get("rollouts-pod-template-hash")))
                   .allMatch(rs -> rs.getSpec().getReplicas() == 0));
-      Thread.sleep(2_000); // the last writes of the promotion settle
+      // The last writes of the promotion (status, events) settle: two quiet seconds.
+      RealCluster.await(
+          "the controller to go quiet",
+          Duration.ofSeconds(30),
+          () -> {
+            List<Request> seen;
+            try {
+              seen = controllerRequests(audit, bookinfo.ns);
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+            return seen.isEmpty()
+                || seen.get(seen.size() - 1).at().isBefore(Instant.now().minusSeconds(2));
+          });
       Instant idleFrom = Instant.now();
       Thread.sleep(idle.toMillis());
       Instant idleTo = Instant.now();

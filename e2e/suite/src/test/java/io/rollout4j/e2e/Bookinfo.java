@@ -82,6 +82,14 @@ final class Bookinfo implements AutoCloseable {
     return status instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
   }
 
+  /** Waits until the canary of a pushed revision is past its first pause (step index 2 or more). */
+  void awaitMidCanary() {
+    await(
+        "the canary past its first pause",
+        Duration.ofMinutes(1),
+        () -> status().get("currentStepIndex") instanceof Number n && n.intValue() >= 2);
+  }
+
   boolean healthyOn(String hash) {
     Map<String, Object> s = status();
     return "Healthy".equals(s.get("phase")) && (hash == null || hash.equals(s.get("stableRS")));

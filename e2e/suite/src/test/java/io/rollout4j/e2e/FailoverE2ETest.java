@@ -56,7 +56,7 @@ class FailoverE2ETest {
       bookinfo.await("revision 1 Healthy", Duration.ofMinutes(2), () -> bookinfo.healthyOn(null));
       String v1 = (String) bookinfo.status().get("stableRS");
       bookinfo.push(V2);
-      Thread.sleep(8_000);
+      bookinfo.awaitMidCanary();
       Path script = Path.of("..", "cluster.sh").toAbsolutePath().normalize();
       Process restart =
           new ProcessBuilder(script.toString(), "restart", "kube-apiserver").inheritIO().start();
@@ -86,7 +86,7 @@ class FailoverE2ETest {
         bookinfo.await("revision 1 Healthy", Duration.ofMinutes(2), () -> bookinfo.healthyOn(null));
         String v1 = (String) bookinfo.status().get("stableRS");
         bookinfo.push(V2);
-        Thread.sleep(8_000);
+        bookinfo.awaitMidCanary();
         String holder = holder(cluster, bookinfo.ns);
         ControllerProcess leader = holder.endsWith("-" + a.pid()) ? a : b;
         ControllerProcess standby = leader == a ? b : a;
