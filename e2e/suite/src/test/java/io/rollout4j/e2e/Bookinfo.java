@@ -3,6 +3,7 @@ package io.rollout4j.e2e;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.rollout4j.manifest.Manifests;
 import io.rollout4j.model.Resource;
+import io.rollout4j.skywalking.LiveOap;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -17,15 +18,22 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The seed's Bookinfo canary in a namespace of its own, time-compressed: its GitOps folder applied
- * with kubectl (Tetrate's own kinds left out; pauses of seconds, an analysis every 5 s against
- * {@link OapStandIn}), and what a test reads back: the rollout's status, the mesh, Ready pods.
+ * with kubectl (Tetrate's own kinds left out; pauses of seconds, an analysis every 5 s against the
+ * run's real SkyWalking OAP, which gets the canary's traffic), and what a test reads back: the
+ * rollout's status, the mesh, Ready pods.
  */
 final class Bookinfo implements AutoCloseable {
   static final String ROLLOUT = "reviews-rollout";
   static final String V1 = "examples-bookinfo-reviews-v1:1.16.4";
+  private static final String SEED_SERVICE = "canary|reviews|bookinfo|cluster-1|-";
+  private static final Duration FAST = Duration.ofMillis(20);
 
   final RealCluster cluster;
-  final OapStandIn oap;
+
+  /** The name the canary's sidecars report to SkyWalking: the seed's, with this namespace. */
+  final String service;
+
+  private final LiveOap oap;
   final String ns;
   final String bookinfo;
 
@@ -46,8 +54,10 @@ final class Bookinfo implements AutoCloseable {
 
   Bookinfo(RealCluster cluster) {
     this.cluster = cluster;
-    this.oap = new OapStandIn();
+    this.oap = LiveOap.shared();
     this.ns = cluster.namespace("bookinfo");
+    this.service = "canary|reviews|" + ns + "|cluster-1|-";
+    oap.traffic(service, FAST);
     this.bookinfo = read("variants/88fa1a0-reviews-scaled-to-0/application/bookinfo.yaml");
     // Tetrate's kinds (Tenant, Workspace, Group, IngressGateway, Gateway) need Tetrate's CRDs.
     List<Resource> mesh = new ArrayList<>();
@@ -66,8 +76,14 @@ final class Bookinfo implements AutoCloseable {
     cluster.apply(
         ns,
         read("argo/rollout/rollout.yaml")
+            .replace(SEED_SERVICE, service)
             .replace("duration: 10m", "duration: 10s")
             .replace("duration: 5m", "duration: 5s"));
+  }
+
+  /** From now on every call of the canary takes {@code latency} (20 ms before). */
+  void latency(Duration latency) {
+    oap.traffic(service, latency);
   }
 
   /** GitOps pushes reviews with this image. */
@@ -223,6 +239,6 @@ final class Bookinfo implements AutoCloseable {
 
   @Override
   public void close() {
-    oap.close();
+    oap.stop(service);
   }
 }

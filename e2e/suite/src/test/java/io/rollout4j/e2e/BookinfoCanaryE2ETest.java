@@ -97,9 +97,18 @@ class BookinfoCanaryE2ETest {
             .list()
             .getItems();
     assertThat(runs).hasSize(1);
-    assertThat(seed.oap.queries()).isGreaterThan(0);
+    System.out.printf(
+        "promotion analysis against the real OAP: %s%n",
+        measurements(runs.get(0)).stream()
+            .map(m -> m.get("phase") + " " + m.get("value"))
+            .toList());
+    assertThat(measurements(runs.get(0)))
+        .as("the real OAP's answers, every point of the window at Apdex 1.00 but a new minute's")
+        .isNotEmpty()
+        .anySatisfy(m -> assertThat(m).containsEntry("phase", "Successful"));
 
-    seed.oap.apdex(5000);
+    // Every call of revision 3 takes 3 s: Apdex 0 in every minute it runs.
+    seed.latency(Duration.ofSeconds(3));
     List<MeshState> abort =
         seed.watching(
             () -> {
@@ -140,5 +149,12 @@ class BookinfoCanaryE2ETest {
                               ? 5
                               : 0));
         });
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> measurements(GenericKubernetesResource run) {
+    Map<String, Object> status = (Map<String, Object>) run.getAdditionalProperties().get("status");
+    List<Map<String, Object>> results = (List<Map<String, Object>>) status.get("metricResults");
+    return (List<Map<String, Object>>) results.get(0).get("measurements");
   }
 }
