@@ -11,6 +11,11 @@ set -euo pipefail
 K8S_VERSION=1.34.4
 ETCD_VERSION=3.6.16
 KWOK_VERSION=0.8.0
+# Argo Rollouts, the oracle of the differential tier: the newest 1.9.x the proxy serves. Its go.mod
+# asks for Go 1.26.10, newer than the machine's, so its build (only) takes the approved toolchain
+# from the module proxy.
+ARGO_VERSION=1.9.3
+ARGO_TOOLCHAIN=go1.27.3
 
 CACHE=${ROLLOUT4J_E2E_CACHE:-$HOME/.cache/rollout4j-e2e}
 BIN=$CACHE/bin
@@ -94,9 +99,51 @@ build_kwok() {
   echo "$KWOK_VERSION" > "$BIN/.kwok.version"
 }
 
+build_argo() {
+  if stamp_ok argo "$ARGO_VERSION" && [ -x "$BIN/rollouts-controller" ] &&
+    [ -x "$BIN/kubectl-argo-rollouts" ]; then
+    return
+  fi
+  log "argo-rollouts v$ARGO_VERSION (controller and kubectl plugin)"
+  local dir=$SRC/argo-rollouts-$ARGO_VERSION
+  (
+    export GOTOOLCHAIN=$ARGO_TOOLCHAIN
+    # Its replace directives rule out `go install`: build in a writable copy of the module.
+    if [ ! -f "$dir/go.mod" ]; then
+      local from
+      from=$(go mod download -json "github.com/argoproj/argo-rollouts@v$ARGO_VERSION" |
+        sed -n 's/.*"Dir": "\(.*\)",*/\1/p')
+      rm -rf "$dir" && cp -r "$from" "$dir" && chmod -R u+w "$dir"
+    fi
+    cd "$dir"
+    # The same Kubernetes as the cluster: k8s.io/kubernetes and its staging modules re-pinned from
+    # v1.34.1 to the cluster's patch release (its modules are already in the module cache).
+    local staging="0.${K8S_VERSION#1.}"
+    go mod edit -replace="k8s.io/kubernetes=k8s.io/kubernetes@v$K8S_VERSION" \
+      -require="k8s.io/kubernetes@v$K8S_VERSION"
+    for m in $(sed -n 's/^[[:space:]]*\(k8s\.io\/[a-z-]*\) => k8s\.io\/[a-z-]* v0\.34\.[0-9]*$/\1/p;
+        s/^replace \(k8s\.io\/[a-z-]*\) => k8s\.io\/[a-z-]* v0\.34\.[0-9]*$/\1/p' go.mod); do
+      go mod edit -replace="$m=$m@v$staging"
+    done
+    # Its metrics and health endpoints listen on every interface; ours may only use loopback.
+    sed -i 's|listenAddr[[:space:]]*= "0\.0\.0\.0:%d"|listenAddr = "127.0.0.1:%d"|' \
+      controller/controller.go
+    grep -q 'listenAddr = "127.0.0.1:%d"' controller/controller.go
+    go mod tidy >/dev/null
+    local v=github.com/argoproj/argo-rollouts/utils/version
+    local ldflags="-s -w -X $v.version=$ARGO_VERSION -X $v.gitTag=v$ARGO_VERSION"
+    ldflags+=" -X $v.gitCommit=module-v$ARGO_VERSION -X $v.gitTreeState=clean"
+    go build -p 2 -trimpath -ldflags "$ldflags" -o "$BIN/" \
+      ./cmd/rollouts-controller ./cmd/kubectl-argo-rollouts
+  )
+  "$BIN/kubectl-argo-rollouts" version --short >&2 || true
+  echo "$ARGO_VERSION" > "$BIN/.argo.version"
+}
+
 started=$(date +%s)
 build_etcd
 build_kwok
 build_kubernetes
+build_argo
 log "done in $(( $(date +%s) - started )) s"
 echo "$BIN"

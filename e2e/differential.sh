@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The differential tier: plays scenarios (e2e/scenarios/<name>/scenario.yaml) on Rollout4j's
+# controller and on the real Argo Rollouts controller side by side, on the e2e cluster, and prints
+# every difference between the two; exits non-zero on a difference a scenario does not expect.
+# Reports: e2e/suite/target/differential/<scenario>.txt.
+#
+# Usage: e2e/differential.sh [scenario...]     (no argument: every scenario)
+# Uses the running cluster when KUBECONFIG points at it, else brings one up and down again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ROLLOUT4J_E2E_BIN=$(e2e/build.sh | tail -1)
+export ROLLOUT4J_E2E_BIN
+if [ -z "${KUBECONFIG:-}" ] || ! e2e/cluster.sh status | grep -q '^kube-apiserver: running'; then
+  trap 'e2e/cluster.sh down || true' EXIT
+  up=$(e2e/cluster.sh up | tail -1)
+  export KUBECONFIG=${up#KUBECONFIG=}
+fi
+if [ -z "${ROLLOUT4J_SKIP_INSTALL:-}" ]; then
+  mvn -B -ntp -q install -DskipTests
+fi
+summary=e2e/suite/target/differential/summary.txt
+rm -f "$summary"
+status=0
+mvn -B -ntp -Pe2e -pl e2e/suite verify -Dtest=DifferentialE2ETest \
+  -Dsurefire.failIfNoSpecifiedTests=false -Drollout4j.scenarios="$*" || status=$?
+if [ -f "$summary" ]; then
+  cat "$summary"
+else
+  echo "differential: no summary (the runner did not get to the end; see the Maven output)"
+  status=1
+fi
+exit $status

@@ -1,0 +1,167 @@
+package io.rollout4j.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real Argo Rollouts controller and its kubectl plugin, built by {@code e2e/build.sh} from the
+ * Go module proxy: the oracle the differential tier compares Rollout4j with. The controller runs
+ * with {@code --instance-id}, so it takes only Rollouts labelled for it.
+ */
+final class ArgoController implements AutoCloseable {
+  static final String INSTANCE_LABEL = "argo-rollouts.argoproj.io/controller-instance-id";
+
+  private final Process process;
+  final Path log;
+
+  private ArgoController(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+  }
+
+  static Path bin() {
+    String bin = System.getProperty("rollout4j.e2e.bin");
+    if (bin == null || bin.isBlank() || bin.startsWith("${")) {
+      bin = System.getenv("ROLLOUT4J_E2E_BIN");
+    }
+    Path path = Path.of(bin);
+    if (!Files.isExecutable(path.resolve("rollouts-controller"))) {
+      throw new IllegalStateException(
+          "no Argo Rollouts controller in " + path + ": run e2e/build.sh (it builds Argo too)");
+    }
+    return path;
+  }
+
+  /** The version e2e/build.sh built (the module's folder in the build cache is named after it). */
+  static String version() {
+    try {
+      return Files.readString(bin().resolve(".argo.version")).trim();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Argo's own CRDs, from the module the controller was built from. */
+  static Path crds() {
+    return bin()
+        .resolveSibling("src")
+        .resolve("argo-rollouts-" + version())
+        .resolve("manifests/crds");
+  }
+
+  /**
+   * Installs Argo's CRDs over ours (server-side, they are too large for client-side apply): the
+   * CRDs a user migrating from Argo already has.
+   */
+  static void installCrds(RealCluster cluster) {
+    cluster.kubectl(
+        "",
+        "apply",
+        "--server-side",
+        "--force-conflicts",
+        "-f",
+        crds().resolve("rollout-crd.yaml").toString(),
+        "-f",
+        crds().resolve("analysis-run-crd.yaml").toString(),
+        "-f",
+        crds().resolve("analysis-template-crd.yaml").toString(),
+        "-f",
+        crds().resolve("cluster-analysis-template-crd.yaml").toString(),
+        "-f",
+        crds().resolve("experiment-crd.yaml").toString());
+  }
+
+  /** Starts Argo's controller for objects labelled with {@code instanceId}, in all namespaces. */
+  static ArgoController start(RealCluster cluster, String instanceId) {
+    if (cluster.client.namespaces().withName("argo-rollouts").get() == null) {
+      cluster.kubectl("", "create", "namespace", "argo-rollouts");
+    }
+    List<String> command = new ArrayList<>();
+    command.add(bin().resolve("rollouts-controller").toString());
+    command.add("--kubeconfig=" + cluster.kubeconfig);
+    command.add("--instance-id=" + instanceId);
+    command.add("--leader-elect=false");
+    command.add("--metricsPort=" + freePort());
+    command.add("--healthzPort=" + freePort());
+    command.add("--loglevel=info");
+    Path log = Path.of("target", "argo-controller-" + instanceId + ".log");
+    try {
+      Files.createDirectories(log.getParent());
+      ProcessBuilder builder =
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+      builder.environment().put("POD_NAMESPACE", "argo-rollouts");
+      return new ArgoController(builder.start(), log);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * {@code kubectl argo rollouts <args>} against the cluster, as a user types it; returns what it
+   * printed.
+   */
+  static String plugin(RealCluster cluster, String namespace, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(bin().resolve("kubectl-argo-rollouts").toString());
+    command.add("--kubeconfig=" + cluster.kubeconfig);
+    command.add("--namespace=" + namespace);
+    command.addAll(List.of(args));
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      p.getOutputStream().close();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new IllegalStateException(
+            "kubectl argo rollouts " + String.join(" ", args) + " failed:\n" + out);
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  boolean alive() {
+    return process.isAlive();
+  }
+
+  String logText() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(Duration.ofSeconds(20).toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly().waitFor();
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,325 @@
+package io.rollout4j.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.rollout4j.skywalking.LiveOap;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * The differential tier: each scenario of {@code e2e/scenarios} played on Rollout4j's controller
+ * and on the real Argo Rollouts controller at the same time, in a namespace each (instance ids
+ * {@code rollout4j} and {@code argo}), on Argo's own CRDs, with user actions through the real
+ * {@code kubectl argo rollouts} plugin. Each side's trace is recorded and compared; a difference
+ * the scenario does not expect, with a reason, fails it. {@code e2e/differential.sh} runs it; the
+ * report of every scenario is in {@code target/differential/}.
+ */
+class DifferentialE2ETest {
+  private static final String OURS = "rollout4j";
+  private static final String ARGO = "argo";
+
+  private static RealCluster cluster;
+  private static ArgoController argo;
+  private static HttpServer metricStub;
+  private static final AtomicReference<String> METRIC = new AtomicReference<>("{}");
+  private static final List<String> SUMMARY = new ArrayList<>();
+  private static int unexplained;
+
+  @BeforeAll
+  static void start() throws IOException {
+    cluster = RealCluster.connect();
+    ArgoController.installCrds(cluster);
+    argo = ArgoController.start(cluster, ARGO);
+    metricStub = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    metricStub.createContext(
+        "/",
+        exchange -> {
+          try (exchange) {
+            byte[] body = METRIC.get().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+          }
+        });
+    metricStub.start();
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    Path report = Path.of("target", "differential", "summary.txt");
+    Files.createDirectories(report.getParent());
+    SUMMARY.add(
+        "differential: "
+            + (SUMMARY.size())
+            + " scenarios, "
+            + unexplained
+            + " unexplained differences");
+    Files.write(report, SUMMARY);
+    SUMMARY.forEach(System.out::println);
+    if (metricStub != null) {
+      metricStub.stop(0);
+    }
+    if (argo != null) {
+      argo.close();
+    }
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @TestFactory
+  Stream<DynamicTest> scenarios() {
+    String names = System.getProperty("rollout4j.scenarios", "");
+    List<String> wanted =
+        names.isBlank() || names.startsWith("${")
+            ? List.of()
+            : Arrays.stream(names.split("[,\\s]+")).filter(s -> !s.isBlank()).toList();
+    return Scenario.load(wanted).stream()
+        .map(s -> DynamicTest.dynamicTest(s.name(), () -> play(s)));
+  }
+
+  private void play(Scenario scenario) throws IOException {
+    String shortName =
+        scenario.name().length() > 30 ? scenario.name().substring(0, 30) : scenario.name();
+    String oursNs = cluster.namespace("r4j-" + shortName);
+    String argoNs = cluster.namespace("argo-" + shortName);
+    String oapService = "canary|" + shortName + "|differential|cluster-1|-";
+    METRIC.set("{}");
+    Map<String, String> values =
+        Map.of(
+            "${METRIC_URL}",
+            "http://127.0.0.1:" + metricStub.getAddress().getPort() + "/metric",
+            "${OAP_SERVICE}",
+            oapService);
+    boolean usesOap =
+        scenario.manifests().stream()
+            .anyMatch(m -> scenario.manifest(m).contains("${OAP_ADDRESS}"));
+    LiveOap oap = usesOap ? LiveOap.shared() : null;
+    if (oap != null) {
+      oap.traffic(oapService, Duration.ofMillis(20));
+    }
+    List<String> log = new ArrayList<>();
+    try (ControllerProcess ours =
+            ControllerProcess.start(
+                cluster.kubeconfig.toString(),
+                oursNs,
+                "--instance-id=" + OURS,
+                "--leader-elect=false");
+        Trace oursTrace = new Trace(cluster, oursNs);
+        Trace argoTrace = new Trace(cluster, argoNs)) {
+      Map<String, String> placeholders = new LinkedHashMap<>(values);
+      if (oap != null) {
+        placeholders.put("${OAP_ADDRESS}", oap.address());
+      }
+      for (Map<String, Object> manifest : scenario.manifests()) {
+        apply(scenario, manifest, placeholders, oursNs, OURS);
+        apply(scenario, manifest, placeholders, argoNs, ARGO);
+      }
+      for (Scenario.Step step : scenario.timeline()) {
+        log.add(Instant.now() + " " + step);
+        switch (step.action()) {
+          case "wait" -> sleep(Duration.ofSeconds(((Number) step.argument()).longValue()));
+          case "until" -> {
+            Map<String, String> want = until(step.argument());
+            for (Trace trace : List.of(oursTrace, argoTrace)) {
+              boolean reached =
+                  trace.awaitState(
+                      Scenario.untilDeadline(step.argument()),
+                      state ->
+                          want.entrySet().stream()
+                              .allMatch(e -> e.getValue().equals(state.get(e.getKey()))));
+              if (!reached) {
+                log.add("  " + (trace == oursTrace ? OURS : ARGO) + " did not reach " + want);
+              }
+            }
+          }
+          case "apply" -> {
+            apply(scenario, step.argument(), placeholders, oursNs, OURS);
+            apply(scenario, step.argument(), placeholders, argoNs, ARGO);
+          }
+          case "metric" -> METRIC.set(String.valueOf(step.argument()));
+          case "latency" ->
+              oap.traffic(oapService, Duration.ofMillis(((Number) step.argument()).longValue()));
+          default -> {
+            List<String> args = pluginArguments(scenario, step);
+            log.add(
+                "  "
+                    + OURS
+                    + ": "
+                    + ArgoController.plugin(cluster, oursNs, args.toArray(String[]::new)).trim());
+            log.add(
+                "  "
+                    + ARGO
+                    + ": "
+                    + ArgoController.plugin(cluster, argoNs, args.toArray(String[]::new)).trim());
+          }
+        }
+      }
+      settle(oursTrace, argoTrace);
+      String oursGet = ArgoController.plugin(cluster, oursNs, "get", "rollout", scenario.rollout());
+      String argoGet = ArgoController.plugin(cluster, argoNs, "get", "rollout", scenario.rollout());
+      List<TraceDiff.Difference> differences =
+          TraceDiff.compare(oursTrace.states(), argoTrace.states(), scenario.expected());
+      long notExplained = differences.stream().filter(d -> !d.explained()).count();
+      unexplained += (int) notExplained;
+      String text =
+          "scenario "
+              + scenario.name()
+              + ": "
+              + scenario.description()
+              + "\n\ntimeline:\n"
+              + String.join("\n", log)
+              + "\n\ndifferences ("
+              + differences.size()
+              + ", unexplained "
+              + notExplained
+              + "):\n"
+              + TraceDiff.describe(differences)
+              + "\nkubectl argo rollouts get rollout, rollout4j:\n"
+              + oursGet
+              + "\nkubectl argo rollouts get rollout, argo:\n"
+              + argoGet
+              + "\ntrace, rollout4j:\n"
+              + TraceDiff.dump(oursTrace.states())
+              + "\ntrace, argo:\n"
+              + TraceDiff.dump(argoTrace.states());
+      Path report = Path.of("target", "differential", scenario.name() + ".txt");
+      Files.createDirectories(report.getParent());
+      Files.writeString(report, text);
+      System.out.println(
+          "differential "
+              + scenario.name()
+              + ": "
+              + differences.size()
+              + " differences, "
+              + notExplained
+              + " unexplained\n"
+              + TraceDiff.describe(differences));
+      SUMMARY.add(
+          String.format(
+              "%-40s %3d differences, %3d unexplained",
+              scenario.name(), differences.size(), notExplained));
+      assertThat(argo.alive()).as("Argo's controller still runs").isTrue();
+      assertThat(notExplained)
+          .as("unexplained differences, see " + report.toAbsolutePath())
+          .isZero();
+    } finally {
+      if (oap != null) {
+        oap.stop(oapService);
+      }
+    }
+  }
+
+  private static List<String> pluginArguments(Scenario scenario, Scenario.Step step) {
+    List<String> args = new ArrayList<>(Arrays.asList(step.action().split(" ")));
+    args.add(1, scenario.rollout());
+    if (step.action().equals("set-image")) {
+      args = new ArrayList<>(List.of("set", "image", scenario.rollout()));
+    }
+    if (step.argument() != null) {
+      args.add(String.valueOf(step.argument()));
+    }
+    return args;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, String> until(Object argument) {
+    if (argument instanceof String phase) {
+      return Map.of("rollout phase", phase);
+    }
+    Map<String, String> want = new LinkedHashMap<>();
+    ((Map<String, Object>) argument)
+        .forEach(
+            (k, v) -> {
+              if (!k.equals("deadline")) {
+                want.put(k, String.valueOf(v));
+              }
+            });
+    return want;
+  }
+
+  /** Applies a manifest entry, the Rollouts labelled for {@code instanceId}. */
+  @SuppressWarnings("unchecked")
+  private static void apply(
+      Scenario scenario,
+      Object entry,
+      Map<String, String> placeholders,
+      String namespace,
+      String instanceId) {
+    String text = scenario.manifest(entry);
+    for (Map.Entry<String, String> p : placeholders.entrySet()) {
+      text = text.replace(p.getKey(), p.getValue());
+    }
+    DumperOptions options = new DumperOptions();
+    options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+    Yaml yaml = new Yaml(options);
+    List<Object> documents = new ArrayList<>();
+    List<?> kinds =
+        entry instanceof Map<?, ?> spec && spec.get("kinds") instanceof List<?> only ? only : null;
+    for (Object document : yaml.loadAll(text)) {
+      if (document instanceof Map<?, ?> object
+          && kinds != null
+          && !kinds.contains(object.get("kind"))) {
+        continue;
+      }
+      if (document instanceof Map<?, ?> object && "Rollout".equals(object.get("kind"))) {
+        Map<String, Object> metadata =
+            (Map<String, Object>)
+                ((Map<String, Object>) object)
+                    .computeIfAbsent("metadata", k -> new LinkedHashMap<>());
+        ((Map<String, Object>) metadata.computeIfAbsent("labels", k -> new LinkedHashMap<>()))
+            .put(ArgoController.INSTANCE_LABEL, instanceId);
+      }
+      if (document != null) {
+        documents.add(document);
+      }
+    }
+    cluster.apply(namespace, yaml.dumpAll(documents.iterator()));
+  }
+
+  /** Waits until neither side has changed for 5 s (at most 2 min). */
+  private static void settle(Trace a, Trace b) {
+    Instant end = Instant.now().plus(Duration.ofMinutes(2));
+    while (Instant.now().isBefore(end)) {
+      Instant last =
+          Stream.of(a.states(), b.states())
+              .filter(s -> !s.isEmpty())
+              .map(s -> s.get(s.size() - 1).at())
+              .max(Instant::compareTo)
+              .orElse(Instant.EPOCH);
+      if (last.isBefore(Instant.now().minusSeconds(5))) {
+        return;
+      }
+      sleep(Duration.ofMillis(500));
+    }
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package io.rollout4j.e2e;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Two traces of the same scenario compared field by field: for each field, the sequence of values
+ * it went through. Aligning by change rather than by time leaves out how fast each controller is,
+ * and comparing fields one by one leaves out in which order one controller's writes land (Argo
+ * writes a ReplicaSet, then the status; a mesh write in between is not a difference). Counts that
+ * climb or fall (ready replicas, measurements) are compared by where each run starts and stops, as
+ * Pods become Ready in batches of a size neither controller decides.
+ */
+final class TraceDiff {
+  private TraceDiff() {}
+
+  /** A field whose history differs; {@code reason} is set when the scenario expects it. */
+  record Difference(String field, List<String> ours, List<String> argo, String reason) {
+    boolean explained() {
+      return reason != null;
+    }
+  }
+
+  /** A difference a scenario expects, with why (each reason is in docs/compatibility.md). */
+  record Expected(Pattern field, String reason) {}
+
+  static List<Difference> compare(
+      List<Trace.State> ours, List<Trace.State> argo, List<Expected> expected) {
+    TreeSet<String> fields = new TreeSet<>();
+    ours.forEach(s -> fields.addAll(s.fields().keySet()));
+    argo.forEach(s -> fields.addAll(s.fields().keySet()));
+    List<Difference> out = new ArrayList<>();
+    for (String field : fields) {
+      List<String> a = history(ours, field);
+      List<String> b = history(argo, field);
+      if (!a.equals(b)) {
+        String reason = null;
+        for (Expected e : expected) {
+          if (e.field().matcher(field).find()) {
+            reason = e.reason();
+            break;
+          }
+        }
+        out.add(new Difference(field, a, b, reason));
+      }
+    }
+    return out;
+  }
+
+  /** The values a field took, each change once; numeric runs reduced to where they turn. */
+  static List<String> history(List<Trace.State> states, String field) {
+    List<String> values = new ArrayList<>();
+    for (Trace.State state : states) {
+      String value = state.fields().getOrDefault(field, "(none)");
+      if (values.isEmpty() || !values.get(values.size() - 1).equals(value)) {
+        values.add(value);
+      }
+    }
+    return turningPoints(values);
+  }
+
+  /** 0 1 2 5 3 0 becomes 0 5 0: what a count reached, not the steps it took to get there. */
+  static List<String> turningPoints(List<String> values) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < values.size(); i++) {
+      if (i > 0 && i < values.size() - 1) {
+        Long before = number(values.get(i - 1));
+        Long here = number(values.get(i));
+        Long after = number(values.get(i + 1));
+        if (before != null
+            && here != null
+            && after != null
+            && Long.signum(here - before) == Long.signum(after - here)
+            && here.longValue() != before.longValue()) {
+          continue;
+        }
+      }
+      out.add(values.get(i));
+    }
+    return out;
+  }
+
+  private static Long number(String value) {
+    try {
+      return Long.valueOf(value);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /** The differences as the runner prints them: field, then each side's history. */
+  static String describe(List<Difference> differences) {
+    StringBuilder out = new StringBuilder();
+    for (Difference d : differences) {
+      out.append(d.explained() ? "  expected  " : "  DIFFERS   ").append(d.field()).append('\n');
+      out.append("    rollout4j: ").append(String.join(" -> ", d.ours())).append('\n');
+      out.append("    argo:      ").append(String.join(" -> ", d.argo())).append('\n');
+      if (d.explained()) {
+        out.append("    why:       ").append(d.reason()).append('\n');
+      }
+    }
+    return out.toString();
+  }
+
+  /** Every recorded state, for the report file. */
+  static String dump(List<Trace.State> states) {
+    StringBuilder out = new StringBuilder();
+    Map<String, String> previous = Map.of();
+    for (Trace.State state : states) {
+      out.append(state.at()).append('\n');
+      for (Map.Entry<String, String> e : state.fields().entrySet()) {
+        if (!e.getValue().equals(previous.get(e.getKey()))) {
+          out.append("  ").append(e.getKey()).append(" = ").append(e.getValue()).append('\n');
+        }
+      }
+      previous = state.fields();
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,60 @@
+package io.rollout4j.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** How the differential runner compares two traces (no cluster needed). */
+class TraceDiffTest {
+  private static List<Trace.State> trace(String field, String... values) {
+    List<Trace.State> out = new ArrayList<>();
+    for (String value : values) {
+      out.add(new Trace.State(Instant.EPOCH, Map.of(field, value)));
+    }
+    return out;
+  }
+
+  @Test
+  void countsAreComparedByWhereTheyTurnNotByTheBatchesTheyMoveIn() {
+    assertThat(TraceDiff.turningPoints(List.of("0", "1", "2", "5", "3", "0")))
+        .containsExactly("0", "5", "0");
+    assertThat(
+            TraceDiff.compare(
+                trace("rs/T1 ready", "0", "2", "5"), trace("rs/T1 ready", "0", "5"), List.of()))
+        .isEmpty();
+  }
+
+  @Test
+  void aValueOneSideNeverReachesIsADifferenceUnlessTheScenarioExpectsItWithAReason() {
+    var ours = trace("rollout phase", "Progressing", "Paused", "Healthy");
+    var argo = trace("rollout phase", "Progressing", "Healthy");
+    assertThat(TraceDiff.compare(ours, argo, List.of()))
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.explained()).isFalse();
+              assertThat(d.ours()).containsExactly("Progressing", "Paused", "Healthy");
+              assertThat(d.argo()).containsExactly("Progressing", "Healthy");
+            });
+    var expected = List.of(new TraceDiff.Expected(Pattern.compile("^rollout phase$"), "because"));
+    assertThat(TraceDiff.compare(ours, argo, expected))
+        .singleElement()
+        .satisfies(d -> assertThat(d.reason()).isEqualTo("because"));
+  }
+
+  @Test
+  void repeatedStatesCollapseAndTextsAreComparedExactly() {
+    assertThat(
+            TraceDiff.history(trace("rollout message", "a", "a", "b", "b", "a"), "rollout message"))
+        .containsExactly("a", "b", "a");
+    assertThat(
+            TraceDiff.compare(
+                trace("rollout message", "a"), trace("rollout message", "A"), List.of()))
+        .hasSize(1);
+  }
+}
