@@ -11,7 +11,8 @@ cd "$(dirname "$0")/.."
 
 ROLLOUT4J_E2E_BIN=$(e2e/build.sh | tail -1)
 export ROLLOUT4J_E2E_BIN
-if [ -z "${KUBECONFIG:-}" ] || ! e2e/cluster.sh status | grep -q '^kube-apiserver: running'; then
+running=$(e2e/cluster.sh status 2>/dev/null || true)
+if [ -z "${KUBECONFIG:-}" ] || ! grep -q '^kube-apiserver: running' <<<"$running"; then
   trap 'e2e/cluster.sh down || true' EXIT
   up=$(e2e/cluster.sh up | tail -1)
   export KUBECONFIG=${up#KUBECONFIG=}
@@ -23,7 +24,7 @@ summary=e2e/suite/target/differential/summary.txt
 rm -f "$summary"
 status=0
 mvn -B -ntp -Pe2e -pl e2e/suite verify -Dtest=DifferentialE2ETest \
-  -Dsurefire.failIfNoSpecifiedTests=false -Drollout4j.scenarios="$*" || status=$?
+  -Dsurefire.failIfNoSpecifiedTests=false -Drollout4j.scenarios="$(IFS=,; echo "$*")" || status=$?
 if [ -f "$summary" ]; then
   cat "$summary"
 else

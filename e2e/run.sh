@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The e2e tier: brings the real control plane up (e2e/cluster.sh, built from the Go module proxy on
-# first use), runs the e2e suite (Maven module e2e/suite, profile e2e) against it, and brings the
-# cluster down again, also when the suite fails.
+# first use), runs the e2e suite (Maven module e2e/suite, profile e2e) and the differential tier
+# against it, and brings the cluster down again, also when the suite fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
@@ -20,4 +20,7 @@ echo "e2e: cluster up after $(( $(date +%s) - started )) s"
 mvn -B -ntp -q install -DskipTests
 mvn -B -ntp -q -Pimage package -DskipTests -pl rollout-controller
 mvn -B -ntp -Pe2e -pl e2e/suite verify
+# Then side by side with the real Argo Rollouts controller (it installs Argo's CRDs over ours, so
+# it runs last).
+ROLLOUT4J_SKIP_INSTALL=1 e2e/differential.sh
 echo "e2e: done in $(( $(date +%s) - started )) s"

@@ -52,7 +52,6 @@ final class BlueGreenDecision extends DecisionSupport {
     // Validation requires activeService, and References has checked it exists.
     GenericResource active = Objects.requireNonNull(service(blueGreen.activeService()));
     GenericResource preview = service(blueGreen.previewService());
-    String hash = PodTemplateHash.of(template, status.collisionCount());
     List<ReplicaSetView> sets = new ArrayList<>();
     for (GenericResource rs : observation.replicaSets()) {
       ReplicaSetView view = ReplicaSetView.of(rs);
@@ -60,6 +59,9 @@ final class BlueGreenDecision extends DecisionSupport {
         sets.add(view);
       }
     }
+    String hash =
+        PodTemplateMatch.hashOf(
+            template, PodTemplateHash.of(template, status.collisionCount()), sets);
     int nextRevision = sets.stream().mapToInt(ReplicaSetView::revision).max().orElse(0) + 1;
     if (!hash.equals(status.currentPodHash())) {
       startUpdate(hash);

@@ -54,9 +54,11 @@ final class CanaryDecision extends DecisionSupport {
       return StatusRules.invalidSpec(
           stored, now, "InvalidSpec", "the pod template could not be read from spec.workloadRef");
     }
-    String hash = PodTemplateHash.of(template, status.collisionCount());
     List<ReplicaSetView> sets = replicaSets();
     this.sets = sets;
+    String hash =
+        PodTemplateMatch.hashOf(
+            template, PodTemplateHash.of(template, status.collisionCount()), sets);
     int nextRevision = 1;
     for (ReplicaSetView rs : sets) {
       nextRevision = Math.max(nextRevision, rs.revision() + 1);
@@ -173,6 +175,15 @@ final class CanaryDecision extends DecisionSupport {
         }
       } else if (!promoted) {
         advance(rollout, hash, newRs, stableRs, older, counts, effective);
+      }
+    }
+
+    // As Argo: an aborted update goes back to its first step (a retry starts the steps again); an
+    // abort of the stable revision itself stays at the end.
+    if (status.isAborted() && !canary.steps().isEmpty()) {
+      int index = hash.equals(status.stableRS()) ? canary.steps().size() : 0;
+      if (!Integer.valueOf(index).equals(status.currentStepIndex())) {
+        status = status.toBuilder().currentStepIndex(index).build();
       }
     }
 

@@ -316,14 +316,17 @@ abstract class DecisionSupport {
               counts.ready(),
               counts.available());
     }
-    conditions =
-        StatusRules.set(
-            conditions,
-            StatusRules.PAUSED,
-            paused ? "True" : "False",
-            "RolloutPaused",
-            "Rollout is paused",
-            now);
+    // As Argo: the Paused condition appears with the first pause, and stays (False) after it.
+    if (paused || StatusRules.find(conditions, StatusRules.PAUSED) != null) {
+      conditions =
+          StatusRules.set(
+              conditions,
+              StatusRules.PAUSED,
+              paused ? "True" : "False",
+              "RolloutPaused",
+              "Rollout is paused",
+              now);
+    }
     conditions =
         StatusRules.set(
             conditions,
@@ -342,6 +345,10 @@ abstract class DecisionSupport {
             "RolloutCompleted",
             "RolloutCompleted",
             now);
+    // As Argo: the Healthy condition appears when the rollout first becomes healthy.
+    if (!healthy && StatusRules.find(conditions, StatusRules.HEALTHY) == null) {
+      return conditions;
+    }
     return StatusRules.set(
         conditions,
         StatusRules.HEALTHY,

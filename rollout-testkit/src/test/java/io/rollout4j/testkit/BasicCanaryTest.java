@@ -68,6 +68,35 @@ class BasicCanaryTest {
     assertThat(replicasByImage(harness)).containsEntry("v2", 10).containsEntry("v1", 0);
   }
 
+  private static java.util.List<String> conditionTypes(RolloutHarness harness) {
+    return harness.rollout("web", "web").status().conditions().stream()
+        .map(c -> c.type() + "=" + c.status())
+        .sorted()
+        .toList();
+  }
+
+  @Test
+  void pausedAndHealthyConditionsAppearAsInArgoWithTheFirstPauseAndTheFirstHealthyState(
+      RolloutHarness harness) {
+    String steps = "[{setWeight: 20}, {pause: {}}]";
+    harness.apply("web", rollout("web:1", steps));
+    // The first write of a new rollout: no Paused condition (it never paused), no Healthy one.
+    harness.advance(Duration.ofMillis(1));
+    assertThat(conditionTypes(harness))
+        .noneMatch(c -> c.startsWith("Paused") || c.startsWith("Healthy"));
+    harness.advance(Duration.ofMinutes(1));
+    assertThat(conditionTypes(harness))
+        .contains("Healthy=True")
+        .noneMatch(c -> c.startsWith("Paused"));
+
+    harness.apply("web", rollout("web:2", steps));
+    harness.advance(Duration.ofMinutes(1));
+    assertThat(conditionTypes(harness)).contains("Paused=True", "Healthy=False");
+    harness.promote("web", "web");
+    harness.advance(Duration.ofMinutes(1));
+    assertThat(conditionTypes(harness)).contains("Paused=False", "Healthy=True");
+  }
+
   @Test
   void withoutStepsItIsARollingUpdateWithinSurge(RolloutHarness harness) {
     harness.apply("web", rollout("web:1", "[]"));

@@ -73,6 +73,7 @@ class UserActionsTest {
     assertThat(status.phase()).isEqualTo(RolloutPhase.DEGRADED);
     assertThat(status.message()).startsWith("RolloutAborted: Rollout aborted update to revision 2");
     assertThat(status.abortedAt()).isNotNull();
+    assertThat(status.currentStepIndex()).as("Argo goes back to the first step").isZero();
     assertThat(Seed.replicasOf(harness, hash2)).isEqualTo(1);
     assertThat(Seed.replicasOf(harness, hash1)).isEqualTo(5);
     harness.advance(Duration.ofSeconds(29));

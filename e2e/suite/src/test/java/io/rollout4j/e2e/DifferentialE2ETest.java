@@ -95,7 +95,19 @@ class DifferentialE2ETest {
             ? List.of()
             : Arrays.stream(names.split("[,\\s]+")).filter(s -> !s.isBlank()).toList();
     return Scenario.load(wanted).stream()
-        .map(s -> DynamicTest.dynamicTest(s.name(), () -> play(s)));
+        .map(
+            s ->
+                DynamicTest.dynamicTest(
+                    s.name(),
+                    () -> {
+                      try {
+                        play(s);
+                      } catch (RuntimeException | IOException e) {
+                        unexplained++;
+                        SUMMARY.add(String.format("%-40s did not finish: %s", s.name(), e));
+                        throw e;
+                      }
+                    }));
   }
 
   private void play(Scenario scenario) throws IOException {
@@ -127,6 +139,11 @@ class DifferentialE2ETest {
                 "--leader-elect=false");
         Trace oursTrace = new Trace(cluster, oursNs);
         Trace argoTrace = new Trace(cluster, argoNs)) {
+      // Both controllers watch before the first object is applied: a JVM starts slower than Go.
+      RealCluster.await(
+          "Rollout4j's controller started",
+          Duration.ofMinutes(1),
+          () -> ours.logText().contains("started"));
       Map<String, String> placeholders = new LinkedHashMap<>(values);
       if (oap != null) {
         placeholders.put("${OAP_ADDRESS}", oap.address());
@@ -152,6 +169,8 @@ class DifferentialE2ETest {
                 log.add("  " + (trace == oursTrace ? OURS : ARGO) + " did not reach " + want);
               }
             }
+            // The state reached settles before the next action (shorter ones are not compared).
+            sleep(TraceDiff.SETTLED.plusMillis(500));
           }
           case "apply" -> {
             apply(scenario, step.argument(), placeholders, oursNs, OURS);
@@ -235,6 +254,8 @@ class DifferentialE2ETest {
     args.add(1, scenario.rollout());
     if (step.action().equals("set-image")) {
       args = new ArrayList<>(List.of("set", "image", scenario.rollout()));
+    } else if (step.action().equals("retry")) {
+      args = new ArrayList<>(List.of("retry", "rollout", scenario.rollout()));
     }
     if (step.argument() != null) {
       args.add(String.valueOf(step.argument()));
@@ -276,7 +297,18 @@ class DifferentialE2ETest {
     List<Object> documents = new ArrayList<>();
     List<?> kinds =
         entry instanceof Map<?, ?> spec && spec.get("kinds") instanceof List<?> only ? only : null;
+    List<Object> flat = new ArrayList<>();
     for (Object document : yaml.loadAll(text)) {
+      // A `kind: List` (as kubectl prints one) applies its items.
+      if (document instanceof Map<?, ?> list
+          && "List".equals(list.get("kind"))
+          && list.get("items") instanceof List<?> items) {
+        flat.addAll(items);
+      } else {
+        flat.add(document);
+      }
+    }
+    for (Object document : flat) {
       if (document instanceof Map<?, ?> object
           && kinds != null
           && !kinds.contains(object.get("kind"))) {

@@ -240,7 +240,8 @@ final class Trace implements AutoCloseable {
     if (hash == null || hash.isEmpty()) {
       return "-";
     }
-    return templates.getOrDefault(hash, "unknown-template");
+    // A status may name a hash before its ReplicaSet reaches the watch: number it when first seen.
+    return templates.computeIfAbsent(hash, h -> "T" + (templates.size() + 1));
   }
 
   /** A text with every pod-template hash it names replaced by its template's number. */

@@ -12,10 +12,15 @@ import java.util.regex.Pattern;
  * and comparing fields one by one leaves out in which order one controller's writes land (Argo
  * writes a ReplicaSet, then the status; a mesh write in between is not a difference). Counts that
  * climb or fall (ready replicas, measurements) are compared by where each run starts and stops, as
- * Pods become Ready in batches of a size neither controller decides.
+ * Pods become Ready in batches of a size neither controller decides. A value that held for less
+ * than {@link #SETTLED} before the field changed again is left out: it records when a controller
+ * happened to look (a ReplicaSet fully updated but its last Pod not Ready yet), not what it
+ * decided; every step of a scenario lasts longer than that.
  */
 final class TraceDiff {
   private TraceDiff() {}
+
+  static final java.time.Duration SETTLED = java.time.Duration.ofSeconds(1);
 
   /** A field whose history differs; {@code reason} is set when the scenario expects it. */
   record Difference(String field, List<String> ours, List<String> argo, String reason) {
@@ -29,6 +34,8 @@ final class TraceDiff {
 
   static List<Difference> compare(
       List<Trace.State> ours, List<Trace.State> argo, List<Expected> expected) {
+    ours = fromFirstWrite(ours);
+    argo = fromFirstWrite(argo);
     TreeSet<String> fields = new TreeSet<>();
     ours.forEach(s -> fields.addAll(s.fields().keySet()));
     argo.forEach(s -> fields.addAll(s.fields().keySet()));
@@ -50,16 +57,42 @@ final class TraceDiff {
     return out;
   }
 
+  /**
+   * The states from the controller's first status write on: how long a controller takes to first
+   * act on a new Rollout is latency (the performance tier measures it), not behaviour.
+   */
+  static List<Trace.State> fromFirstWrite(List<Trace.State> states) {
+    for (int i = 0; i < states.size(); i++) {
+      String phase = states.get(i).fields().get("rollout phase");
+      if (phase != null && !phase.equals("-")) {
+        return states.subList(i, states.size());
+      }
+    }
+    return states;
+  }
+
   /** The values a field took, each change once; numeric runs reduced to where they turn. */
   static List<String> history(List<Trace.State> states, String field) {
+    // Each value with when it began; then those that lasted, then collapse repeats again.
     List<String> values = new ArrayList<>();
+    List<java.time.Instant> since = new ArrayList<>();
     for (Trace.State state : states) {
       String value = state.fields().getOrDefault(field, "(none)");
       if (values.isEmpty() || !values.get(values.size() - 1).equals(value)) {
         values.add(value);
+        since.add(state.at());
       }
     }
-    return turningPoints(values);
+    List<String> settled = new ArrayList<>();
+    for (int i = 0; i < values.size(); i++) {
+      boolean last = i == values.size() - 1;
+      if (last || !since.get(i).plus(SETTLED).isAfter(since.get(i + 1))) {
+        if (settled.isEmpty() || !settled.get(settled.size() - 1).equals(values.get(i))) {
+          settled.add(values.get(i));
+        }
+      }
+    }
+    return turningPoints(settled);
   }
 
   /** 0 1 2 5 3 0 becomes 0 5 0: what a count reached, not the steps it took to get there. */

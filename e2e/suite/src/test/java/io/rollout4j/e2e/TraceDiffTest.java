@@ -11,12 +11,24 @@ import org.junit.jupiter.api.Test;
 
 /** How the differential runner compares two traces (no cluster needed). */
 class TraceDiffTest {
+  /** A field's values, one every 2 s: each of them settled. */
   private static List<Trace.State> trace(String field, String... values) {
     List<Trace.State> out = new ArrayList<>();
-    for (String value : values) {
-      out.add(new Trace.State(Instant.EPOCH, Map.of(field, value)));
+    for (int i = 0; i < values.length; i++) {
+      out.add(new Trace.State(Instant.EPOCH.plusSeconds(2L * i), Map.of(field, values[i])));
     }
     return out;
+  }
+
+  @Test
+  void aValueThatHeldForLessThanASecondIsWhenAControllerLookedNotWhatItDecided() {
+    List<Trace.State> states =
+        List.of(
+            new Trace.State(Instant.EPOCH, Map.of("rollout message", "")),
+            new Trace.State(Instant.EPOCH.plusSeconds(3), Map.of("rollout message", "still")),
+            new Trace.State(Instant.EPOCH.plusMillis(3200), Map.of("rollout message", "")),
+            new Trace.State(Instant.EPOCH.plusSeconds(5), Map.of("rollout message", "done")));
+    assertThat(TraceDiff.history(states, "rollout message")).containsExactly("", "done");
   }
 
   @Test
