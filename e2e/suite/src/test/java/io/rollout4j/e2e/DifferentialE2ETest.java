@@ -279,7 +279,7 @@ class DifferentialE2ETest {
     return want;
   }
 
-  /** Applies a manifest entry, the Rollouts labelled for {@code instanceId}. */
+  /** Applies a manifest entry, Argo's kinds labelled for {@code instanceId}. */
   @SuppressWarnings("unchecked")
   private static void apply(
       Scenario scenario,
@@ -314,7 +314,9 @@ class DifferentialE2ETest {
           && !kinds.contains(object.get("kind"))) {
         continue;
       }
-      if (document instanceof Map<?, ?> object && "Rollout".equals(object.get("kind"))) {
+      // Argo with --instance-id sees only argoproj.io objects with that label, templates included.
+      if (document instanceof Map<?, ?> object
+          && String.valueOf(object.get("apiVersion")).startsWith("argoproj.io/")) {
         Map<String, Object> metadata =
             (Map<String, Object>)
                 ((Map<String, Object>) object)

@@ -83,6 +83,12 @@ final class TraceDiff {
         since.add(state.at());
       }
     }
+    // An object that does not exist yet is one about to be created: whether it was before or
+    // after the first status write is the order of two writes in one reconcile.
+    while (values.size() > 1 && values.get(0).equals("(none)")) {
+      values.remove(0);
+      since.remove(0);
+    }
     List<String> settled = new ArrayList<>();
     for (int i = 0; i < values.size(); i++) {
       boolean last = i == values.size() - 1;
