@@ -87,13 +87,18 @@ final class RealCluster implements AutoCloseable {
     command.add(kubectl.toString());
     command.add("--kubeconfig=" + kubeconfig);
     command.addAll(List.of(args));
+    return run(command, stdin, String.join(" ", args));
+  }
+
+  /** Runs a command line tool with {@code stdin}; its output, or a failure naming {@code what}. */
+  static String run(List<String> command, String stdin, String what) {
     try {
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
       process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
       process.getOutputStream().close();
       String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-        throw new IllegalStateException(String.join(" ", args) + " failed:\n" + out);
+        throw new IllegalStateException(what + " failed:\n" + out);
       }
       return out;
     } catch (IOException e) {
