@@ -186,6 +186,11 @@ final class CanaryDecision extends DecisionSupport {
         status = status.toBuilder().currentStepIndex(index).build();
       }
     }
+    // As Argo: an aborted rollout holds no pause; the abort is what stops it.
+    if (status.isAborted()
+        && (!status.pauseConditions().isEmpty() || Boolean.TRUE.equals(status.controllerPause()))) {
+      status = status.toBuilder().pauseConditions(List.of()).controllerPause(null).build();
+    }
 
     // 6. Older ReplicaSets: scaled down (after their deadline), then pruned to the history limit.
     handleOlder(older, routed, rollout, effective);

@@ -74,6 +74,7 @@ class UserActionsTest {
     assertThat(status.message()).startsWith("RolloutAborted: Rollout aborted update to revision 2");
     assertThat(status.abortedAt()).isNotNull();
     assertThat(status.currentStepIndex()).as("Argo goes back to the first step").isZero();
+    assertThat(status.pauseConditions()).as("an aborted rollout holds no pause").isEmpty();
     assertThat(Seed.replicasOf(harness, hash2)).isEqualTo(1);
     assertThat(Seed.replicasOf(harness, hash1)).isEqualTo(5);
     harness.advance(Duration.ofSeconds(29));
