@@ -131,8 +131,9 @@ final class BlueGreenDecision extends DecisionSupport {
     String stableHash = status.stableRS();
     terminateStaleRuns(hash, promoted, aborted, run -> true);
     if (aborted) {
+      // The preview keeps the aborted revision (as in Argo): testers can still reach it until
+      // its pods are scaled down; only production traffic goes back to the stable revision.
       point(active, stableHash);
-      point(preview, stableHash);
     } else if (!rollout.spec().isPaused()) {
       if (newRs != null) {
         point(preview, hash);
@@ -564,8 +565,9 @@ final class BlueGreenDecision extends DecisionSupport {
             !analysing,
             new Counts(newRs == null ? 0 : newRs.statusReplicas(), ready, available),
             saturated,
-            promoted
-                && hash.equals(activeSelector)
+            // As Argo: healthy once both Services select the new revision at full size, even
+            // while its post-promotion analysis still runs (Completed waits for the analysis).
+            hash.equals(activeSelector)
                 && (preview == null || hash.equals(previewSelector))
                 && saturated);
     RolloutStatus.Builder b =

@@ -284,9 +284,9 @@ abstract class DecisionSupport {
       conditions =
           StatusRules.set(
               conditions, StatusRules.PROGRESSING, "False", "RolloutAborted", abortMessage, now);
-    } else if (promoted
-        && newRs != null
-        && newRs.availableReplicas() >= rollout.spec().effectiveReplicas()) {
+    } else if (healthy && newRs != null) {
+      // As Argo: "successfully progressed" only once healthy (for a canary, the older
+      // ReplicaSets scaled down too); until then the update is still progressing.
       conditions =
           StatusRules.set(
               conditions,
@@ -306,10 +306,16 @@ abstract class DecisionSupport {
               now);
     } else {
       String name = newRs == null ? rollout.name() + "-" + hash : newRs.name();
+      // A promoted revision at full size only waits for older ReplicaSets to drain (their
+      // scale-down delay may exceed the deadline): that never times out, let alone aborts.
+      boolean drainingOnly =
+          promoted
+              && newRs != null
+              && newRs.availableReplicas() >= rollout.spec().effectiveReplicas();
       conditions =
           progress(
               rollout,
-              deadlineApplies,
+              deadlineApplies && !drainingOnly,
               conditions,
               name,
               counts.updated(),

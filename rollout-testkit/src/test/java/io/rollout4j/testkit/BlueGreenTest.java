@@ -277,8 +277,9 @@ class BlueGreenTest {
     AnalysisRun run = (AnalysisRun) harness.cluster().list("AnalysisRun", NS).get(0);
     assertThat(run.metadata().labels()).containsEntry("rollout-type", "PrePromotion");
     assertThat(run.name()).endsWith("-pre");
-    // The preview is put back on the stable revision and the failed pods go after 30 s.
-    assertThat(selector(harness, NS, "shop-preview")).isEqualTo(blue);
+    // As in Argo, the preview keeps the failed revision (testers can still reach it) and its
+    // pods go after 30 s.
+    assertThat(selector(harness, NS, "shop-preview")).isEqualTo(status.currentPodHash());
     assertThat(replicasByImage(harness, NS)).containsEntry("shop:1", 3).containsEntry("shop:2", 0);
   }
 
@@ -346,7 +347,7 @@ class BlueGreenTest {
     assertThat(aborted.phase()).isEqualTo(RolloutPhase.DEGRADED);
     assertThat(aborted.message()).contains("RolloutAborted");
     assertThat(selector(harness, NS, "shop-active")).isEqualTo(blue);
-    assertThat(selector(harness, NS, "shop-preview")).isEqualTo(blue);
+    assertThat(selector(harness, NS, "shop-preview")).isEqualTo(aborted.currentPodHash());
     harness.advance(Duration.ofSeconds(59));
     assertThat(replicasByImage(harness, NS)).containsEntry("shop:2", 3);
     harness.advance(Duration.ofSeconds(2));
@@ -524,6 +525,11 @@ class BlueGreenTest {
     harness.advance(Duration.ofSeconds(15));
     String green = hashOf(harness, NS, "shop:2");
     assertThat(selector(harness, NS, "shop-active")).isEqualTo(green);
+    // As Argo: healthy once both Services select it, completed only after the analysis.
+    RolloutStatus analysing = status(harness);
+    assertThat(condition(analysing, "Healthy")).isEqualTo("True");
+    assertThat(condition(analysing, "Completed")).isEqualTo("False");
+    assertThat(analysing.stableRS()).isNotEqualTo(green);
 
     harness.apply(NS, rollout("shop:3", 3, bg));
     List<String> violations = new ArrayList<>();
@@ -587,10 +593,18 @@ class BlueGreenTest {
     assertThat(status.phase()).isEqualTo(RolloutPhase.DEGRADED);
     assertThat(status.message()).contains("timed out progressing");
     assertThat(selector(harness, NS, "shop-active")).isEqualTo(blue);
-    assertThat(selector(harness, NS, "shop-preview")).isEqualTo(blue);
+    assertThat(selector(harness, NS, "shop-preview")).isEqualTo(status.currentPodHash());
     assertThat(replicasByImage(harness, NS))
         .containsEntry("shop:1", 3)
         .containsEntry("shop:bad", 0);
+  }
+
+  private static String condition(RolloutStatus status, String type) {
+    return status.conditions().stream()
+        .filter(c -> c.type().equals(type))
+        .map(c -> c.status())
+        .findFirst()
+        .orElse("absent");
   }
 
   private static GenericResource replicaSet(RolloutHarness harness, String hash) {

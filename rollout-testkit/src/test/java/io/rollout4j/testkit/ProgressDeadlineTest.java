@@ -62,4 +62,44 @@ class ProgressDeadlineTest {
     assertThat(Seed.replicasOf(harness, broken)).isZero();
     assertThat(Seed.replicasOf(harness, status.stableRS())).isEqualTo(5);
   }
+
+  @Test
+  void aPromotedRevisionWaitingForTheOldOneToDrainNeverTimesOutAndIsNotYetSuccessfullyProgressed() {
+    RolloutHarness harness = Seed.deployed();
+    // The old stable keeps its pods for 15 minutes, longer than a 2-minute deadline that aborts.
+    harness.apply(
+        NAMESPACE,
+        Seed.read("tse-gitops-demo/argo/rollout/rollout.yaml")
+            .replace(
+                "  replicas: 5\n",
+                "  replicas: 5\n  progressDeadlineAbort: true\n  progressDeadlineSeconds: 120\n")
+            .replace("    canary:\n", "    canary:\n      scaleDownDelaySeconds: 900\n"));
+    harness.advance(Duration.ofMinutes(1));
+    harness.apply(NAMESPACE, Seed.bookinfo().replace(Seed.V1_IMAGE, "reviews:2"));
+    harness.advance(Duration.ofSeconds(20));
+    harness.promoteFull(NAMESPACE, ROLLOUT);
+    harness.advance(Duration.ofMinutes(1));
+
+    RolloutStatus draining = harness.rollout(NAMESPACE, ROLLOUT).status();
+    assertThat(draining.stableRS()).isEqualTo(draining.currentPodHash());
+    assertThat(condition(draining, "Progressing")).isEqualTo("True/ReplicaSetUpdated");
+    assertThat(condition(draining, "Healthy")).startsWith("False");
+    harness.advance(Duration.ofMinutes(10));
+    assertThat(harness.rollout(NAMESPACE, ROLLOUT).status().isAborted()).isFalse();
+    harness.advance(Duration.ofMinutes(5));
+
+    RolloutStatus done = harness.rollout(NAMESPACE, ROLLOUT).status();
+    assertThat(done.isAborted()).isFalse();
+    assertThat(done.phase()).isEqualTo(RolloutPhase.HEALTHY);
+    assertThat(condition(done, "Progressing")).isEqualTo("True/NewReplicaSetAvailable");
+    assertThat(condition(done, "Healthy")).startsWith("True");
+  }
+
+  private static String condition(RolloutStatus status, String type) {
+    return status.conditions().stream()
+        .filter(c -> c.type().equals(type))
+        .map(c -> c.status() + "/" + c.reason())
+        .findFirst()
+        .orElse("absent");
+  }
 }

@@ -122,7 +122,10 @@ final class Trace implements AutoCloseable {
       rollout(out, rollout);
     }
     for (GenericKubernetesResource rs : list("ReplicaSet")) {
-      String template = template(label(rs, "rollouts-pod-template-hash"));
+      String hash = label(rs, "rollouts-pod-template-hash");
+      // A ReplicaSet no rollout owns (a Deployment's) is named as it is: the Deployment
+      // controller's names do not depend on the namespace, so they match on both sides.
+      String template = hash == null ? rs.getMetadata().getName() : template(hash);
       out.put("rs/" + template + " desired", text(path(rs, "spec", "replicas"), "0"));
       out.put("rs/" + template + " ready", text(path(rs, "status", "readyReplicas"), "0"));
       out.put("rs/" + template + " available", text(path(rs, "status", "availableReplicas"), "0"));
