@@ -322,8 +322,16 @@ abstract class DecisionSupport {
               counts.ready(),
               counts.available());
     }
-    // As Argo: the Paused condition appears with the first pause, and stays (False) after it.
-    if (paused || StatusRules.find(conditions, StatusRules.PAUSED) != null) {
+    // As Argo: the Paused condition appears with the first pause, and stays (False) after it. An
+    // abort freezes it as it was (Argo leaves it alone while the abort condition stands, and for
+    // the first reconcile after a retry).
+    RolloutStatus before = stored.status();
+    RolloutStatus.Condition progressingBefore =
+        before == null ? null : StatusRules.find(before.conditions(), StatusRules.PROGRESSING);
+    boolean abortStands =
+        status.isAborted()
+            || (progressingBefore != null && "RolloutAborted".equals(progressingBefore.reason()));
+    if (!abortStands && (paused || StatusRules.find(conditions, StatusRules.PAUSED) != null)) {
       conditions =
           StatusRules.set(
               conditions,

@@ -1,25 +1,19 @@
 package io.rollout4j.engine;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.rollout4j.manifest.Manifests;
 import io.rollout4j.model.PodTemplateSpec;
 import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@code rollouts-pod-template-hash} of a pod template: FNV-1a (32 bit) of the template's
- * canonical JSON (keys sorted), plus the collision count, written with Kubernetes' safe alphabet.
- * The same template gives the same hash in every process and after every restart; byte-identical
- * hashes with Argo would need Go's field order, which no user relies on.
+ * The {@code rollouts-pod-template-hash} of a pod template, as Argo Rollouts computes it: FNV-1a
+ * (32 bit) of the template as Go's {@code encoding/json} writes a Kubernetes PodTemplateSpec, plus
+ * the collision count as 8 little-endian bytes, written with Kubernetes' safe alphabet. Equal to
+ * Argo's, so a rollout moves between the two controllers without a new ReplicaSet; ReplicaSets
+ * named by earlier versions' hash (FNV-1a of canonical JSON) are still found by their template.
  */
 public final class PodTemplateHash {
   private PodTemplateHash() {}
-
-  private static final ObjectMapper CANONICAL =
-      JsonMapper.builder().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
 
   // Kubernetes' rand.SafeEncodeString alphabet: no vowels, no easily confused characters.
   private static final String ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
@@ -34,12 +28,7 @@ public final class PodTemplateHash {
   }
 
   private static String compute(PodTemplateSpec template, @Nullable Integer collisionCount) {
-    byte[] json;
-    try {
-      json = CANONICAL.writeValueAsBytes(Manifests.toTree(template));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("pod template cannot be written as JSON", e);
-    }
+    byte[] json = GoPodTemplateJson.encode(Manifests.toTree(template));
     int hash = 0x811c9dc5;
     for (byte b : json) {
       hash ^= b & 0xff;
