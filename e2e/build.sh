@@ -3,7 +3,8 @@
 # kube-apiserver, kube-controller-manager, kube-scheduler and kubectl (k8s.io/kubernetes), etcd
 # (go.etcd.io/etcd/server/v3) and kwok (sigs.k8s.io/kwok). Everything goes to a cache folder
 # outside the repository ($ROLLOUT4J_E2E_CACHE, default ~/.cache/rollout4j-e2e) and is reused
-# while the pinned versions match; nothing built here is ever committed.
+# while the pinned versions match; nothing built here is ever committed. Also Argo Rollouts (the
+# differential tier's oracle) and our own tools (tools/pod-template-hash, the hash oracle).
 #
 # Usage: e2e/build.sh            build what is missing, print the bin folder as the last line
 set -euo pipefail
@@ -140,7 +141,16 @@ build_argo() {
   echo "$ARGO_VERSION" > "$BIN/.argo.version"
 }
 
+# Our own test tools (tools/*, each its own go.mod): rebuilt every time, Go's build cache makes
+# that a second when nothing changed.
+build_tools() {
+  local tools
+  tools=$(cd "$(dirname "$0")/../tools" && pwd)
+  (cd "$tools/pod-template-hash" && go build -trimpath -o "$BIN/pod-template-hash" .)
+}
+
 started=$(date +%s)
+build_tools
 build_etcd
 build_kwok
 build_kubernetes

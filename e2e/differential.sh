@@ -4,7 +4,9 @@
 # every difference between the two; exits non-zero on a difference a scenario does not expect.
 # Reports: e2e/suite/target/differential/<scenario>.txt.
 #
-# Usage: e2e/differential.sh [scenario...]     (no argument: every scenario)
+# Usage: e2e/differential.sh [scenario...]     (no argument: every scenario, and the migration)
+# The pseudo-scenario `migration` runs MigrationE2ETest (rollouts handed over from Argo to
+# Rollout4j) and PodTemplateHashE2ETest (our pod-template hash against Go's and Argo's).
 # Uses the running cluster when KUBECONFIG points at it, else brings one up and down again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,11 +22,22 @@ fi
 if [ -z "${ROLLOUT4J_SKIP_INSTALL:-}" ]; then
   mvn -B -ntp -q install -DskipTests
 fi
+scenarios=()
+tests=DifferentialE2ETest
+[ $# -eq 0 ] && tests=DifferentialE2ETest,MigrationE2ETest,PodTemplateHashE2ETest
+for arg in "$@"; do
+  if [ "$arg" = migration ]; then tests=DifferentialE2ETest,MigrationE2ETest,PodTemplateHashE2ETest; else scenarios+=("$arg"); fi
+done
+if [ $# -gt 0 ] && [ ${#scenarios[@]} -eq 0 ]; then tests=MigrationE2ETest,PodTemplateHashE2ETest; fi
 summary=e2e/suite/target/differential/summary.txt
 rm -f "$summary"
 status=0
-mvn -B -ntp -Pe2e -pl e2e/suite verify -Dtest=DifferentialE2ETest \
-  -Dsurefire.failIfNoSpecifiedTests=false -Drollout4j.scenarios="$(IFS=,; echo "$*")" || status=$?
+mvn -B -ntp -Pe2e -pl e2e/suite verify -Dtest="$tests" -Dsurefire.failIfNoSpecifiedTests=false \
+  -Drollout4j.scenarios="$(IFS=,; echo "${scenarios[*]:-}")" || status=$?
+if [ "$tests" = MigrationE2ETest,PodTemplateHashE2ETest ]; then
+  [ $status -eq 0 ] && echo "migration: passed" || echo "migration: failed"
+  exit $status
+fi
 if [ -f "$summary" ]; then
   cat "$summary"
 else

@@ -75,6 +75,9 @@ class UserActionsTest {
     assertThat(status.abortedAt()).isNotNull();
     assertThat(status.currentStepIndex()).as("Argo goes back to the first step").isZero();
     assertThat(status.pauseConditions()).as("an aborted rollout holds no pause").isEmpty();
+    assertThat(status.conditions())
+        .as("as Argo, the Paused condition stays as it was while the abort stands")
+        .anyMatch(c -> c.type().equals("Paused") && c.status().equals("True"));
     assertThat(Seed.replicasOf(harness, hash2)).isEqualTo(1);
     assertThat(Seed.replicasOf(harness, hash1)).isEqualTo(5);
     harness.advance(Duration.ofSeconds(29));

@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -115,6 +117,58 @@ final class ArgoController implements AutoCloseable {
     command.add("--namespace=" + namespace);
     command.addAll(List.of(args));
     return RealCluster.run(command, "", "kubectl argo rollouts " + String.join(" ", args));
+  }
+
+  /**
+   * {@code kubectl argo rollouts <args>} for at most {@code limit} (a {@code --watch} is stopped
+   * then): what it printed, whatever its exit code, with the exit code appended when not 0.
+   */
+  static String pluginFor(RealCluster cluster, String namespace, Duration limit, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(bin().resolve("kubectl-argo-rollouts").toString());
+    command.add("--kubeconfig=" + cluster.kubeconfig);
+    command.add("--namespace=" + namespace);
+    command.addAll(List.of(args));
+    try {
+      Path out = Files.createTempFile("plugin", ".txt");
+      Process process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(out.toFile())
+              .start();
+      boolean exited = process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
+      if (!exited) {
+        process.destroy();
+        process.waitFor(5, TimeUnit.SECONDS);
+      }
+      String text = Files.readString(out);
+      Files.delete(out);
+      return exited && process.exitValue() != 0
+          ? text + "(exit " + process.exitValue() + ")\n"
+          : text;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Labels an argoproj.io object (a parsed YAML document) for a controller instance: Argo with
+   * {@code --instance-id} sees only objects with that label, templates included.
+   */
+  @SuppressWarnings("unchecked")
+  static void label(Object document, String instanceId) {
+    if (document instanceof Map<?, ?> object
+        && String.valueOf(object.get("apiVersion")).startsWith("argoproj.io/")) {
+      Map<String, Object> metadata =
+          (Map<String, Object>)
+              ((Map<String, Object>) object)
+                  .computeIfAbsent("metadata", k -> new LinkedHashMap<>());
+      ((Map<String, Object>) metadata.computeIfAbsent("labels", k -> new LinkedHashMap<>()))
+          .put(INSTANCE_LABEL, instanceId);
+    }
   }
 
   boolean alive() {

@@ -197,8 +197,21 @@ class DifferentialE2ETest {
       settle(oursTrace, argoTrace);
       String oursGet = ArgoController.plugin(cluster, oursNs, "get", "rollout", scenario.rollout());
       String argoGet = ArgoController.plugin(cluster, argoNs, "get", "rollout", scenario.rollout());
+      // The plugin's read commands against both controllers: status (with a timeout it reports
+      // the state now), list, and get --watch for a few seconds.
+      Map<String, String> oursReads = pluginReads(oursNs, scenario.rollout());
+      Map<String, String> argoReads = pluginReads(argoNs, scenario.rollout());
       List<TraceDiff.Difference> differences =
-          TraceDiff.compare(oursTrace.states(), argoTrace.states(), scenario.expected());
+          new ArrayList<>(
+              TraceDiff.compare(oursTrace.states(), argoTrace.states(), scenario.expected()));
+      if (!oursReads.get("status").equals(argoReads.get("status"))) {
+        differences.add(
+            new TraceDiff.Difference(
+                "kubectl argo rollouts status",
+                List.of(oursReads.get("status")),
+                List.of(argoReads.get("status")),
+                null));
+      }
       long notExplained = differences.stream().filter(d -> !d.explained()).count();
       unexplained += (int) notExplained;
       String text =
@@ -218,6 +231,10 @@ class DifferentialE2ETest {
               + oursGet
               + "\nkubectl argo rollouts get rollout, argo:\n"
               + argoGet
+              + "\nkubectl argo rollouts status / list rollouts / get rollout --watch (3 s), rollout4j:\n"
+              + String.join("\n", oursReads.values())
+              + "\nthe same, argo:\n"
+              + String.join("\n", argoReads.values())
               + "\ntrace, rollout4j:\n"
               + TraceDiff.dump(oursTrace.states())
               + "\ntrace, argo:\n"
@@ -279,6 +296,26 @@ class DifferentialE2ETest {
     return want;
   }
 
+  private static Map<String, String> pluginReads(String namespace, String rollout) {
+    Map<String, String> out = new LinkedHashMap<>();
+    out.put(
+        "status",
+        ArgoController.pluginFor(
+                cluster, namespace, Duration.ofSeconds(20), "status", rollout, "--timeout", "1s")
+            .trim());
+    out.put(
+        "list",
+        ArgoController.pluginFor(cluster, namespace, Duration.ofSeconds(20), "list", "rollouts"));
+    String watched =
+        ArgoController.pluginFor(
+            cluster, namespace, Duration.ofSeconds(3), "get", "rollout", rollout, "--watch");
+    if (!watched.contains("Name:")) {
+      throw new AssertionError("get rollout --watch printed no rollout:\n" + watched);
+    }
+    out.put("watch", "(get rollout --watch printed " + watched.length() + " characters)");
+    return out;
+  }
+
   /** Applies a manifest entry, Argo's kinds labelled for {@code instanceId}. */
   @SuppressWarnings("unchecked")
   private static void apply(
@@ -314,16 +351,7 @@ class DifferentialE2ETest {
           && !kinds.contains(object.get("kind"))) {
         continue;
       }
-      // Argo with --instance-id sees only argoproj.io objects with that label, templates included.
-      if (document instanceof Map<?, ?> object
-          && String.valueOf(object.get("apiVersion")).startsWith("argoproj.io/")) {
-        Map<String, Object> metadata =
-            (Map<String, Object>)
-                ((Map<String, Object>) object)
-                    .computeIfAbsent("metadata", k -> new LinkedHashMap<>());
-        ((Map<String, Object>) metadata.computeIfAbsent("labels", k -> new LinkedHashMap<>()))
-            .put(ArgoController.INSTANCE_LABEL, instanceId);
-      }
+      ArgoController.label(document, instanceId);
       if (document != null) {
         documents.add(document);
       }

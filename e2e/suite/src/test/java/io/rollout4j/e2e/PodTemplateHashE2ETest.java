@@ -1,0 +1,144 @@
+package io.rollout4j.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.rollout4j.engine.PodTemplateHash;
+import io.rollout4j.manifest.Manifests;
+import io.rollout4j.model.PodTemplateSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Rollout4j's pod-template hash is Argo's, checked two ways: against the Go oracle
+ * (tools/pod-template-hash: k8s.io/api's types and Argo's algorithm) on thousands of seeded random
+ * templates, and against the real Argo controller, which names the ReplicaSets it creates with it.
+ */
+class PodTemplateHashE2ETest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long SEED = 20261205L;
+
+  @Test
+  void oursEqualsTheGoOracleOnThreeThousandRandomTemplates() throws IOException {
+    RandomPodTemplates templates = new RandomPodTemplates(SEED);
+    Random counts = new Random(SEED);
+    List<Map<String, Object>> cases = new ArrayList<>();
+    StringBuilder input = new StringBuilder();
+    for (int i = 0; i < 3000; i++) {
+      Map<String, Object> request = new LinkedHashMap<>();
+      request.put("template", templates.next());
+      // Argo adds the collision count once a hash collided; most rollouts have none.
+      request.put("collisionCount", counts.nextInt(4) == 0 ? counts.nextInt(3) : null);
+      cases.add(request);
+      input.append(JSON.writeValueAsString(request)).append('\n');
+    }
+    String output =
+        RealCluster.run(
+            List.of(ArgoController.bin().resolve("pod-template-hash").toString()),
+            input.toString(),
+            "the pod-template hash oracle");
+    String[] lines = output.split("\n");
+    assertThat(lines).hasSize(cases.size());
+    List<String> mismatches = new ArrayList<>();
+    for (int i = 0; i < cases.size(); i++) {
+      String[] answer = lines[i].split("\t", 2);
+      assertThat(answer[0]).as("the oracle read case %d: %s", i, lines[i]).isNotEqualTo("error");
+      String ours =
+          ours(cases.get(i).get("template"), (Integer) cases.get(i).get("collisionCount"));
+      if (!answer[0].equals(ours)) {
+        mismatches.add(
+            "case "
+                + i
+                + ": ours "
+                + ours
+                + ", Argo's "
+                + answer[0]
+                + "\n  Go's JSON: "
+                + answer[1]);
+      }
+    }
+    Path report = Path.of("target", "differential", "pod-template-hash.txt");
+    Files.createDirectories(report.getParent());
+    Files.writeString(
+        report,
+        cases.size()
+            + " random templates (seed "
+            + SEED
+            + "), "
+            + mismatches.size()
+            + " hashes differ from the Go oracle\n"
+            + String.join("\n", mismatches.subList(0, Math.min(5, mismatches.size()))));
+    assertThat(mismatches).as("see %s", report).isEmpty();
+  }
+
+  @Test
+  void argosControllerNamesItsReplicaSetsWithOurHash() throws IOException {
+    int count = 30;
+    try (RealCluster cluster = RealCluster.connect()) {
+      ArgoController.installCrds(cluster);
+      String ns = cluster.namespace("hashes");
+      RandomPodTemplates templates = new RandomPodTemplates(SEED + 1);
+      Map<String, String> expected = new LinkedHashMap<>();
+      StringBuilder manifests = new StringBuilder();
+      for (int i = 0; i < count; i++) {
+        Map<String, Object> template = templates.next();
+        String name = "hash-" + i;
+        @SuppressWarnings("unchecked")
+        Map<String, Object> labels =
+            (Map<String, Object>) ((Map<String, Object>) template.get("metadata")).get("labels");
+        labels.put("app", name);
+        expected.put(name, ours(template, null));
+        Map<String, Object> rollout = new LinkedHashMap<>();
+        rollout.put("apiVersion", "argoproj.io/v1alpha1");
+        rollout.put("kind", "Rollout");
+        rollout.put(
+            "metadata",
+            Map.of("name", name, "labels", Map.of(ArgoController.INSTANCE_LABEL, "hashes")));
+        rollout.put(
+            "spec",
+            Map.of(
+                "replicas",
+                0,
+                "selector",
+                Map.of("matchLabels", Map.of("app", name)),
+                "template",
+                template,
+                "strategy",
+                Map.of("canary", Map.of())));
+        manifests.append("---\n").append(JSON.writeValueAsString(rollout)).append('\n');
+      }
+      try (ArgoController argo = ArgoController.start(cluster, "hashes")) {
+        cluster.apply(ns, manifests.toString());
+        RealCluster.await(
+            "Argo created a ReplicaSet for each of the " + count + " rollouts",
+            Duration.ofMinutes(2),
+            () ->
+                cluster.client.apps().replicaSets().inNamespace(ns).list().getItems().size()
+                    >= count);
+        Map<String, String> argos = new LinkedHashMap<>();
+        for (ReplicaSet rs :
+            cluster.client.apps().replicaSets().inNamespace(ns).list().getItems()) {
+          String owner = rs.getMetadata().getOwnerReferences().get(0).getName();
+          argos.put(owner, rs.getMetadata().getLabels().get("rollouts-pod-template-hash"));
+        }
+        assertThat(argos)
+            .as("Argo's hash per rollout")
+            .containsExactlyInAnyOrderEntriesOf(expected);
+        assertThat(argo.alive()).isTrue();
+      }
+    }
+  }
+
+  private static String ours(Object template, Integer collisionCount) {
+    return PodTemplateHash.of(Manifests.fromTree(template, PodTemplateSpec.class), collisionCount);
+  }
+}
