@@ -64,8 +64,10 @@ final class CanaryDecision extends DecisionSupport {
       nextRevision = Math.max(nextRevision, rs.revision() + 1);
     }
 
-    if (!hash.equals(status.currentPodHash()) || !stepsHash().equals(status.currentStepHash())) {
+    if (!hash.equals(status.currentPodHash()) || !stepsUnchanged()) {
       startUpdate(hash, sets);
+    } else if (!stepsHash().equals(status.currentStepHash())) {
+      status = status.toBuilder().currentStepHash(stepsHash()).build();
     }
     Rollout rollout = stored.withStatus(status);
 
@@ -230,7 +232,27 @@ final class CanaryDecision extends DecisionSupport {
     return STEPS_HASHES.get(canary.steps());
   }
 
-  private static String stepsHash(List<Step> steps) {
+  /**
+   * Whether {@code status.currentStepHash} names the steps of the spec: Argo's hash (FNV-32a of
+   * Go's JSON of the steps, safe alphabet), or the one Rollout4j wrote before it computed Argo's,
+   * so neither a hand-over from Argo nor an upgrade starts the steps over.
+   */
+  private boolean stepsUnchanged() {
+    String recorded = status.currentStepHash();
+    return stepsHash().equals(recorded) || LEGACY_STEPS_HASHES.get(canary.steps()).equals(recorded);
+  }
+
+  static String stepsHash(List<Step> steps) {
+    // Argo hashes the Go slice: no steps is a nil slice, written as null.
+    Object tree = steps.isEmpty() ? null : io.rollout4j.manifest.Manifests.toTree(steps);
+    return PodTemplateHash.safeFnv(GoJson.encodeSteps(tree), null);
+  }
+
+  private static final Memo<List<Step>, String> LEGACY_STEPS_HASHES =
+      new Memo<>(4096, CanaryDecision::legacyStepsHash);
+
+  /** The steps hash of Rollout4j before Argo's: FNV-1a of the steps' Java text, in decimal. */
+  private static String legacyStepsHash(List<Step> steps) {
     String json = String.valueOf(io.rollout4j.manifest.Manifests.toTree(steps));
     int hash = 0x811c9dc5;
     for (byte b : json.getBytes(StandardCharsets.UTF_8)) {

@@ -28,7 +28,14 @@ public final class PodTemplateHash {
   }
 
   private static String compute(PodTemplateSpec template, @Nullable Integer collisionCount) {
-    byte[] json = GoPodTemplateJson.encode(Manifests.toTree(template));
+    return safeFnv(GoJson.encode(Manifests.toTree(template)), collisionCount);
+  }
+
+  /**
+   * FNV-1a (32 bit) of {@code json} and the optional collision count (8 little-endian bytes), its
+   * decimal digits written in Kubernetes' safe alphabet: how Argo turns Go JSON into a hash.
+   */
+  static String safeFnv(byte[] json, @Nullable Integer collisionCount) {
     int hash = 0x811c9dc5;
     for (byte b : json) {
       hash ^= b & 0xff;

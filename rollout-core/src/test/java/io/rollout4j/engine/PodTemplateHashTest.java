@@ -83,7 +83,7 @@ class PodTemplateHashTest {
                   "labelSelector":{"matchLabels":{"app":"x"}}}}]}},
               "tolerations":[{"key":"k","operator":"Exists"}],
               "terminationGracePeriodSeconds":0,"hostNetwork":false,"notAField":1}}""");
-    assertThat(new String(GoPodTemplateJson.encode(Manifests.toTree(rich)), StandardCharsets.UTF_8))
+    assertThat(new String(GoJson.encode(Manifests.toTree(rich)), StandardCharsets.UTF_8))
         .isEqualTo(
             "{\"metadata\":{\"labels\":{\"app\":\"x\"},\"annotations\":{\"note\":"
                 + "\"a\\u003cb\\u003e\\u0026c\\u2028\\u0001\\t\"}},\"spec\":{\"volumes\":[{\"name\":"

@@ -11,17 +11,17 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A pod template written exactly as Go's {@code encoding/json} writes a Kubernetes {@code
- * PodTemplateSpec} (k8s.io/api v0.34) after decoding it: fields in Go's struct order, {@code
- * omitempty} and {@code omitzero} as Go applies them (a struct is never empty, so {@code
- * "resources":{}} stays), zero values for absent fields without {@code omitempty}, fields Go does
- * not know left out, map keys sorted, resource quantities in their canonical form ({@code 0.5} →
- * {@code "500m"}), and Go's string escaping. Argo Rollouts hashes these bytes to name a ReplicaSet;
- * writing the same bytes gives the same name, so a rollout moves between Argo and Rollout4j without
- * a new ReplicaSet.
+ * Objects written exactly as Go's {@code encoding/json} writes them after decoding: a Kubernetes
+ * {@code PodTemplateSpec} (k8s.io/api v0.34) and Argo Rollouts' (v1.9) canary steps, the two things
+ * Argo hashes. For a pod template: fields in Go's struct order, {@code omitempty} and {@code
+ * omitzero} as Go applies them (a struct is never empty, so {@code "resources":{}} stays), zero
+ * values for absent fields without {@code omitempty}, fields Go does not know left out, map keys
+ * sorted, resource quantities in their canonical form ({@code 0.5} → {@code "500m"}), and Go's
+ * string escaping. Argo Rollouts hashes these bytes to name a ReplicaSet; writing the same bytes
+ * gives the same name, so a rollout moves between Argo and Rollout4j without a new ReplicaSet.
  */
-final class GoPodTemplateJson {
-  private GoPodTemplateJson() {}
+final class GoJson {
+  private GoJson() {}
 
   /*
    * One line per Go struct: `Type: field field ...` in Go's field order. A field is
@@ -220,6 +220,35 @@ final class GoPodTemplateJson {
       PodOS: name:s
       PodSchedulingGate: name:s
       PodResourceClaim: name:s ?resourceClaimName:*s ?resourceClaimTemplateName:*s
+      CanaryStep: ?setWeight:*i ?pause:*RolloutPause ?experiment:*RolloutExperimentStep \
+      ?analysis:*RolloutAnalysis ?setCanaryScale:*SetCanaryScale \
+      ?setHeaderRoute:*SetHeaderRoute ?setMirrorRoute:*SetMirrorRoute ?plugin:*PluginStep
+      RolloutPause: ?duration:*n
+      RolloutExperimentStep: templates:[RolloutExperimentTemplate] ?duration:s \
+      ?analyses:[RolloutExperimentStepAnalysisTemplateRef] ?dryRun:[DryRun] \
+      ?analysisRunMetadata:AnalysisRunMetadata ?scaleDownDelaySeconds:*i
+      RolloutExperimentTemplate: name:s specRef:s ?replicas:*i ?metadata:AnalysisRunMetadata \
+      ?selector:*LabelSelector ?weight:*i ?service:*TemplateService
+      RolloutExperimentStepAnalysisTemplateRef: name:s templateName:s ?clusterScope:*b \
+      ?args:[AnalysisRunArgument] ?requiredForCompletion:b
+      RolloutAnalysis: ?templates:[AnalysisTemplateRef] ?args:[AnalysisRunArgument] \
+      ?dryRun:[DryRun] ?measurementRetention:[MeasurementRetention] \
+      ?analysisRunMetadata:*AnalysisRunMetadata
+      AnalysisTemplateRef: templateName:s ?clusterScope:*b
+      AnalysisRunArgument: name:s ?value:s ?valueFrom:*ArgumentValueFrom
+      ArgumentValueFrom: ?podTemplateHashValue:*s ?fieldRef:*FieldRef
+      FieldRef: fieldPath:s
+      DryRun: metricName:s
+      MeasurementRetention: metricName:s limit:i
+      AnalysisRunMetadata: ?labels:{s} ?annotations:{s}
+      TemplateService: ?name:s
+      SetCanaryScale: ?weight:*i ?replicas:*i ?matchTrafficWeight:b
+      SetHeaderRoute: ?name:s ?match:[HeaderRoutingMatch]
+      HeaderRoutingMatch: headerName:s headerValue:*StringMatch
+      StringMatch: ?exact:s ?prefix:s ?regex:s
+      SetMirrorRoute: name:s ?match:[RouteMatch] ?percentage:*i
+      RouteMatch: ?method:*StringMatch ?path:*StringMatch ?headers:{StringMatch}
+      PluginStep: name:s ?config:raw
       """;
 
   /** A Go type: a scalar code, a pointer, slice or map of one, or a struct of the table. */
@@ -309,8 +338,20 @@ final class GoPodTemplateJson {
 
   /** The bytes Go's {@code json.Marshal} gives for this pod template tree. */
   static byte[] encode(@Nullable Object podTemplateSpec) {
+    return encode(POD_TEMPLATE_SPEC, podTemplateSpec);
+  }
+
+  private static final Type POD_TEMPLATE_SPEC = Type.parse("PodTemplateSpec");
+  private static final Type CANARY_STEPS = Type.parse("[CanaryStep]");
+
+  /** The bytes Go's {@code json.Marshal} gives for Argo's {@code []CanaryStep} (nil: null). */
+  static byte[] encodeSteps(@Nullable Object steps) {
+    return encode(CANARY_STEPS, steps);
+  }
+
+  private static byte[] encode(Type type, @Nullable Object tree) {
     StringBuilder out = new StringBuilder(512);
-    struct(out, "PodTemplateSpec", podTemplateSpec);
+    value(out, type, tree);
     return out.toString().getBytes(StandardCharsets.UTF_8);
   }
 
@@ -347,6 +388,7 @@ final class GoPodTemplateJson {
       case 'i' -> v == null || (v instanceof Number n && n.longValue() == 0);
       case 'b' -> v == null || Boolean.FALSE.equals(v);
       case 't' -> field.omitZero() && isZeroTime(v);
+      case 'r' -> v == null;
       default -> false;
     };
   }
@@ -384,7 +426,7 @@ final class GoPodTemplateJson {
         for (Object k : map.keySet()) {
           keys.add(String.valueOf(k));
         }
-        keys.sort(GoPodTemplateJson::compareUtf8);
+        keys.sort(GoJson::compareUtf8);
         out.append('{');
         for (int i = 0; i < keys.size(); i++) {
           if (i > 0) {
