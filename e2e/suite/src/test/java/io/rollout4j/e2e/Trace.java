@@ -232,11 +232,28 @@ final class Trace implements AutoCloseable {
                 + " "
                 + Objects.toString(route.get("mirrorPercentage"), ""));
       }
+      if (route.get("match") != null) {
+        // Header and mirror routes differ only by their match: compare it, keys sorted (each
+        // controller writes its own key order).
+        destinations.add("match " + sorted(route.get("match")));
+      }
       out.put(
           "virtualservice/" + vs.getMetadata().getName() + " http " + name,
           String.join(" ", destinations));
     }
     out.put("virtualservice/" + vs.getMetadata().getName() + " routes", String.join(",", names));
+  }
+
+  private static Object sorted(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      Map<String, Object> out = new TreeMap<>();
+      map.forEach((k, v) -> out.put(String.valueOf(k), sorted(v)));
+      return out;
+    }
+    if (value instanceof List<?> items) {
+      return items.stream().map(Trace::sorted).toList();
+    }
+    return value;
   }
 
   private String template(String hash) {
