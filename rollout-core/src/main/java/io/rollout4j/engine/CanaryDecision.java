@@ -120,7 +120,7 @@ final class CanaryDecision extends DecisionSupport {
     // 2. Ensure the new ReplicaSet exists and is scaled; stable likewise.
     int canaryTarget = counts.canary();
     if (aborted && routed && newRs != null && !promoted) {
-      canaryTarget = abortedCanaryTarget(newRs, canaryTarget);
+      canaryTarget = abortedCanaryTarget(newRs, canaryTarget, observed);
     }
     if (newRs == null) {
       if (!rollout.spec().isPaused() || initial) {
@@ -336,20 +336,25 @@ final class CanaryDecision extends DecisionSupport {
     return stable ? canary.stableMetadata() : canary.canaryMetadata();
   }
 
-  /** Scales a ReplicaSet and keeps its ephemeral pod metadata in its role. */
-  /**
-   * Scales a ReplicaSet and keeps its ephemeral pod metadata in its role. A pending scale-down
-   * deadline survives only while it is still wanted (an aborted canary waiting out its delay);
-   * otherwise it is cleared, so that a later abort waits its full delay again.
-   */
-
   /**
    * After an abort with a traffic router, the canary keeps its pods for {@code
-   * abortScaleDownDelaySeconds} (30 s by default; 0 keeps them) once traffic has left it.
+   * abortScaleDownDelaySeconds} (30 s by default; 0 keeps them) once traffic has left it. With
+   * dynamicStableScale and no delay set, the canary shrinks as traffic steps back to stable (as
+   * Argo does: the step-by-step abort is the drain). With a delay set, the canary keeps all its
+   * pods while traffic steps back, and the delay starts once the router reports none on it.
    */
-  private int abortedCanaryTarget(ReplicaSetView newRs, int target) {
+  private int abortedCanaryTarget(
+      ReplicaSetView newRs, int target, @Nullable TrafficWeights observed) {
     if (target >= newRs.replicas()) {
       return target;
+    }
+    if (canary.isDynamicStableScale()) {
+      if (canary.abortScaleDownDelaySeconds() == null) {
+        return target;
+      }
+      if (observed != null && observed.canaryWeight() > 0 && newRs.scaleDownDeadline() == null) {
+        return newRs.replicas();
+      }
     }
     Integer configured = canary.abortScaleDownDelaySeconds();
     if (configured != null && configured == 0) {

@@ -58,4 +58,52 @@ class DynamicStableScaleAbortTest {
     assertThat(harness.rollout(NAMESPACE, ROLLOUT).status().phase())
         .isEqualTo(RolloutPhase.DEGRADED);
   }
+
+  /**
+   * With abortScaleDownDelaySeconds as well, Argo 1.9.3 deadlocks (the canary's delay starts only
+   * once stable is full, stable grows only as the canary shrinks): stable stops one step short and
+   * that step's traffic stays on the aborted canary. Here the abort finishes: stable back to full
+   * size, all traffic on stable, and only then, after the delay, the canary scaled down.
+   */
+  @Test
+  void anAbortWithAScaleDownDelayFinishesAndScalesTheCanaryDownAfterTheDelay() {
+    RolloutHarness harness = RolloutHarness.create();
+    harness.metrics().script("skywalking", request -> Seed.apdex(9950));
+    harness.apply(NAMESPACE, Seed.bookinfo());
+    harness.apply(NAMESPACE, Seed.read("tse-gitops-demo/argo/tse/conf.yaml"));
+    harness.apply(NAMESPACE, Seed.read("tse-gitops-demo/argo/rollout/analysis.yaml"));
+    harness.apply(
+        NAMESPACE,
+        Seed.read("tse-gitops-demo/argo/rollout/rollout.yaml")
+            .replace(
+                "      canaryMetadata:",
+                "      dynamicStableScale: true\n"
+                    + "      abortScaleDownDelaySeconds: 60\n"
+                    + "      canaryMetadata:"));
+    harness.advance(Duration.ofMinutes(1));
+    String stable = String.valueOf(harness.rollout(NAMESPACE, ROLLOUT).status().stableRS());
+    Seed.pushV2(harness);
+    harness.advance(Duration.ofMinutes(26)); // at the 80 % step
+    String canary = String.valueOf(harness.rollout(NAMESPACE, ROLLOUT).status().currentPodHash());
+    assertThat(Seed.replicasOf(harness, canary)).isEqualTo(4);
+
+    harness.abort(NAMESPACE, ROLLOUT);
+    for (int i = 0;
+        i < 60 && harness.mesh().current(NAMESPACE, ROLLOUT).orElseThrow().canaryWeight() > 0;
+        i++) {
+      harness.advance(Duration.ofSeconds(5));
+    }
+    assertThat(harness.mesh().current(NAMESPACE, ROLLOUT).orElseThrow().canaryWeight())
+        .as("all traffic back on stable")
+        .isZero();
+    assertThat(Seed.replicasOf(harness, stable)).isEqualTo(5);
+    assertThat(Seed.replicasOf(harness, canary)).as("when traffic left it").isEqualTo(4);
+
+    harness.advance(Duration.ofSeconds(50));
+    assertThat(Seed.replicasOf(harness, canary)).as("within the delay").isEqualTo(4);
+    harness.advance(Duration.ofSeconds(15));
+    assertThat(Seed.replicasOf(harness, canary)).as("after the delay").isZero();
+    assertThat(harness.rollout(NAMESPACE, ROLLOUT).status().phase())
+        .isEqualTo(RolloutPhase.DEGRADED);
+  }
 }
