@@ -123,7 +123,14 @@ kwok_stages() { # the "fast" stages from kwok's module: nodes Ready, pods Ready,
   local stages=$dir/kustomize/stage
   for f in node/fast/node-initialize.yaml node/heartbeat-with-lease/node-heartbeat-with-lease.yaml \
     pod/fast/pod-ready.yaml pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml; do
-    cat "$stages/$f"
+    # A Pod labelled e2e-never-ready stays Pending: how a scenario shows a revision that never
+    # becomes available (a progress deadline), as a bad image would on a real node.
+    if [ "$f" = pod/fast/pod-ready.yaml ]; then
+      sed 's|^    matchExpressions:$|    matchExpressions:\n    - key: '"'"'.metadata.labels["e2e-never-ready"]'"'"'\n      operator: DoesNotExist|' \
+        "$stages/$f"
+    else
+      cat "$stages/$f"
+    fi
     echo '---'
   done > "$RUN/kwok-stages.yaml"
 }

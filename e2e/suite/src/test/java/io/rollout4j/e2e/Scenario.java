@@ -36,6 +36,8 @@ import org.yaml.snakeyaml.Yaml;
  * - latency: 3000                    # the canary's calls in the real OAP from now on (ms)
  * expected-differences:
  * - field: "rollout message"         # a regular expression on the trace's field names
+ *   rewrite: {": ReplicaSet .*": ""} # optional: only this difference (regex → replacement on
+ *                                    # both sides' values; what still differs is unexplained)
  *   reason: why this is a deliberate difference
  * </pre>
  *
@@ -115,9 +117,13 @@ record Scenario(
         throw new IllegalArgumentException(
             "scenario " + name + ": expected difference " + e.get("field") + " has no reason");
       }
+      Map<Pattern, String> rewrite = new LinkedHashMap<>();
+      if (e.get("rewrite") instanceof Map<?, ?> r) {
+        r.forEach((k, v) -> rewrite.put(Pattern.compile(String.valueOf(k)), String.valueOf(v)));
+      }
       expected.add(
           new TraceDiff.Expected(
-              Pattern.compile(String.valueOf(e.get("field"))), reason.toString()));
+              Pattern.compile(String.valueOf(e.get("field"))), rewrite, reason.toString()));
     }
     return new Scenario(
         name,

@@ -209,10 +209,19 @@ final class Trace implements AutoCloseable {
   }
 
   private void virtualService(Map<String, String> out, GenericKubernetesResource vs) {
+    for (String section : List.of("http", "tls", "tcp")) {
+      routes(out, vs, section);
+    }
+  }
+
+  private void routes(Map<String, String> out, GenericKubernetesResource vs, String section) {
     List<String> names = new ArrayList<>();
-    List<Object> http = list(path(vs, "spec", "http"));
-    for (int i = 0; i < http.size(); i++) {
-      Map<?, ?> route = (Map<?, ?>) http.get(i);
+    List<Object> entries = list(path(vs, "spec", section));
+    if (entries.isEmpty()) {
+      return;
+    }
+    for (int i = 0; i < entries.size(); i++) {
+      Map<?, ?> route = (Map<?, ?>) entries.get(i);
       String name = route.get("name") == null ? "#" + i : String.valueOf(route.get("name"));
       names.add(name);
       List<String> destinations = new ArrayList<>();
@@ -238,10 +247,15 @@ final class Trace implements AutoCloseable {
         destinations.add("match " + sorted(route.get("match")));
       }
       out.put(
-          "virtualservice/" + vs.getMetadata().getName() + " http " + name,
+          "virtualservice/" + vs.getMetadata().getName() + " " + section + " " + name,
           String.join(" ", destinations));
     }
-    out.put("virtualservice/" + vs.getMetadata().getName() + " routes", String.join(",", names));
+    out.put(
+        "virtualservice/"
+            + vs.getMetadata().getName()
+            + " "
+            + (section.equals("http") ? "routes" : section + " routes"),
+        String.join(",", names));
   }
 
   private static Object sorted(Object value) {

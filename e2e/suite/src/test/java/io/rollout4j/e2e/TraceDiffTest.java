@@ -69,4 +69,23 @@ class TraceDiffTest {
                 trace("rollout message", "a"), trace("rollout message", "A"), List.of()))
         .hasSize(1);
   }
+
+  @Test
+  void aRewriteExplainsOnlyTheDifferenceItRemoves() {
+    var ours = trace("rollout message", "", "RolloutAborted: revision 2: timed out", "done");
+    var argo = trace("rollout message", "", "RolloutAborted: revision 2", "done");
+    var expected =
+        List.of(
+            new TraceDiff.Expected(
+                Pattern.compile("rollout message"),
+                Map.of(Pattern.compile(": timed out$"), ""),
+                "the reason stays"));
+    assertThat(TraceDiff.compare(ours, argo, expected))
+        .singleElement()
+        .satisfies(d -> assertThat(d.explained()).isTrue());
+    var otherwise = trace("rollout message", "", "RolloutAborted: revision 3", "done");
+    assertThat(TraceDiff.compare(ours, otherwise, expected))
+        .singleElement()
+        .satisfies(d -> assertThat(d.explained()).isFalse());
+  }
 }
