@@ -42,6 +42,16 @@ public final class Reconciler {
     if (unsupported != null) {
       return StatusRules.invalidSpec(rollout, now, StatusRules.UNSUPPORTED_ROUTER, unsupported);
     }
+    if (rollout.spec().canary() != null && rollout.spec().canary().pingPong() != null) {
+      // Ping-pong swaps the stable and canary roles of two Services at each promotion; routing to
+      // them as if they were canaryService and stableService would send traffic to the wrong one.
+      return StatusRules.invalidSpec(
+          rollout,
+          now,
+          StatusRules.UNSUPPORTED_FEATURE,
+          "spec.strategy.canary.pingPong: ping-pong Services are not supported by Rollout4j;"
+              + " use canaryService and stableService");
+    }
     String reference = References.problem(rollout, observation);
     if (reference != null) {
       // Argo validates every referenced object before reconciling and changes nothing while one is

@@ -20,6 +20,7 @@ final class StatusRules {
   static final String PAUSED = "Paused";
   static final String INVALID_SPEC = "InvalidSpec";
   static final String UNSUPPORTED_ROUTER = "UnsupportedTrafficRouter";
+  static final String UNSUPPORTED_FEATURE = "UnsupportedFeature";
 
   /** A status that reports an invalid (or unsupported) spec and changes nothing else. */
   static Decision invalidSpec(Rollout rollout, Instant now, String reason, String detail) {
@@ -47,7 +48,8 @@ final class StatusRules {
     RolloutStatus.Condition invalid = find(stored.conditions(), INVALID_SPEC);
     return invalid != null
             && ("InvalidSpec".equals(invalid.reason())
-                || UNSUPPORTED_ROUTER.equals(invalid.reason()))
+                || UNSUPPORTED_ROUTER.equals(invalid.reason())
+                || UNSUPPORTED_FEATURE.equals(invalid.reason()))
         ? stored.toBuilder().conditions(remove(stored.conditions(), INVALID_SPEC)).build()
         : stored;
   }

@@ -78,6 +78,28 @@ class FailureStatusTest {
   }
 
   @Test
+  void pingPongServicesAreReportedUnsupportedAndNothingIsCreatedOrRouted() {
+    RolloutHarness harness = RolloutHarness.create();
+    harness
+        .apply(
+            "shop",
+            Seed.read("argo-rollouts-examples/test/e2e/istio/istio-host-split-ping-pong.yaml"))
+        .advance(Duration.ofMinutes(1));
+    RolloutStatus status = harness.rollout("shop", "istio-host-split").status();
+    assertThat(status.phase()).isEqualTo(RolloutPhase.DEGRADED);
+    assertThat(status.conditions())
+        .filteredOn(c -> c.type().equals("InvalidSpec"))
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.reason()).isEqualTo("UnsupportedFeature");
+              assertThat(c.message()).contains("spec.strategy.canary.pingPong");
+            });
+    assertThat(harness.cluster().list("ReplicaSet", "shop")).isEmpty();
+    assertThat(harness.mesh().history()).isEmpty();
+  }
+
+  @Test
   void aMeshThatServesTheRouterTakesOverOnceConfiguredAndTheConditionGoes() {
     RolloutHarness harness = RolloutHarness.create();
     harness.mesh().serving("istio", "nginx");
