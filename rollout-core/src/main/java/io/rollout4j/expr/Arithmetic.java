@@ -16,6 +16,14 @@ final class Arithmetic {
       }
       return a + b;
     }
+    if (GoTime.isTimeValue(left) || GoTime.isTimeValue(right)) {
+      return java.util.Objects.requireNonNull(
+          GoTime.arithmetic(
+              op,
+              java.util.Objects.requireNonNull(left),
+              java.util.Objects.requireNonNull(right),
+              column));
+    }
     if (!Values.isNumber(left) || !Values.isNumber(right)) {
       throw Values.mismatched(op, left, right, column);
     }

@@ -32,9 +32,7 @@ final class Builtins {
           "findLast",
           "findLastIndex",
           "count",
-          "sum",
           "groupBy",
-          "sortBy",
           "reduce");
 
   static final Set<String> NAMES =
@@ -68,6 +66,10 @@ final class Builtins {
                   "min",
                   "mean",
                   "median",
+                  "sum",
+                  "now",
+                  "date",
+                  "duration",
                   "toJSON",
                   "fromJSON",
                   "toBase64",
@@ -80,19 +82,7 @@ final class Builtins {
                   "values",
                   "toPairs",
                   "fromPairs",
-                  "reverse",
-                  "uniq",
-                  "concat",
-                  "flatten",
                   "sort",
-                  "bitand",
-                  "bitor",
-                  "bitxor",
-                  "bitnand",
-                  "bitnot",
-                  "bitshl",
-                  "bitshr",
-                  "bitushr",
                   "asInt",
                   "asFloat",
                   "isNaN",
@@ -191,15 +181,8 @@ final class Builtins {
             return name.endsWith("Index") ? (Object) (long) i : items.get(i);
           }
         }
-        return name.endsWith("Index") ? (Object) (long) -1 : null;
-      }
-      case "sum" -> {
-        Object total = 0L;
-        for (int i = 0; i < items.size(); i++) {
-          Object value = closure == null ? items.get(i) : ev.apply(closure, items.get(i), i, null);
-          total = Arithmetic.apply("+", total, value, column);
-        }
-        return total;
+        // expr 1.15 gives nil for an index not found, not -1.
+        return null;
       }
       case "groupBy" -> {
         Map<String, List<@Nullable Object>> groups = new LinkedHashMap<>();
@@ -210,25 +193,8 @@ final class Builtins {
                   key instanceof String s ? s : Values.format(key), k -> new ArrayList<>())
               .add(items.get(i));
         }
-        return new LinkedHashMap<String, Object>(groups);
-      }
-      case "sortBy" -> {
-        List<Object[]> keyed = new ArrayList<>();
-        for (int i = 0; i < items.size(); i++) {
-          keyed.add(
-              new Object[] {
-                ev.apply(java.util.Objects.requireNonNull(closure), items.get(i), i, null),
-                items.get(i)
-              });
-        }
-        boolean descending = argNodes.size() > 2 && "desc".equals(ev.eval(argNodes.get(2)));
-        keyed.sort((x, y) -> Values.compare(x[0], y[0], "sortBy", column));
-        if (descending) {
-          Collections.reverse(keyed);
-        }
-        List<@Nullable Object> out = new ArrayList<>();
-        keyed.forEach(pair -> out.add(pair[1]));
-        return out;
+        // Go's nil map when nothing was grouped.
+        return groups.isEmpty() ? null : new LinkedHashMap<String, Object>(groups);
       }
       default -> {
         // reduce(array, {#acc + #}, initial)
@@ -275,7 +241,7 @@ final class Builtins {
         return Math.floor(number(a.get(0), name, column));
       case "round":
         arity(name, a, 1, column);
-        return (double) Math.round(number(a.get(0), name, column));
+        return goRound(number(a.get(0), name, column));
       case "int":
         arity(name, a, 1, column);
         return toInt(a.get(0), name, column, true);
@@ -343,12 +309,29 @@ final class Builtins {
       case "mean":
       case "median":
         return statistic(name, a, column);
-      case "toJSON":
-        try {
-          return JSON.writeValueAsString(a.get(0));
-        } catch (JsonProcessingException e) {
-          throw new ExprException("toJSON: " + e.getOriginalMessage(), column);
+      case "sum":
+        return sum(a, column);
+      case "now":
+        arity(name, a, 0, column);
+        return GoTime.now();
+      case "duration":
+        arity(name, a, 1, column);
+        return GoTime.duration(str(a, 0, name, column), column);
+      case "date":
+        if (a.size() == 1) {
+          return GoTime.date(str(a, 0, name, column), column);
         }
+        if (a.size() == 2 || a.size() == 3) {
+          return GoTime.date(
+              str(a, 0, name, column),
+              str(a, 1, name, column),
+              a.size() == 3 ? str(a, 2, name, column) : null,
+              column);
+        }
+        throw new ExprException("invalid number of arguments to date", column);
+      case "toJSON":
+        arity(name, a, 1, column);
+        return GoFormat.json(a.get(0));
       case "fromJSON":
         try {
           return Values.normalize(JSON.readValue(str(a, 0, name, column), Object.class), 0);
@@ -368,6 +351,7 @@ final class Builtins {
       case "first":
       case "last":
         {
+          arity(name, a, 1, column);
           List<?> items = array(a.get(0), name, column);
           return items.isEmpty() ? null : items.get(name.equals("first") ? 0 : items.size() - 1);
         }
@@ -419,66 +403,21 @@ final class Builtins {
           }
           return out;
         }
-      case "reverse":
-        {
-          List<Object> out = new ArrayList<>(array(a.get(0), name, column));
-          Collections.reverse(out);
-          return out;
-        }
-      case "uniq":
-        {
-          List<@Nullable Object> out = new ArrayList<>();
-          for (Object item : array(a.get(0), name, column)) {
-            if (out.stream().noneMatch(seen -> Values.equal(seen, item))) {
-              out.add(item);
-            }
-          }
-          return out;
-        }
-      case "concat":
-        {
-          List<Object> out = new ArrayList<>();
-          for (Object list : a) {
-            out.addAll(array(list, name, column));
-            if (out.size() > Evaluator.MAX_COLLECTION) {
-              throw new ExprException(
-                  "concat() would build more than " + Evaluator.MAX_COLLECTION + " elements",
-                  column);
-            }
-          }
-          return out;
-        }
-      case "flatten":
-        {
-          List<Object> out = new ArrayList<>();
-          flatten(array(a.get(0), name, column), out, column, 0);
-          return out;
-        }
       case "sort":
         {
           List<Object> out = new ArrayList<>(array(a.get(0), name, column));
           out.sort((x, y) -> Values.compare(x, y, "sort", column));
+          if (a.size() > 2) {
+            throw new ExprException("invalid number of arguments (expected 1 or 2)", column);
+          }
+          if (a.size() > 1 && !"asc".equals(a.get(1)) && !"desc".equals(a.get(1))) {
+            throw new ExprException("invalid order " + Values.format(a.get(1)), column);
+          }
           if (a.size() > 1 && "desc".equals(a.get(1))) {
             Collections.reverse(out);
           }
           return out;
         }
-      case "bitand":
-        return toInt(a.get(0), name, column, false) & toInt(a.get(1), name, column, false);
-      case "bitor":
-        return toInt(a.get(0), name, column, false) | toInt(a.get(1), name, column, false);
-      case "bitxor":
-        return toInt(a.get(0), name, column, false) ^ toInt(a.get(1), name, column, false);
-      case "bitnand":
-        return toInt(a.get(0), name, column, false) & ~toInt(a.get(1), name, column, false);
-      case "bitnot":
-        return ~toInt(a.get(0), name, column, false);
-      case "bitshl":
-        return toInt(a.get(0), name, column, false) << toInt(a.get(1), name, column, false);
-      case "bitshr":
-        return toInt(a.get(0), name, column, false) >> toInt(a.get(1), name, column, false);
-      case "bitushr":
-        return toInt(a.get(0), name, column, false) >>> toInt(a.get(1), name, column, false);
       case "asInt":
         arity(name, a, 1, column);
         return asInt(a.get(0), column);
@@ -487,10 +426,10 @@ final class Builtins {
         return asFloat(a.get(0), column);
       case "isNaN":
         arity(name, a, 1, column);
-        return a.get(0) instanceof Double d && d.isNaN();
+        return floatArgument(name, a.get(0), column).isNaN();
       case "isInf":
         arity(name, a, 1, column);
-        return a.get(0) instanceof Double d && d.isInfinite();
+        return floatArgument(name, a.get(0), column).isInfinite();
       case "isNil":
         arity(name, a, 1, column);
         return a.get(0) == null;
@@ -570,6 +509,18 @@ final class Builtins {
     return Values.typeName(value);
   }
 
+  /** Go's math.Round: half away from zero. */
+  static double goRound(double x) {
+    if (Double.isNaN(x) || Double.isInfinite(x)) {
+      return x;
+    }
+    double whole = Math.floor(Math.abs(x));
+    if (Math.abs(x) - whole >= 0.5) {
+      whole += 1;
+    }
+    return Math.copySign(whole, x);
+  }
+
   private static long toInt(@Nullable Object value, String name, int column, boolean parseStrings) {
     if (value instanceof Long l) {
       return l;
@@ -579,7 +530,11 @@ final class Builtins {
     }
     if (parseStrings && value instanceof String s) {
       try {
-        return Long.parseLong(s.trim());
+        // Go's strconv.Atoi: no spaces, no fraction.
+        if (!s.matches("[+-]?[0-9]+")) {
+          throw new NumberFormatException(s);
+        }
+        return Long.parseLong(s);
       } catch (NumberFormatException e) {
         throw new ExprException(name + "(): invalid syntax \"" + s + "\"", column);
       }
@@ -601,13 +556,30 @@ final class Builtins {
     throw new ExprException(name + "() needs a number, found " + Values.typeName(value), column);
   }
 
+  /**
+   * Argo's isNaN and isInf take a Go float64: an int converts, anything else is an error (Argo's
+   * expr panics on it), never a quiet false.
+   */
+  private static Double floatArgument(String name, @Nullable Object value, int column) {
+    if (value instanceof Double d) {
+      return d;
+    }
+    if (value instanceof Long l) {
+      return l.doubleValue();
+    }
+    throw new ExprException(
+        "cannot use " + Values.typeName(value) + " as argument (type float64) to call " + name,
+        column);
+  }
+
   /** Argo's {@code asInt}: a number truncated, or a base-10 integer string. */
   private static long asInt(@Nullable Object value, int column) {
     if (value instanceof Long l) {
       return l;
     }
     if (value instanceof Double d) {
-      return d.longValue();
+      // Go's int64(float64) on amd64: NaN and out-of-range values become the minimum int64.
+      return d.isNaN() || d >= 0x1p63 || d < -0x1p63 ? Long.MIN_VALUE : d.longValue();
     }
     if (value instanceof String s) {
       try {
@@ -629,14 +601,23 @@ final class Builtins {
         return parseGoFloat(s);
       } catch (NumberFormatException e) {
         throw new ExprException(
-            "strconv.ParseFloat: parsing \"" + s + "\": invalid syntax", column);
+            "strconv.ParseFloat: parsing \""
+                + s
+                + "\": "
+                + (e.getMessage() != null && e.getMessage().endsWith("out of range")
+                    ? "value out of range"
+                    : "invalid syntax"),
+            column);
       }
     }
     throw new ExprException(
         "asFloat: cannot convert " + Values.typeName(value) + " to float64", column);
   }
 
-  /** Go's ParseFloat: decimal or exponent forms, Inf, NaN; no hex floats, no trailing junk. */
+  /**
+   * Go's ParseFloat: decimal and exponent forms, hexadecimal floats with a binary exponent, Inf and
+   * NaN; no underscores (Go allows them only after a base prefix), no junk, nothing out of range.
+   */
   private static double parseGoFloat(String s) {
     String t = s.trim().equals(s) ? s : "x";
     switch (t.toLowerCase(java.util.Locale.ROOT)) {
@@ -653,10 +634,19 @@ final class Builtins {
       default:
         break;
     }
-    if (!t.matches("[+-]?(\\d[\\d_]*(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?")) {
+    double value;
+    if (t.matches("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?")) {
+      value = Double.parseDouble(t);
+    } else if (t.matches(
+        "[+-]?0[xX](\\p{XDigit}+(\\.\\p{XDigit}*)?|\\.\\p{XDigit}+)[pP][+-]?\\d+")) {
+      value = Double.parseDouble(t); // Java reads Go's hexadecimal floats the same way
+    } else {
       throw new NumberFormatException(s);
     }
-    return Double.parseDouble(t.replace("_", ""));
+    if (Double.isInfinite(value)) {
+      throw new NumberFormatException(s + ": value out of range");
+    }
+    return value;
   }
 
   private static String trimChars(String s, String chars) {
@@ -689,15 +679,23 @@ final class Builtins {
     }
   }
 
+  /**
+   * expr 1.15's {@code max} and {@code min}: of their arguments (an array is one argument, not
+   * spread), numbers compared as numbers and strings as strings.
+   */
   private static Object extreme(String name, List<@Nullable Object> a, int column) {
-    List<?> items = a.size() == 1 && a.get(0) instanceof List<?> list ? list : a;
-    if (items.isEmpty()) {
-      throw new ExprException(name + "() of nothing", column);
+    if (a.isEmpty()) {
+      throw new ExprException("not enough arguments to call " + name, column);
     }
-    Object best = items.get(0);
-    for (Object item : items) {
-      if (!Values.isNumber(item)) {
-        throw new ExprException(name + "() needs numbers, found " + Values.typeName(item), column);
+    Object best = null;
+    for (Object item : a) {
+      if (!(Values.isNumber(item) || item instanceof String)) {
+        throw new ExprException(
+            "invalid argument for " + name + " (type " + Values.typeName(item) + ")", column);
+      }
+      if (best == null) {
+        best = item;
+        continue;
       }
       int c = Values.compare(item, best, name, column);
       if (c != Integer.MIN_VALUE && (name.equals("max") ? c > 0 : c < 0)) {
@@ -707,14 +705,23 @@ final class Builtins {
     return java.util.Objects.requireNonNull(best);
   }
 
+  /** expr 1.15's {@code mean} and {@code median}: of one array of numbers; 0 when it is empty. */
   private static double statistic(String name, List<@Nullable Object> a, int column) {
-    List<?> items = a.size() == 1 && a.get(0) instanceof List<?> list ? list : a;
+    arity(name, a, 1, column);
+    if (!(a.get(0) instanceof List<?> items)) {
+      throw new ExprException(
+          "cannot " + (name.equals("mean") ? "mean" : "median") + " " + Values.typeName(a.get(0)),
+          column);
+    }
     if (items.isEmpty()) {
-      return Double.NaN;
+      return 0.0;
     }
     List<Double> numbers = new ArrayList<>();
     for (Object item : items) {
-      numbers.add(number(item, name, column));
+      if (!Values.isNumber(item)) {
+        throw new ExprException("cannot " + name + " " + Values.typeName(item), column);
+      }
+      numbers.add(Values.toDouble(java.util.Objects.requireNonNull(item)));
     }
     if (name.equals("mean")) {
       return numbers.stream().mapToDouble(Double::doubleValue).sum() / numbers.size();
@@ -724,6 +731,22 @@ final class Builtins {
     return numbers.size() % 2 == 1
         ? numbers.get(mid)
         : (numbers.get(mid - 1) + numbers.get(mid)) / 2;
+  }
+
+  /** expr 1.15's {@code sum}: of one array; an int while every element is an int. */
+  private static Object sum(List<@Nullable Object> a, int column) {
+    arity("sum", a, 1, column);
+    if (!(a.get(0) instanceof List<?> items)) {
+      throw new ExprException("cannot sum " + Values.typeName(a.get(0)), column);
+    }
+    Object total = 0L;
+    for (Object item : items) {
+      if (!Values.isNumber(item)) {
+        throw new ExprException("cannot sum " + Values.typeName(item), column);
+      }
+      total = Arithmetic.apply("+", total, item, column);
+    }
+    return total;
   }
 
   private static void flatten(List<?> items, List<Object> out, int column, int depth) {

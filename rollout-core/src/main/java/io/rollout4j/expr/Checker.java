@@ -21,14 +21,17 @@ final class Checker {
     FLOAT,
     STRING,
     ARRAY,
-    MAP;
+    MAP,
+    TIME,
+    DURATION;
 
     boolean known() {
-      return this != ANY && this != NIL;
+      return this != ANY;
     }
 
+    /** expr's isNumber: a time.Duration is an int64 to its checker (its runtime says no). */
     boolean numeric() {
-      return this == INT || this == FLOAT;
+      return this == INT || this == FLOAT || this == DURATION;
     }
 
     String goName() {
@@ -39,6 +42,8 @@ final class Checker {
         case STRING -> "string";
         case ARRAY -> "[]interface {}";
         case MAP -> "map[string]interface {}";
+        case TIME -> "time.Time";
+        case DURATION -> "time.Duration";
         case NIL -> "<nil>";
         case ANY -> "interface {}";
       };
@@ -99,32 +104,49 @@ final class Checker {
           Map.entry("take", Kind.ARRAY),
           Map.entry("toPairs", Kind.ARRAY),
           Map.entry("groupBy", Kind.MAP),
+          Map.entry("now", Kind.TIME),
+          Map.entry("date", Kind.TIME),
+          Map.entry("duration", Kind.DURATION),
           Map.entry("fromPairs", Kind.MAP));
+
+  /** What Argo puts in expr's environment (its builtins are expr's own). */
+  private static final java.util.Set<String> ENVIRONMENT =
+      java.util.Set.of("result", "asInt", "asFloat", "isNaN", "isInf", "isNil", "default");
+
+  /** A predicate's closure: the type of {@code #}, and whether #index and #acc exist there. */
+  private record Scope(Kind element, boolean index, boolean acc) {}
+
+  private final List<Scope> scopes = new ArrayList<>();
 
   private static final int MAX_DEPTH = 200;
 
   private final Kind resultKind;
+  private final @Nullable Kind resultElement;
   private int depth;
   private final List<String> letNames = new ArrayList<>();
   private final List<Kind> letKinds = new ArrayList<>();
 
-  private Checker(Kind resultKind) {
+  private Checker(Kind resultKind, @Nullable Kind resultElement) {
     this.resultKind = resultKind;
+    this.resultElement = resultElement;
   }
 
   /** Compile-time checks that do not depend on the result: names and functions exist. */
   static void checkNames(Node root) {
-    new Checker(Kind.ANY).kind(root);
+    new Checker(Kind.ANY, null).kind(root);
   }
 
   /** Type checks against the actual result; returns the static kind of the whole expression. */
   static Kind check(Node root, @Nullable Object result) {
-    return new Checker(kindOf(result)).kind(root);
+    // A double[] is Go's []float64 (a Prometheus vector): its elements are typed.
+    Kind element =
+        result instanceof double[] ? Kind.FLOAT : result instanceof List ? Kind.ANY : null;
+    return new Checker(kindOf(result), element).kind(root);
   }
 
   static Kind kindOf(@Nullable Object value) {
     if (value == null) {
-      return Kind.ANY; // an untyped nil: expr cannot know its type either
+      return Kind.NIL; // expr types the environment's nil as nil, not as interface{}
     }
     if (value instanceof Boolean) {
       return Kind.BOOL;
@@ -138,7 +160,7 @@ final class Checker {
     if (value instanceof String) {
       return Kind.STRING;
     }
-    if (value instanceof List) {
+    if (value instanceof List || value instanceof double[]) {
       return Kind.ARRAY;
     }
     if (value instanceof Map) {
@@ -172,12 +194,31 @@ final class Checker {
       if (n.name().equals("result")) {
         return resultKind;
       }
+      if (n.name().equals("$env")) {
+        return Kind.MAP;
+      }
       throw new ExprException("unknown name " + n.name(), n.column());
     }
-    if (node instanceof Node.Pointer) {
-      return Kind.ANY;
+    if (node instanceof Node.Pointer p) {
+      if (scopes.isEmpty()) {
+        throw new ExprException("cannot use pointer accessor outside closure", p.column());
+      }
+      Scope scope = scopes.get(scopes.size() - 1);
+      if (p.name().isEmpty()) {
+        return scope.element();
+      }
+      if (p.name().equals("index") && scope.index()) {
+        return Kind.INT;
+      }
+      if (p.name().equals("acc") && scope.acc()) {
+        return Kind.ANY;
+      }
+      throw new ExprException("unknown pointer #" + p.name(), p.column());
     }
     if (node instanceof Node.Member m) {
+      if (isEnv(m.target())) {
+        return environment(m.name(), m.column());
+      }
       Kind target = kind(m.target());
       if (target.known() && target != Kind.MAP) {
         throw new ExprException(
@@ -186,9 +227,18 @@ final class Checker {
       return Kind.ANY;
     }
     if (node instanceof Node.Index ix) {
-      kind(ix.target());
-      kind(ix.index());
-      return Kind.ANY;
+      if (isEnv(ix.target())
+          && ix.index() instanceof Node.Literal key
+          && key.value() instanceof String name) {
+        return environment(name, ix.column());
+      }
+      Kind target = kind(ix.target());
+      Kind index = kind(ix.index());
+      if (target == Kind.STRING) {
+        throw new ExprException("type string[" + index.goName() + "] is undefined", ix.column());
+      }
+      Kind element = target == Kind.ARRAY ? goElement(ix.target()) : null;
+      return element == null ? Kind.ANY : element;
     }
     if (node instanceof Node.Slice s) {
       Kind target = kind(s.target());
@@ -203,44 +253,69 @@ final class Checker {
     if (node instanceof Node.Unary u) {
       Kind operand = kind(u.operand());
       if (u.op().equals("not")) {
-        if (operand.known() && operand != Kind.BOOL) {
-          throw new ExprException(
-              "invalid operation: ! (mismatched type " + operand.goName() + ")", u.column());
+        if (operand == Kind.BOOL || operand == Kind.ANY) {
+          return Kind.BOOL;
         }
-        return Kind.BOOL;
-      }
-      if (operand.known() && !operand.numeric()) {
         throw new ExprException(
-            "invalid operation: " + u.op() + " (mismatched type " + operand.goName() + ")",
-            u.column());
+            "invalid operation: ! (mismatched type " + operand.goName() + ")", u.column());
       }
-      return operand.numeric() ? operand : Kind.ANY;
+      if (operand.numeric()) {
+        return operand;
+      }
+      if (operand == Kind.ANY) {
+        return Kind.ANY;
+      }
+      throw new ExprException(
+          "invalid operation: " + u.op() + " (mismatched type " + operand.goName() + ")",
+          u.column());
     }
     if (node instanceof Node.Binary b) {
       return binary(b, kind(b.left()), kind(b.right()));
     }
     if (node instanceof Node.Conditional c) {
       Kind condition = kind(c.condition());
-      if (condition.known() && condition != Kind.BOOL) {
+      if (condition != Kind.BOOL && condition != Kind.ANY) {
         throw new ExprException(
             "non-bool expression (type " + condition.goName() + ") used as condition", c.column());
       }
       Kind then = kind(c.then());
       Kind otherwise = kind(c.otherwise());
-      return then == otherwise ? then : Kind.ANY;
+      if (then == Kind.NIL) {
+        return otherwise;
+      }
+      return otherwise == Kind.NIL || then == otherwise ? then : Kind.ANY;
     }
     if (node instanceof Node.Call call) {
-      if (!Builtins.NAMES.contains(call.function())) {
-        throw new ExprException("unknown name " + call.function(), call.column());
+      return call(call);
+    }
+    if (node instanceof Node.MethodCall m) {
+      Kind target = kind(m.target());
+      m.args().forEach(this::kind);
+      if (target != Kind.TIME && target != Kind.DURATION && target != Kind.ANY) {
+        throw new ExprException(
+            "type " + target.goName() + " has no method " + m.name(), m.column());
       }
-      for (Node arg : call.args()) {
-        kind(arg);
-      }
-      if (call.function().equals("abs") && call.args().size() == 1) {
-        Kind arg = kind(call.args().get(0));
-        return arg.numeric() ? arg : Kind.ANY;
-      }
-      return RETURNS.getOrDefault(call.function(), Kind.ANY);
+      return switch (m.name()) {
+        case "Year",
+            "Day",
+            "YearDay",
+            "Hour",
+            "Minute",
+            "Second",
+            "Nanosecond",
+            "Unix",
+            "UnixMilli",
+            "Milliseconds",
+            "Microseconds",
+            "Nanoseconds" ->
+            Kind.INT;
+        case "Hours", "Minutes", "Seconds" -> Kind.FLOAT;
+        case "Before", "After", "Equal", "IsZero" -> Kind.BOOL;
+        case "Sub" -> Kind.DURATION;
+        case "Add" -> Kind.TIME;
+        case "String" -> Kind.STRING;
+        default -> Kind.ANY;
+      };
     }
     if (node instanceof Node.Closure c) {
       kind(c.body());
@@ -256,6 +331,12 @@ final class Checker {
       return Kind.MAP;
     }
     Node.Let let = (Node.Let) node;
+    if (Builtins.NAMES.contains(let.name()) && !ENVIRONMENT.contains(let.name())) {
+      throw new ExprException("cannot redeclare builtin " + let.name(), let.column());
+    }
+    if (ENVIRONMENT.contains(let.name()) || letNames.contains(let.name())) {
+      throw new ExprException("cannot redeclare " + let.name(), let.column());
+    }
     Kind value = kind(let.value());
     letNames.add(let.name());
     letKinds.add(value);
@@ -267,77 +348,316 @@ final class Checker {
     }
   }
 
-  private static Kind binary(Node.Binary b, Kind left, Kind right) {
-    String op = b.op();
-    boolean bothKnown = left.known() && right.known();
-    switch (op) {
-      case "and", "&&", "or", "||" -> {
-        if ((left.known() && left != Kind.BOOL) || (right.known() && right != Kind.BOOL)) {
-          throw mismatch(op, left, right, b.column());
+  /** {@code $env}: expr's name for the environment Argo passes (result and its helpers). */
+  private boolean isEnv(Node node) {
+    return node instanceof Node.Name n && n.name().equals("$env") && !shadowed("$env");
+  }
+
+  private Kind environment(String name, int column) {
+    if (name.equals("result")) {
+      return resultKind;
+    }
+    if (ENVIRONMENT.contains(name)) {
+      return Kind.ANY;
+    }
+    throw new ExprException("unknown name " + name, column);
+  }
+
+  /** A builtin's call, with the argument checks expr 1.15's builtins make before running. */
+  private Kind call(Node.Call call) {
+    String fn = call.function();
+    if (!Builtins.NAMES.contains(fn)) {
+      throw new ExprException("unknown name " + fn, call.column());
+    }
+    List<Node> args = call.args();
+    if (Builtins.isPredicate(fn) && !args.isEmpty()) {
+      Kind collection = kind(args.get(0));
+      if (collection != Kind.ARRAY && collection != Kind.ANY) {
+        throw new ExprException(
+            "builtin " + fn + " takes only array (got " + collection.goName() + ")", call.column());
+      }
+      Kind element = goElement(args.get(0));
+      scopes.add(
+          new Scope(
+              element == null ? Kind.ANY : element,
+              fn.equals("map") || fn.equals("reduce"),
+              fn.equals("reduce")));
+      try {
+        if (args.size() > 1) {
+          kind(args.get(1));
         }
-        return Kind.BOOL;
+      } finally {
+        scopes.remove(scopes.size() - 1);
       }
-      case "==", "!=" -> {
-        if (bothKnown && left != right && !(left.numeric() && right.numeric())) {
-          throw mismatch(op, left, right, b.column());
+      for (int i = 2; i < args.size(); i++) {
+        kind(args.get(i));
+      }
+      return RETURNS.getOrDefault(fn, Kind.ANY);
+    }
+    List<Kind> kinds = new ArrayList<>(args.size());
+    for (Node arg : args) {
+      kinds.add(kind(arg));
+    }
+    switch (fn) {
+      case "max", "min" -> {
+        if (kinds.isEmpty()) {
+          throw new ExprException("not enough arguments to call " + fn, call.column());
         }
-        return Kind.BOOL;
-      }
-      case "<", ">", "<=", ">=" -> {
-        if (bothKnown
-            && !(left.numeric() && right.numeric())
-            && !(left == Kind.STRING && right == Kind.STRING)) {
-          throw mismatch(op, left, right, b.column());
+        for (Kind k : kinds) {
+          if (k == Kind.ANY) {
+            return Kind.ANY;
+          }
+          if (!k.numeric()) {
+            throw new ExprException(
+                "invalid argument for " + fn + " (type " + k.goName() + ")", call.column());
+          }
         }
-        return Kind.BOOL;
+        return kinds.get(0);
       }
-      case "matches", "contains", "startsWith", "endsWith" -> {
-        if ((left.known() && left != Kind.STRING) || (right.known() && right != Kind.STRING)) {
-          throw mismatch(op, left, right, b.column());
+      case "mean", "median", "sum" -> {
+        arity(call, kinds, 1);
+        Kind k = kinds.get(0);
+        if (k != Kind.ARRAY && k != Kind.ANY) {
+          throw new ExprException(
+              "cannot " + (fn.equals("mean") ? "avg" : fn) + " " + k.goName(), call.column());
         }
-        return Kind.BOOL;
       }
-      case "in" -> {
-        if (right.known() && right != Kind.ARRAY && right != Kind.MAP) {
-          throw mismatch(op, left, right, b.column());
+      case "isNaN", "isInf" -> {
+        arity(call, kinds, 1);
+        Kind k = kinds.get(0);
+        if (!k.numeric() && k != Kind.ANY) {
+          throw new ExprException(
+              "cannot use " + k.goName() + " as argument (type float64) to call " + fn,
+              call.column());
         }
-        return Kind.BOOL;
       }
-      case "??" -> {
-        return left == right ? left : Kind.ANY;
-      }
-      case ".." -> {
-        return Kind.ARRAY;
-      }
-      case "+" -> {
-        if (left == Kind.STRING && right == Kind.STRING) {
-          return Kind.STRING;
+      case "asInt", "asFloat", "isNil" -> arity(call, kinds, 1);
+      case "default" -> arity(call, kinds, 2);
+      case "abs" -> {
+        if (kinds.size() == 1 && kinds.get(0).numeric()) {
+          return kinds.get(0);
         }
-        return arithmetic(b, left, right);
+        return Kind.ANY;
       }
-      default -> {
-        return arithmetic(b, left, right);
-      }
+      default -> {}
+    }
+    return RETURNS.getOrDefault(fn, Kind.ANY);
+  }
+
+  private static void arity(Node.Call call, List<Kind> kinds, int expected) {
+    if (kinds.size() != expected) {
+      throw new ExprException(
+          "invalid number of arguments (expected " + expected + ", got " + kinds.size() + ")",
+          call.column());
     }
   }
 
-  private static Kind arithmetic(Node.Binary b, Kind left, Kind right) {
-    if ((left.known() && !left.numeric()) || (right.known() && !right.numeric())) {
-      throw mismatch(b.op(), left, right, b.column());
+  /**
+   * expr's rules for a binary operator (v1.15.5's checker): an operand of unknown type ({@code
+   * interface{}}) defers the check to run time only where expr's does; {@code nil} is a type of its
+   * own, comparable with anything but usable in no arithmetic, logic or ordering.
+   */
+  private Kind binary(Node.Binary b, Kind left, Kind right) {
+    String op = b.op();
+    switch (op) {
+      case "==", "!=" -> {
+        if (comparable(left, right)) {
+          return Kind.BOOL;
+        }
+      }
+      case "and", "&&", "or", "||" -> {
+        if (left == Kind.BOOL && right == Kind.BOOL || either(left, right, Kind.BOOL)) {
+          return Kind.BOOL;
+        }
+      }
+      case "<", ">", "<=", ">=" -> {
+        if (left.numeric() && right.numeric()
+            || left == Kind.STRING && right == Kind.STRING
+            || left == Kind.TIME && right == Kind.TIME
+            || either(left, right, Kind.INT, Kind.FLOAT, Kind.DURATION, Kind.STRING, Kind.TIME)) {
+          return Kind.BOOL;
+        }
+      }
+      case "-" -> {
+        if (left.numeric() && right.numeric()) {
+          return combined(left, right);
+        }
+        if (left == Kind.TIME && right == Kind.TIME) {
+          return Kind.DURATION;
+        }
+        if (left == Kind.TIME && right == Kind.DURATION) {
+          return Kind.TIME;
+        }
+        if (either(left, right, Kind.INT, Kind.FLOAT, Kind.DURATION, Kind.TIME)) {
+          return Kind.ANY;
+        }
+      }
+      case "*" -> {
+        if (left.numeric() && right.numeric()) {
+          return combined(left, right);
+        }
+        if (either(left, right, Kind.INT, Kind.FLOAT, Kind.DURATION)) {
+          return Kind.ANY;
+        }
+      }
+      case "/", "**", "^" -> {
+        if (left.numeric() && right.numeric() || either(left, right, Kind.INT, Kind.FLOAT)) {
+          return Kind.FLOAT;
+        }
+      }
+      case "%" -> {
+        if (integer(left) && integer(right)) {
+          return combined(left, right);
+        }
+        if (either(left, right, Kind.INT, Kind.DURATION)) {
+          return Kind.ANY;
+        }
+      }
+      case "+" -> {
+        if (left.numeric() && right.numeric()) {
+          return combined(left, right);
+        }
+        if (left == Kind.STRING && right == Kind.STRING) {
+          return Kind.STRING;
+        }
+        if (left == Kind.TIME && right == Kind.DURATION
+            || left == Kind.DURATION && right == Kind.TIME) {
+          return Kind.TIME;
+        }
+        if (either(left, right, Kind.INT, Kind.FLOAT, Kind.DURATION, Kind.STRING, Kind.TIME)) {
+          return Kind.ANY;
+        }
+      }
+      case "in" -> {
+        return in(b, left, right);
+      }
+      case "matches", "contains", "startsWith", "endsWith" -> {
+        if (left == Kind.STRING && right == Kind.STRING || either(left, right, Kind.STRING)) {
+          return Kind.BOOL;
+        }
+      }
+      case ".." -> {
+        if (integer(left) && integer(right) || either(left, right, Kind.INT, Kind.DURATION)) {
+          return Kind.ARRAY;
+        }
+      }
+      case "??" -> {
+        if (left == Kind.NIL) {
+          return right;
+        }
+        if (right == Kind.NIL || left == right) {
+          return left;
+        }
+        return Kind.ANY;
+      }
+      default -> throw new ExprException("unknown operator (" + op + ")", b.column());
     }
-    if (b.op().equals("/") || b.op().equals("**") || b.op().equals("^")) {
-      return Kind.FLOAT;
+    throw mismatch(op, left, right, b.column());
+  }
+
+  /**
+   * {@code in}: a map's keys are strings; an array's elements have the type Go gives them ({@code
+   * []float64} for a Prometheus vector, {@code []int} for a range) and, for a literal whose
+   * elements share one kind, that kind.
+   */
+  private Kind in(Node.Binary b, Kind left, Kind right) {
+    if (right == Kind.MAP) {
+      if (left != Kind.NIL && left != Kind.ANY && left != Kind.STRING) {
+        throw new ExprException(
+            "cannot use " + left.goName() + " as type string in map key", b.column());
+      }
+      return Kind.BOOL;
     }
-    if (left == Kind.INT && right == Kind.INT) {
+    if (right == Kind.ARRAY) {
+      if (left == Kind.NIL) {
+        return Kind.BOOL;
+      }
+      for (Kind elem : new Kind[] {goElement(b.right()), literalElement(b.right())}) {
+        if (elem != null && !comparable(left, elem)) {
+          throw new ExprException(
+              "cannot use " + left.goName() + " as type " + elem.goName() + " in array",
+              b.column());
+        }
+      }
+      return Kind.BOOL;
+    }
+    if (left == Kind.ANY && (right == Kind.STRING || right == Kind.ARRAY || right == Kind.MAP)
+        || right == Kind.ANY) {
+      return Kind.BOOL;
+    }
+    throw mismatch("in", left, right, b.column());
+  }
+
+  /** The Go element type of an array-typed node: []float64, []int, []string, or interface{}. */
+  private @Nullable Kind goElement(Node node) {
+    if (node instanceof Node.Binary r && r.op().equals("..")) {
       return Kind.INT;
     }
-    if (left.numeric() && right.numeric()) {
-      if (b.op().equals("%")) {
-        throw mismatch(b.op(), left, right, b.column());
-      }
-      return Kind.FLOAT;
+    if (node instanceof Node.Name n && n.name().equals("result") && !shadowed("result")) {
+      return resultElement;
     }
-    return Kind.ANY;
+    if (node instanceof Node.Call c
+        && (c.function().equals("split") || c.function().equals("splitAfter"))) {
+      return Kind.STRING;
+    }
+    return null;
+  }
+
+  /** The kind every element of an array literal has, if they share one. */
+  private @Nullable Kind literalElement(Node node) {
+    if (!(node instanceof Node.ArrayLiteral a) || a.items().isEmpty()) {
+      return null;
+    }
+    Kind first = null;
+    for (Node item : a.items()) {
+      Kind k = kind(item);
+      if (k == Kind.NIL || first != null && k != first) {
+        return null;
+      }
+      first = k;
+    }
+    return first;
+  }
+
+  private boolean shadowed(String name) {
+    return letNames.contains(name);
+  }
+
+  private static boolean comparable(Kind left, Kind right) {
+    return left == Kind.NIL
+        || right == Kind.NIL
+        || left == right
+        || left.numeric() && right.numeric()
+        || left == Kind.ANY
+        || right == Kind.ANY;
+  }
+
+  /** expr's {@code or}: one side unknown and the other unknown or one of {@code kinds}. */
+  private static boolean either(Kind left, Kind right, Kind... kinds) {
+    if (left == Kind.ANY && right == Kind.ANY) {
+      return true;
+    }
+    Kind other = left == Kind.ANY ? right : right == Kind.ANY ? left : null;
+    if (other == null) {
+      return false;
+    }
+    for (Kind k : kinds) {
+      if (other == k) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Kind combined(Kind left, Kind right) {
+    if (left == right) {
+      return left;
+    }
+    return left == Kind.FLOAT || right == Kind.FLOAT ? Kind.FLOAT : Kind.INT;
+  }
+
+  private static boolean integer(Kind kind) {
+    return kind == Kind.INT || kind == Kind.DURATION;
   }
 
   private static ExprException mismatch(String op, Kind left, Kind right, int column) {

@@ -8,8 +8,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * Condition apdex = Condition.compile("all(result.service_apdex.values.values, {asFloat(.value) >= 9900})");
- * boolean healthy = apdex.test(result);   // result: null, Boolean, Number, String, List, Map
+ * boolean healthy = apdex.test(result);   // null, Boolean, Number, String, List, Map, double[]
  * }</pre>
+ *
+ * <p>A {@code double[]} result is a vector (Go's {@code []float64}, as Argo's Prometheus provider
+ * gives): its elements are typed, so {@code 'a' in result} fails to compile as in Argo.
  *
  * <p>Compiling checks syntax and names; testing checks the types the result fixes (as expr does
  * when Argo compiles against the actual value), evaluates, and insists on a boolean. Every problem
@@ -44,7 +47,7 @@ public final class Condition {
    */
   public boolean test(@Nullable Object result) {
     Object normalized = Values.normalize(result, 0);
-    Checker.Kind kind = Checker.check(root, normalized);
+    Checker.Kind kind = Checker.check(root, result instanceof double[] ? result : normalized);
     if (kind.known() && kind != Checker.Kind.BOOL) {
       throw new ExprException("expected bool, but got " + kind.goName(), 0);
     }
@@ -58,7 +61,7 @@ public final class Condition {
   /** Evaluates the expression for a result and returns its value, whatever its type. */
   public @Nullable Object evaluate(@Nullable Object result) {
     Object normalized = Values.normalize(result, 0);
-    Checker.check(root, normalized);
+    Checker.check(root, result instanceof double[] ? result : normalized);
     return new Evaluator(normalized).eval(root);
   }
 

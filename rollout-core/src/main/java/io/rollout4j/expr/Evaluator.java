@@ -57,6 +57,9 @@ final class Evaluator {
       if (n.name().equals("result")) {
         return result;
       }
+      if (n.name().equals("$env")) {
+        return environment();
+      }
       throw new ExprException("unknown name " + n.name(), n.column());
     }
     if (node instanceof Node.Pointer p) {
@@ -86,6 +89,17 @@ final class Evaluator {
     }
     if (node instanceof Node.Call call) {
       return Builtins.call(call, this);
+    }
+    if (node instanceof Node.MethodCall m) {
+      Object target = eval(m.target());
+      List<@Nullable Object> args = new ArrayList<>(m.args().size());
+      for (Node arg : m.args()) {
+        args.add(eval(arg));
+      }
+      if (target == null) {
+        throw new ExprException("cannot call " + m.name() + " on nil", m.column());
+      }
+      return GoTime.method(target, m.name(), args, m.column());
     }
     if (node instanceof Node.ArrayLiteral a) {
       List<@Nullable Object> out = new ArrayList<>(a.items().size());
@@ -161,6 +175,9 @@ final class Evaluator {
 
   static @Nullable Object index(@Nullable Object target, @Nullable Object index, int column) {
     if (target instanceof Map<?, ?> map) {
+      if (index == null) {
+        return null; // Go's map lookup of the zero key
+      }
       if (!(index instanceof String key)) {
         throw new ExprException("cannot use " + Values.typeName(index) + " as a map key", column);
       }
@@ -198,10 +215,12 @@ final class Evaluator {
     } else {
       throw new ExprException("cannot slice " + Values.typeName(target), s.column());
     }
-    int from = bound(s.from() == null ? 0L : eval(s.from()), length, s.column());
+    // expr clamps: negative bounds count from the end, then both are kept within the length,
+    // and a start after the end gives an empty slice.
     int to = bound(s.to() == null ? (long) length : eval(s.to()), length, s.column());
-    if (from > to) {
-      throw new ExprException("invalid slice bounds " + from + ":" + to, s.column());
+    int from = Math.min(bound(s.from() == null ? 0L : eval(s.from()), length, s.column()), to);
+    if (target instanceof FloatVector vector) {
+      return vector.slice(from, to);
     }
     return target instanceof List<?> list
         ? new ArrayList<>(list.subList(from, to))
@@ -214,11 +233,7 @@ final class Evaluator {
           "slice bound must be an integer, found " + Values.typeName(value), column);
     }
     long i = l < 0 ? l + length : l;
-    if (i < 0 || i > length) {
-      throw new ExprException(
-          "slice bounds out of range: " + l + " (length " + length + ")", column);
-    }
-    return (int) i;
+    return (int) Math.max(0, Math.min(i, length));
   }
 
   private @Nullable Object unary(Node.Unary u) {
@@ -253,6 +268,17 @@ final class Evaluator {
         column);
   }
 
+  /**
+   * findIndex and findLastIndex are typed int in expr 1.15 but give nil when nothing matches;
+   * comparing that nil with an int then fails in Argo, so it fails here.
+   */
+  private static boolean nilIndex(Node node, @Nullable Object value, @Nullable Object other) {
+    return value == null
+        && other instanceof Long
+        && node instanceof Node.Call call
+        && (call.function().equals("findIndex") || call.function().equals("findLastIndex"));
+  }
+
   private @Nullable Object binary(Node.Binary b) {
     String op = b.op();
     int column = b.column();
@@ -273,6 +299,10 @@ final class Evaluator {
     }
     Object left = eval(b.left());
     Object right = eval(b.right());
+    if ((op.equals("==") || op.equals("!="))
+        && (nilIndex(b.left(), left, right) || nilIndex(b.right(), right, left))) {
+      throw new ExprException("interface conversion: interface {} is nil, not int", column);
+    }
     return switch (op) {
       case "==" -> Values.equal(left, right);
       case "!=" -> !Values.equal(left, right);
@@ -374,5 +404,18 @@ final class Evaluator {
       out.add(i);
     }
     return out;
+  }
+
+  /**
+   * {@code $env}: the environment Argo passes to expr, the result and its six helpers (the helpers
+   * are functions there; here they are values that can be looked up and counted only).
+   */
+  private Map<String, @Nullable Object> environment() {
+    Map<String, @Nullable Object> env = new java.util.LinkedHashMap<>();
+    env.put("result", result);
+    for (String helper : List.of("asInt", "asFloat", "isNaN", "isInf", "isNil", "default")) {
+      env.put(helper, Values.function(helper));
+    }
+    return java.util.Collections.unmodifiableMap(env);
   }
 }

@@ -39,8 +39,6 @@ final class Lexer {
         out.add(number(column));
       } else if (c == '"' || c == '\'') {
         out.add(new Token(Token.Kind.STRING, "", quoted(c, column), column));
-      } else if (c == '`') {
-        out.add(new Token(Token.Kind.STRING, "", raw(column), column));
       } else if (Character.isLetter(c) || c == '_' || c == '$') {
         int start = pos;
         while (pos < source.length()
@@ -98,13 +96,7 @@ final class Lexer {
 
   private Token number(int column) {
     int start = pos;
-    if (source.startsWith("0x", pos)
-        || source.startsWith("0X", pos)
-        || source.startsWith("0o", pos)
-        || source.startsWith("0O", pos)
-        || source.startsWith("0b", pos)
-        || source.startsWith("0B", pos)) {
-      char base = Character.toLowerCase(source.charAt(pos + 1));
+    if (source.startsWith("0x", pos)) {
       pos += 2;
       int digitsStart = pos;
       while (pos < source.length()
@@ -112,13 +104,22 @@ final class Lexer {
         pos++;
       }
       String digits = source.substring(digitsStart, pos).replace("_", "");
-      int radix = base == 'x' ? 16 : base == 'o' ? 8 : 2;
       try {
         return new Token(
-            Token.Kind.NUMBER, source.substring(start, pos), Long.parseLong(digits, radix), column);
+            Token.Kind.NUMBER, source.substring(start, pos), Long.parseLong(digits, 16), column);
       } catch (NumberFormatException e) {
-        throw new ExprException("invalid number " + source.substring(start, pos), column);
+        throw new ExprException("invalid hex literal " + source.substring(start, pos), column);
       }
+    }
+    if (pos + 1 < source.length()
+        && source.charAt(pos) == '0'
+        && Character.isLetter(source.charAt(pos + 1))
+        && "eE".indexOf(source.charAt(pos + 1)) < 0) {
+      // expr 1.15 reads only 0x as a prefix: 0X1f, 0o17 and 0b101 are invalid integers.
+      while (pos < source.length() && Character.isLetterOrDigit(source.charAt(pos))) {
+        pos++;
+      }
+      throw new ExprException("invalid integer literal " + source.substring(start, pos), column);
     }
     boolean isFloat = false;
     while (pos < source.length()) {
@@ -142,6 +143,9 @@ final class Lexer {
     String clean = text.replace("_", "");
     try {
       Object value = isFloat ? (Object) Double.parseDouble(clean) : (Object) Long.parseLong(clean);
+      if (value instanceof Double d && d.isInfinite()) {
+        throw new ExprException("invalid float literal " + text + ": value out of range", column);
+      }
       return new Token(Token.Kind.NUMBER, text, value, column);
     } catch (NumberFormatException e) {
       throw new ExprException("invalid number " + text, column);
@@ -172,18 +176,18 @@ final class Lexer {
         case 'f' -> out.append('\f');
         case 'v' -> out.append('\u000b');
         case 'a' -> out.append('\u0007');
-        case '0' -> out.append('\0');
-        case '\\', '\'', '"', '`' -> out.append(e);
-        case 'u' -> {
-          if (pos + 4 > source.length()) {
-            throw new ExprException("invalid escape \\u", pos);
+        case '\\', '\'', '"', '`', '?' -> out.append(e);
+        case 'x', 'X', 'u', 'U' -> {
+          int n = e == 'u' ? 4 : e == 'U' ? 8 : 2;
+          int code = digits(n, 16, column);
+          if (code > Character.MAX_CODE_POINT) {
+            throw new ExprException("unable to unescape string", column);
           }
-          try {
-            out.append((char) Integer.parseInt(source.substring(pos, pos + 4), 16));
-          } catch (NumberFormatException ex) {
-            throw new ExprException("invalid escape \\u" + source.substring(pos, pos + 4), pos);
-          }
-          pos += 4;
+          out.appendCodePoint(code);
+        }
+        case '0', '1', '2', '3' -> {
+          pos--;
+          out.append((char) digits(3, 8, column));
         }
         default -> throw new ExprException("invalid escape \\" + e, pos - 1);
       }
@@ -191,13 +195,20 @@ final class Lexer {
     throw new ExprException("literal not terminated", column);
   }
 
-  private String raw(int column) {
-    int end = source.indexOf('`', pos + 1);
-    if (end < 0) {
-      throw new ExprException("literal not terminated", column);
+  /** {@code n} digits of {@code radix} at the current position, as an escape's value. */
+  private int digits(int n, int radix, int column) {
+    if (pos + n > source.length()) {
+      throw new ExprException("unable to unescape string", column);
     }
-    String text = source.substring(pos + 1, end);
-    pos = end + 1;
-    return text;
+    int value = 0;
+    for (int i = 0; i < n; i++) {
+      int d = Character.digit(source.charAt(pos + i), radix);
+      if (d < 0) {
+        throw new ExprException("unable to unescape string", column);
+      }
+      value = value * radix + d;
+    }
+    pos += n;
+    return value;
   }
 }

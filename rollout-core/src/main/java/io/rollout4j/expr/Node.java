@@ -29,6 +29,9 @@ sealed interface Node {
 
   record Call(String function, List<Node> args, int column) implements Node {}
 
+  /** {@code target.Name(args)}: a method of a time or a duration (the only values with any). */
+  record MethodCall(Node target, String name, List<Node> args, int column) implements Node {}
+
   /** A predicate body, evaluated once per element with {@code #} bound to it. */
   record Closure(Node body, int column) implements Node {}
 

@@ -3,7 +3,6 @@ package io.rollout4j.expr;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** A Pratt parser with expr-lang's operator precedence, bounded in size and depth. */
 final class Parser {
@@ -40,8 +39,6 @@ final class Parser {
           Map.entry("^", 100),
           Map.entry("??", 500));
 
-  private static final Set<String> NEGATABLE =
-      Set.of("in", "matches", "contains", "startsWith", "endsWith");
   private static final int UNARY_NOT = 50;
   private static final int UNARY_SIGN = 90;
 
@@ -121,18 +118,19 @@ final class Parser {
         Token t = peek();
         String op = t.kind() == Token.Kind.OPERATOR || t.kind() == Token.Kind.IDENT ? t.text() : "";
         boolean negated = false;
-        if (op.equals("not") && NEGATABLE.contains(peekAt(1).text())) {
+        if (op.equals("not")) {
+          // "not in", "not contains", ...: expr 1.15 takes the "not" even when the operator after
+          // it binds too loosely to apply here, and then drops it (-1 not in [] is -1 in []).
+          next();
           negated = true;
-          op = peekAt(1).text();
+          t = peek();
+          op = t.kind() == Token.Kind.OPERATOR || t.kind() == Token.Kind.IDENT ? t.text() : "";
         }
         Integer precedence = BINARY.get(op);
         if (precedence == null || precedence < minPrecedence) {
           break;
         }
         next();
-        if (negated) {
-          next();
-        }
         if (++chain > MAX_DEPTH) {
           throw new ExprException(
               "expression nested deeper than " + MAX_DEPTH + " levels", t.column());
@@ -195,6 +193,9 @@ final class Parser {
     if (t.is("-") || t.is("+")) {
       next();
       return node(new Node.Unary(t.text(), expression(UNARY_SIGN), t.column()));
+    }
+    if (t.kind() == Token.Kind.STRING) {
+      return primary(); // expr 1.15 indexes, slices or fetches from no string literal
     }
     return postfix(primary());
   }
@@ -366,8 +367,11 @@ final class Parser {
           throw new ExprException("expected a field name after '" + t.text() + "'", name.column());
         }
         if (peek().is("(")) {
-          throw new ExprException(
-              "method calls are not supported: " + name.text() + "()", name.column());
+          next();
+          List<Node> args = new ArrayList<>();
+          arguments(name.text(), args, 0);
+          current = node(new Node.MethodCall(current, name.text(), args, name.column()));
+          continue;
         }
         current = node(new Node.Member(current, name.text(), optional, t.column()));
       } else if (t.is("[")) {

@@ -48,6 +48,12 @@ final class Values {
     }
     // Lists and maps are copied only from the first element that normalising changes: a provider
     // that already reads integers as longs (ours do) passes its result through without a copy.
+    if (value instanceof double[] vector) {
+      return new FloatVector(vector);
+    }
+    if (value instanceof FloatVector) {
+      return value;
+    }
     if (value instanceof List<?> list) {
       if (!(list instanceof java.util.RandomAccess)) {
         return normalize(new ArrayList<>(list), depth);
@@ -95,9 +101,25 @@ final class Values {
   }
 
   /** Go's name for a value's type, as expr's messages print it. */
+  /** A function of the environment seen as a value ({@code $env.asInt}): Go prints its type. */
+  record Function(String name) {}
+
+  static Function function(String name) {
+    return new Function(name);
+  }
+
   static String typeName(@Nullable Object value) {
     if (value == null) {
       return "<nil>";
+    }
+    if (value instanceof Function) {
+      return "func";
+    }
+    if (value instanceof GoTime.Time) {
+      return "time.Time";
+    }
+    if (value instanceof GoTime.Duration) {
+      return "time.Duration";
     }
     if (value instanceof Boolean) {
       return "bool";
@@ -136,6 +158,10 @@ final class Values {
     if (a == null || b == null) {
       return a == b;
     }
+    if (a instanceof FloatVector || b instanceof FloatVector) {
+      // Go compares a []float64 with a []interface{} by type first: never equal.
+      return a.equals(b);
+    }
     if (isNumber(a) && isNumber(b)) {
       if (a instanceof Long x && b instanceof Long y) {
         return x.longValue() == y.longValue();
@@ -169,6 +195,10 @@ final class Values {
 
   /** Ordering for {@code < > <= >=}: numbers and strings only. */
   static int compare(@Nullable Object a, @Nullable Object b, String op, int column) {
+    if (GoTime.isTimeValue(a) || GoTime.isTimeValue(b)) {
+      return GoTime.compare(
+          java.util.Objects.requireNonNull(a), java.util.Objects.requireNonNull(b), op, column);
+    }
     if (isNumber(a) && isNumber(b)) {
       if (a instanceof Long x && b instanceof Long y) {
         return Long.compare(x, y);
@@ -178,7 +208,7 @@ final class Values {
       if (Double.isNaN(x) || Double.isNaN(y)) {
         return Integer.MIN_VALUE; // every comparison with NaN is false
       }
-      return Double.compare(x, y);
+      return x < y ? -1 : x > y ? 1 : 0; // -0 equals 0, as in Go
     }
     if (a instanceof String x && b instanceof String y) {
       return x.compareTo(y);
@@ -200,37 +230,6 @@ final class Values {
 
   /** A value printed as expr's {@code string()} would. */
   static String format(@Nullable Object value) {
-    if (value == null) {
-      return "<nil>";
-    }
-    if (value instanceof Double d) {
-      if (d.isNaN()) {
-        return "NaN";
-      }
-      if (d.isInfinite()) {
-        return d > 0 ? "+Inf" : "-Inf";
-      }
-      if (d == Math.rint(d) && Math.abs(d) < 1e21) {
-        return Long.toString(d.longValue());
-      }
-      return d.toString();
-    }
-    if (value instanceof List<?> list) {
-      StringBuilder out = new StringBuilder("[");
-      for (int i = 0; i < list.size(); i++) {
-        out.append(i == 0 ? "" : " ").append(format(list.get(i)));
-      }
-      return out.append(']').toString();
-    }
-    if (value instanceof Map<?, ?> map) {
-      StringBuilder out = new StringBuilder("map[");
-      boolean first = true;
-      for (Map.Entry<?, ?> e : new java.util.TreeMap<>(map).entrySet()) {
-        out.append(first ? "" : " ").append(e.getKey()).append(':').append(format(e.getValue()));
-        first = false;
-      }
-      return out.append(']').toString();
-    }
-    return value.toString();
+    return GoFormat.string(value);
   }
 }
