@@ -51,9 +51,17 @@ final class Arithmetic {
       case "-" -> a - b;
       case "*" -> a * b;
       case "/" -> a / b;
-      case "**", "^" -> Math.pow(a, b);
+      case "**", "^" -> goPow(a, b);
       case "%" -> throw Values.mismatched(op, left, right, column);
       default -> throw new ExprException("unknown operator " + op, column);
     };
+  }
+
+  /** Go's math.Pow where it differs from Java's: 1 to any power, and -1 to an infinite one. */
+  static double goPow(double base, double exponent) {
+    if (base == 1 || (base == -1 && Double.isInfinite(exponent))) {
+      return 1;
+    }
+    return Math.pow(base, exponent);
   }
 }

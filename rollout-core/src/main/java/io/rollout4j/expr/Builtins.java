@@ -291,7 +291,12 @@ final class Builtins {
           String sep = a.size() > 1 ? str(a, 1, name, column) : "";
           List<String> parts = new ArrayList<>();
           for (Object item : items) {
-            parts.add(item instanceof String s ? s : Values.format(item));
+            if (!(item instanceof String s)) {
+              throw new ExprException(
+                  "interface conversion: interface {} is " + Values.typeName(item) + ", not string",
+                  column);
+            }
+            parts.add(s);
           }
           return String.join(sep, parts);
         }
@@ -334,7 +339,11 @@ final class Builtins {
         return GoFormat.json(a.get(0));
       case "fromJSON":
         try {
-          return Values.normalize(JSON.readValue(str(a, 0, name, column), Object.class), 0);
+          String text = str(a, 0, name, column);
+          if (text.isBlank()) {
+            throw new ExprException("unexpected end of JSON input", column);
+          }
+          return goJson(JSON.readTree(text), column);
         } catch (JsonProcessingException e) {
           throw new ExprException("fromJSON: " + e.getOriginalMessage(), column);
         }
@@ -342,6 +351,10 @@ final class Builtins {
         return Base64.getEncoder()
             .encodeToString(str(a, 0, name, column).getBytes(StandardCharsets.UTF_8));
       case "fromBase64":
+        if (str(a, 0, name, column).length() % 4 != 0) {
+          // Go's base64.StdEncoding wants the padding Java's decoder lets go.
+          throw new ExprException("illegal base64 data at input byte 0", column);
+        }
         try {
           return new String(
               Base64.getDecoder().decode(str(a, 0, name, column)), StandardCharsets.UTF_8);
@@ -376,6 +389,7 @@ final class Builtins {
       case "keys":
       case "values":
         {
+          arity(name, a, 1, column);
           if (!(a.get(0) instanceof Map<?, ?> map)) {
             throw new ExprException(
                 name + "() needs a map, found " + Values.typeName(a.get(0)), column);
@@ -506,7 +520,42 @@ final class Builtins {
     if (value instanceof Map) {
       return "map";
     }
+    if (value instanceof Double) {
+      return "float";
+    }
     return Values.typeName(value);
+  }
+
+  /** What Go's json.Unmarshal into interface{} gives: every number a float64, none infinite. */
+  private static @Nullable Object goJson(com.fasterxml.jackson.databind.JsonNode node, int column) {
+    if (node == null || node.isNull() || node.isMissingNode()) {
+      return null;
+    }
+    if (node.isNumber()) {
+      double d = node.doubleValue();
+      if (Double.isInfinite(d)) {
+        throw new ExprException(
+            "json: cannot unmarshal number " + node.asText() + " into Go value of type float64",
+            column);
+      }
+      return d;
+    }
+    if (node.isBoolean()) {
+      return node.booleanValue();
+    }
+    if (node.isTextual()) {
+      return node.textValue();
+    }
+    if (node.isArray()) {
+      List<@Nullable Object> out = new ArrayList<>(node.size());
+      for (com.fasterxml.jackson.databind.JsonNode item : node) {
+        out.add(goJson(item, column));
+      }
+      return out;
+    }
+    Map<String, @Nullable Object> out = new LinkedHashMap<>();
+    node.fields().forEachRemaining(e -> out.put(e.getKey(), goJson(e.getValue(), column)));
+    return out;
   }
 
   /** Go's math.Round: half away from zero. */
@@ -526,7 +575,8 @@ final class Builtins {
       return l;
     }
     if (value instanceof Double d) {
-      return d.longValue();
+      // Go's int(float64) on amd64: NaN and out-of-range values become the minimum int64.
+      return d.isNaN() || d >= 0x1p63 || d < -0x1p63 ? Long.MIN_VALUE : d.longValue();
     }
     if (parseStrings && value instanceof String s) {
       try {

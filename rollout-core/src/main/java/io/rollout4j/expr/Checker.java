@@ -113,6 +113,19 @@ final class Checker {
   private static final java.util.Set<String> ENVIRONMENT =
       java.util.Set.of("result", "asInt", "asFloat", "isNaN", "isInf", "isNil", "default");
 
+  private static final java.util.Set<String> BOOLEAN_PREDICATES =
+      java.util.Set.of(
+          "all",
+          "any",
+          "none",
+          "one",
+          "filter",
+          "find",
+          "findIndex",
+          "findLast",
+          "findLastIndex",
+          "count");
+
   /** A predicate's closure: the type of {@code #}, and whether #index and #acc exist there. */
   private record Scope(Kind element, boolean index, boolean acc) {}
 
@@ -236,6 +249,15 @@ final class Checker {
       Kind index = kind(ix.index());
       if (target == Kind.STRING) {
         throw new ExprException("type string[" + index.goName() + "] is undefined", ix.column());
+      }
+      if (target == Kind.MAP && index != Kind.STRING && index != Kind.ANY && index != Kind.NIL) {
+        throw new ExprException(
+            "cannot use " + index.goName() + " to get an element from map[string]interface {}",
+            ix.column());
+      }
+      if (target != Kind.ARRAY && target != Kind.MAP && target != Kind.ANY) {
+        throw new ExprException(
+            "type " + target.goName() + "[" + index.goName() + "] is undefined", ix.column());
       }
       Kind element = target == Kind.ARRAY ? goElement(ix.target()) : null;
       return element == null ? Kind.ANY : element;
@@ -384,13 +406,20 @@ final class Checker {
               fn.equals("reduce")));
       try {
         if (args.size() > 1) {
-          kind(args.get(1));
+          Kind body = kind(args.get(1) instanceof Node.Closure c ? c.body() : args.get(1));
+          if (BOOLEAN_PREDICATES.contains(fn) && body != Kind.BOOL && body != Kind.ANY) {
+            throw new ExprException(
+                "predicate should return boolean (got " + body.goName() + ")", call.column());
+          }
         }
       } finally {
         scopes.remove(scopes.size() - 1);
       }
       for (int i = 2; i < args.size(); i++) {
         kind(args.get(i));
+      }
+      if (fn.equals("find") || fn.equals("findLast")) {
+        return element == null ? Kind.ANY : element;
       }
       return RETURNS.getOrDefault(fn, Kind.ANY);
     }
@@ -425,13 +454,39 @@ final class Checker {
       case "isNaN", "isInf" -> {
         arity(call, kinds, 1);
         Kind k = kinds.get(0);
-        if (!k.numeric() && k != Kind.ANY) {
+        // An int converts to the float64 parameter only when it is written as a literal.
+        boolean literalInt =
+            k == Kind.INT
+                && (args.get(0) instanceof Node.Literal
+                    || args.get(0) instanceof Node.Unary u && u.operand() instanceof Node.Literal);
+        if (k != Kind.FLOAT && k != Kind.ANY && !literalInt) {
           throw new ExprException(
               "cannot use " + k.goName() + " as argument (type float64) to call " + fn,
               call.column());
         }
       }
       case "asInt", "asFloat", "isNil" -> arity(call, kinds, 1);
+      case "first", "last" -> {
+        Kind element = args.size() == 1 ? goElement(args.get(0)) : null;
+        if (element != null) {
+          return element;
+        }
+      }
+      case "join" -> {
+        Kind element = args.isEmpty() ? null : goElement(args.get(0));
+        if (element != null && element != Kind.STRING && element != Kind.ANY) {
+          throw new ExprException(
+              "cannot use []" + element.goName() + " as argument to join", call.column());
+        }
+      }
+      case "len" -> {
+        arity(call, kinds, 1);
+        Kind k = kinds.get(0);
+        if (k != Kind.ARRAY && k != Kind.MAP && k != Kind.STRING && k != Kind.ANY) {
+          throw new ExprException(
+              "invalid argument for len (type " + k.goName() + ")", call.column());
+        }
+      }
       case "default" -> arity(call, kinds, 2);
       case "abs" -> {
         if (kinds.size() == 1 && kinds.get(0).numeric()) {

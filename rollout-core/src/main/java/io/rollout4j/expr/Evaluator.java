@@ -112,7 +112,8 @@ final class Evaluator {
       Map<String, @Nullable Object> out = new LinkedHashMap<>();
       for (int i = 0; i < m.keys().size(); i++) {
         Object key = eval(m.keys().get(i));
-        out.put(key instanceof String s ? s : Values.format(key), eval(m.values().get(i)));
+        // A key written twice keeps its first value, as in expr 1.15.
+        out.putIfAbsent(key instanceof String s ? s : Values.format(key), eval(m.values().get(i)));
       }
       return out;
     }
@@ -284,9 +285,33 @@ final class Evaluator {
     int column = b.column();
     switch (op) {
       case "and", "&&" -> {
+        // expr 1.15 folds a literal operand away before running: "x and false" is false
+        // whatever x is, "x and true" is x itself.
+        Boolean l = literalBool(b.left());
+        Boolean r = literalBool(b.right());
+        if (Boolean.FALSE.equals(l) || Boolean.FALSE.equals(r)) {
+          return false;
+        }
+        if (Boolean.TRUE.equals(l)) {
+          return eval(b.right());
+        }
+        if (Boolean.TRUE.equals(r)) {
+          return eval(b.left());
+        }
         return truth(eval(b.left()), op, column) && truth(eval(b.right()), op, column);
       }
       case "or", "||" -> {
+        Boolean l = literalBool(b.left());
+        Boolean r = literalBool(b.right());
+        if (Boolean.TRUE.equals(l) || Boolean.TRUE.equals(r)) {
+          return true;
+        }
+        if (Boolean.FALSE.equals(l)) {
+          return eval(b.right());
+        }
+        if (Boolean.FALSE.equals(r)) {
+          return eval(b.left());
+        }
         return truth(eval(b.left()), op, column) || truth(eval(b.right()), op, column);
       }
       case "??" -> {
@@ -302,6 +327,13 @@ final class Evaluator {
     if ((op.equals("==") || op.equals("!="))
         && (nilIndex(b.left(), left, right) || nilIndex(b.right(), right, left))) {
       throw new ExprException("interface conversion: interface {} is nil, not int", column);
+    }
+    if (op.equals("==")
+        && (durationAsInt(b.left(), left, right) || durationAsInt(b.right(), right, left))) {
+      // A duration combined with an int is typed int by expr's checker, compared as an int,
+      // and fails at run time holding a time.Duration.
+      throw new ExprException(
+          "interface conversion: interface {} is time.Duration, not int", column);
     }
     return switch (op) {
       case "==" -> Values.equal(left, right);
@@ -319,7 +351,18 @@ final class Evaluator {
         int c = compared(left, right, op, column);
         yield c != Integer.MIN_VALUE && c >= 0;
       }
-      case "in" -> in(left, right, column);
+      case "in" -> {
+        if (left != null && !(left instanceof String) && stringLiterals(b.right())) {
+          // expr 1.15 turns "x in ['a', 'b']" into a lookup in a set of strings, which fails
+          // for a key of another type.
+          throw new ExprException(
+              "reflect.Value.MapIndex: value of type "
+                  + Values.typeName(left)
+                  + " is not assignable to type string",
+              column);
+        }
+        yield in(left, right, column);
+      }
       case "matches" -> matches(left, right, column);
       case "contains" ->
           strings(left, right, op, column)[0].contains(strings(left, right, op, column)[1]);
@@ -346,6 +389,30 @@ final class Evaluator {
     throw Values.mismatched(op, left, right, column);
   }
 
+  private static boolean durationAsInt(Node node, @Nullable Object value, @Nullable Object other) {
+    return value instanceof GoTime.Duration
+        && other instanceof Long
+        && node instanceof Node.Binary b
+        && (b.op().equals("*") || b.op().equals("+") || b.op().equals("-"))
+        && (b.left() instanceof Node.Literal || b.right() instanceof Node.Literal);
+  }
+
+  private static @Nullable Boolean literalBool(Node node) {
+    return node instanceof Node.Literal l && l.value() instanceof Boolean b ? b : null;
+  }
+
+  private static boolean stringLiterals(Node node) {
+    if (!(node instanceof Node.ArrayLiteral a) || a.items().isEmpty()) {
+      return false;
+    }
+    for (Node item : a.items()) {
+      if (!(item instanceof Node.Literal l && l.value() instanceof String)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static boolean in(@Nullable Object element, @Nullable Object collection, int column) {
     if (collection instanceof List<?> list) {
       for (Object item : list) {
@@ -356,7 +423,15 @@ final class Evaluator {
       return false;
     }
     if (collection instanceof Map<?, ?> map) {
-      return element instanceof String key && map.containsKey(key);
+      if (element != null && !(element instanceof String)) {
+        // Go's map lookup with a key of another type panics in expr.
+        throw new ExprException(
+            "reflect.Value.MapIndex: value of type "
+                + Values.typeName(element)
+                + " is not assignable to type string",
+            column);
+      }
+      return element != null && map.containsKey(element);
     }
     if (collection == null) {
       return false;

@@ -160,7 +160,7 @@ final class Values {
     }
     if (a instanceof FloatVector || b instanceof FloatVector) {
       // Go compares a []float64 with a []interface{} by type first: never equal.
-      return a.equals(b);
+      return a instanceof FloatVector && b instanceof FloatVector && a.equals(b);
     }
     if (isNumber(a) && isNumber(b)) {
       if (a instanceof Long x && b instanceof Long y) {

@@ -74,7 +74,7 @@ class ConditionCorpusTest {
             "asFloat(result) == \"1.1\"",
             "1.1",
             "invalid operation: == (mismatched types float64 and string)"));
-    rows.add(error(15, "result[0] >= 0.95", null, "cannot fetch 0 from <nil>"));
+    rows.add(error(15, "result[0] >= 0.95", null, "type <nil>[int] is undefined"));
     rows.add(error(15, "result[0] >= 0.95", List.of(), "index out of range"));
     rows.add(ok(16, "result == 10", 10.0, true));
     rows.add(ok(16, "result != 10", 10.0, false));

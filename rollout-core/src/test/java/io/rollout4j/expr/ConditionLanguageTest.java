@@ -72,7 +72,7 @@ class ConditionLanguageTest {
         "indexOf('abc', 'c') == 2 and hasPrefix('abc', 'ab') and hasSuffix('abc', 'bc')",
         "abs(-2) == 2 and ceil(1.2) == 2 and floor(1.8) == 1 and round(1.5) == 2",
         "int('42') == 42 and float('1.5') == 1.5 and string(1) == '1'",
-        "type(1) == 'int' and type(1.0) == 'float64' and type('') == 'string' and type(nil) == 'nil'",
+        "type(1) == 'int' and type(1.0) == 'float' and type('') == 'string' and type(nil) == 'nil'",
         "fromJSON('{\"a\": [1, 2]}').a[1] == 2 and fromBase64(toBase64('hi')) == 'hi'",
         "toPairs({'a': 1}) == [['a', 1]] and fromPairs([['a', 1]]).a == 1",
         "get(result.values, 10) == nil and get(result, 'rate') == 0.97",
