@@ -20,6 +20,20 @@ echo "e2e: cluster up after $(( $(date +%s) - started )) s"
 mvn -B -ntp -q install -DskipTests
 mvn -B -ntp -q -Pimage package -DskipTests -pl rollout-controller
 mvn -B -ntp -Pe2e -pl e2e/suite verify
+# Conditions against the real expr of Argo 1.9 (tools/expr-oracle): a fresh random sample, its
+# seed printed so that a difference can be replayed with -Drollout4j.exprOracle.seed.
+oracle=$(tools/expr-oracle/build.sh)
+seed=${ROLLOUT4J_EXPR_SEED:-$(date +%s%N)}
+log=$(mktemp)
+status=0
+mvn -B -ntp -pl rollout-core test -Dtest='ExprOracleTest#aFreshSampleAgreesWithTheRealExpr' \
+  -Drollout4j.exprOracle="$oracle" -Drollout4j.exprOracle.seed="$seed" -Djacoco.skip=true \
+  > "$log" 2>&1 || status=$?
+grep -E '^expr oracle|^[a-z-]+-[0-9]+: ' "$log" || true
+if [ "$status" -ne 0 ]; then
+  tail -40 "$log"
+  exit "$status"
+fi
 # Then side by side with the real Argo Rollouts controller (it installs Argo's CRDs over ours, so
 # it runs last): every scenario, the hand-over from Argo and the pod-template hash checks.
 ROLLOUT4J_SKIP_INSTALL=1 e2e/differential.sh
