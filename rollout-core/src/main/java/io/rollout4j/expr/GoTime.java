@@ -53,65 +53,9 @@ final class GoTime {
   // ---- duration(): Go's time.ParseDuration --------------------------------------------------
 
   static Duration duration(String s, int column) {
-    String text = s;
-    boolean negative = false;
-    if (!text.isEmpty() && (text.charAt(0) == '-' || text.charAt(0) == '+')) {
-      negative = text.charAt(0) == '-';
-      text = text.substring(1);
-    }
-    if (text.equals("0")) {
-      return new Duration(0);
-    }
-    if (text.isEmpty()) {
-      throw invalidDuration(s, column);
-    }
-    double total = 0;
-    int i = 0;
-    while (i < text.length()) {
-      int start = i;
-      while (i < text.length() && (Character.isDigit(text.charAt(i)) || text.charAt(i) == '.')) {
-        i++;
-      }
-      String number = text.substring(start, i);
-      if (number.isEmpty()
-          || number.equals(".")
-          || number.indexOf('.') != number.lastIndexOf('.')) {
-        throw invalidDuration(s, column);
-      }
-      int unitStart = i;
-      while (i < text.length() && !Character.isDigit(text.charAt(i)) && text.charAt(i) != '.') {
-        i++;
-      }
-      long unit =
-          switch (text.substring(unitStart, i)) {
-            case "ns" -> 1L;
-            case "us", "µs", "μs" -> 1_000L;
-            case "ms" -> 1_000_000L;
-            case "s" -> 1_000_000_000L;
-            case "m" -> 60_000_000_000L;
-            case "h" -> 3_600_000_000_000L;
-            case "" ->
-                throw new ExprException("time: missing unit in duration \"" + s + "\"", column);
-            default ->
-                throw new ExprException(
-                    "time: unknown unit \""
-                        + text.substring(unitStart, i)
-                        + "\" in duration \""
-                        + s
-                        + "\"",
-                    column);
-          };
-      total += Double.parseDouble(number) * unit;
-    }
-    if (total > Long.MAX_VALUE) {
-      throw new ExprException("time: invalid duration \"" + s + "\"", column);
-    }
-    long nanos = Math.round(total);
-    return new Duration(negative ? -nanos : nanos);
-  }
-
-  private static ExprException invalidDuration(String s, int column) {
-    return new ExprException("time: invalid duration \"" + s + "\"", column);
+    return io.rollout4j.model.DurationStrings.parseGo(s)
+        .map(d -> new Duration(d.toNanos()))
+        .orElseThrow(() -> new ExprException("time: invalid duration \"" + s + "\"", column));
   }
 
   // ---- date(): Go's time.Parse with its layouts ---------------------------------------------

@@ -44,11 +44,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SkyWalkingMetricProvider implements MeasurementProvider {
   private static final ObjectMapper JSON =
-      JsonMapper.builder()
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          // expr's integers are 64-bit: read them so, and the condition needs no copy of the result
-          .enable(DeserializationFeature.USE_LONG_FOR_INTS)
-          .build();
+      JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
   private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd HHmm");
   private static final int MAX_MESSAGE = 300;
 
@@ -219,7 +215,10 @@ public final class SkyWalkingMetricProvider implements MeasurementProvider {
     String text = response.body() == null ? "" : response.body();
     Object json;
     try {
-      json = text.isBlank() ? null : JSON.readValue(text, Object.class);
+      json =
+          text.isBlank()
+              ? null
+              : MeasurementProvider.withGoNumbers(JSON.readValue(text, Object.class));
     } catch (JsonProcessingException e) {
       json = null;
       if (response.statusCode() == 200) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import io.rollout4j.analysis.providers.MeasurementProvider;
 import io.rollout4j.analysis.providers.MetricProviders;
 import io.rollout4j.expr.Condition;
 import io.rollout4j.port.MetricRequest;
@@ -141,7 +142,11 @@ class SkyWalkingCapturesTest {
     Map<String, Object> request = (Map<String, Object>) capture.get("request");
     assertThat(received.get()).isEqualTo(request.get("body"));
     Map<String, Object> response = (Map<String, Object>) capture.get("response");
-    assertThat(result).isEqualTo(((Map<String, Object>) response.get("body")).get("data"));
+    // Numbers as Argo's conditions see them: Go's decoded JSON makes every number a float64.
+    assertThat(result)
+        .isEqualTo(
+            MeasurementProvider.withGoNumbers(
+                ((Map<String, Object>) response.get("body")).get("data")));
   }
 
   @Test

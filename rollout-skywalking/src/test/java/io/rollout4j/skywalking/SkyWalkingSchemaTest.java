@@ -16,6 +16,7 @@ import graphql.language.OperationDefinition;
 import graphql.language.StringValue;
 import graphql.schema.GraphQLSchema;
 import io.rollout4j.analysis.AnalysisRuns;
+import io.rollout4j.analysis.providers.MeasurementProvider;
 import io.rollout4j.expr.Condition;
 import io.rollout4j.manifest.Manifests;
 import io.rollout4j.model.AnalysisTemplate;
@@ -117,7 +118,7 @@ class SkyWalkingSchemaTest {
     Object result = send(query);
 
     assertThat(oap1010.served()).last().satisfies(s -> assertThat(s.errors()).isEmpty());
-    assertThat(result).isEqualTo(data);
+    assertThat(result).isEqualTo(MeasurementProvider.withGoNumbers(data));
   }
 
   @Test

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
  */
 class DynamicStableScaleAbortTest {
 
-  @Test
-  void anAbortAtEightyPercentWalksStableAndTrafficBackThroughTheSteps() {
+  /** The seed's Bookinfo canary with these canary fields, pushed to v2 and at its 80 % step. */
+  private static RolloutHarness atEightyPercent(String canaryFields) {
     RolloutHarness harness = RolloutHarness.create();
     harness.metrics().script("skywalking", request -> Seed.apdex(9950));
     harness.apply(NAMESPACE, Seed.bookinfo());
@@ -26,12 +26,17 @@ class DynamicStableScaleAbortTest {
     harness.apply(
         NAMESPACE,
         Seed.read("tse-gitops-demo/argo/rollout/rollout.yaml")
-            .replace(
-                "      canaryMetadata:", "      dynamicStableScale: true\n      canaryMetadata:"));
+            .replace("      canaryMetadata:", "      " + canaryFields + "\n      canaryMetadata:"));
     harness.advance(Duration.ofMinutes(1));
-    String stable = String.valueOf(harness.rollout(NAMESPACE, ROLLOUT).status().stableRS());
     Seed.pushV2(harness);
-    harness.advance(Duration.ofMinutes(26)); // at the 80 % step
+    harness.advance(Duration.ofMinutes(26));
+    return harness;
+  }
+
+  @Test
+  void anAbortAtEightyPercentWalksStableAndTrafficBackThroughTheSteps() {
+    RolloutHarness harness = atEightyPercent("dynamicStableScale: true");
+    String stable = String.valueOf(harness.rollout(NAMESPACE, ROLLOUT).status().stableRS());
     assertThat(harness.mesh().current(NAMESPACE, ROLLOUT).orElseThrow().canaryWeight())
         .isEqualTo(80);
     assertThat(Seed.replicasOf(harness, stable)).isEqualTo(1);
@@ -67,23 +72,9 @@ class DynamicStableScaleAbortTest {
    */
   @Test
   void anAbortWithAScaleDownDelayFinishesAndScalesTheCanaryDownAfterTheDelay() {
-    RolloutHarness harness = RolloutHarness.create();
-    harness.metrics().script("skywalking", request -> Seed.apdex(9950));
-    harness.apply(NAMESPACE, Seed.bookinfo());
-    harness.apply(NAMESPACE, Seed.read("tse-gitops-demo/argo/tse/conf.yaml"));
-    harness.apply(NAMESPACE, Seed.read("tse-gitops-demo/argo/rollout/analysis.yaml"));
-    harness.apply(
-        NAMESPACE,
-        Seed.read("tse-gitops-demo/argo/rollout/rollout.yaml")
-            .replace(
-                "      canaryMetadata:",
-                "      dynamicStableScale: true\n"
-                    + "      abortScaleDownDelaySeconds: 60\n"
-                    + "      canaryMetadata:"));
-    harness.advance(Duration.ofMinutes(1));
+    RolloutHarness harness =
+        atEightyPercent("dynamicStableScale: true\n      abortScaleDownDelaySeconds: 60");
     String stable = String.valueOf(harness.rollout(NAMESPACE, ROLLOUT).status().stableRS());
-    Seed.pushV2(harness);
-    harness.advance(Duration.ofMinutes(26)); // at the 80 % step
     String canary = String.valueOf(harness.rollout(NAMESPACE, ROLLOUT).status().currentPodHash());
     assertThat(Seed.replicasOf(harness, canary)).isEqualTo(4);
 

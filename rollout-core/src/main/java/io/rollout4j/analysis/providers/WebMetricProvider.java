@@ -30,11 +30,7 @@ public final class WebMetricProvider implements MeasurementProvider {
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
   private static final int MAX_BODY = 10 * 1024 * 1024;
   private static final ObjectMapper JSON =
-      JsonMapper.builder()
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          // expr's integers are 64-bit: read them so, and the condition needs no copy of the result
-          .enable(DeserializationFeature.USE_LONG_FOR_INTS)
-          .build();
+      JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
   private final HttpClient client;
 
@@ -131,7 +127,10 @@ public final class WebMetricProvider implements MeasurementProvider {
     }
     Object json;
     try {
-      json = text.isBlank() ? null : JSON.readValue(text, Object.class);
+      json =
+          text.isBlank()
+              ? null
+              : MeasurementProvider.withGoNumbers(JSON.readValue(text, Object.class));
     } catch (JsonProcessingException e) {
       return text; // not JSON: the body itself is the value (Argo issue #4535)
     }

@@ -98,8 +98,14 @@ class WebMetricProviderTest {
     assertThat(rate).isEqualTo(0.97);
     assertThat(Assessments.measurement("result >= 0.95", null, rate).phase())
         .isEqualTo(AnalysisPhase.SUCCESSFUL);
-    assertThat(measure(Map.of("url", url("/json"), "jsonPath", "{$.data.items[-1].value}")))
-        .isEqualTo(7L); // integers are read as 64-bit, as expr sees them
+    // Every JSON number is a float64 to Argo's conditions (Go's encoding/json): 7 is 7.0, so
+    // "result % 2" is an Error measurement, as under Argo, not a pass.
+    Object seven = measure(Map.of("url", url("/json"), "jsonPath", "{$.data.items[-1].value}"));
+    assertThat(seven).isEqualTo(7.0);
+    assertThat(Assessments.measurement("result % 2 == 1", null, seven).phase())
+        .isEqualTo(AnalysisPhase.ERROR);
+    assertThat(Assessments.measurement("type(result) == 'float'", null, seven).phase())
+        .isEqualTo(AnalysisPhase.SUCCESSFUL);
     assertThat(measure(Map.of("url", url("/json"), "jsonPath", "{$['a.b']}"))).isEqualTo(true);
     assertThat(measure(Map.of("url", url("/json")))).isInstanceOf(Map.class);
   }
