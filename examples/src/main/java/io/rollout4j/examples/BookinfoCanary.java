@@ -41,11 +41,14 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The Bookinfo seed canary (seed-demo.md), run by the real Rollout4j stack: the RolloutController
- * with the fabric8 ClusterPort, the Istio MeshPort and the SkyWalking provider.
+ * The Bookinfo canary of the GitOps + Istio + SkyWalking demo (the reviews service moving from v1
+ * to v2 in ten steps over 30 minutes, with background analysis of its apdex), run by the real
+ * Rollout4j stack: the RolloutController with the fabric8 ClusterPort, the Istio MeshPort and the
+ * SkyWalking provider. The demo's manifests are third-party data (Istio's Bookinfo sample); they
+ * are read from the shared conformance folder beside the checkout, not shipped with Rollout4j.
  *
  * <p>By default everything runs in this process, in virtual time: fabric8's mock API server (CRUD
- * mode) stands in for the cluster, holding the seed's GitOps objects; a ReplicaSet simulator plays
+ * mode) stands in for the cluster, holding the demo's GitOps objects; a ReplicaSet simulator plays
  * the kubelet; a local GraphQL endpoint plays SkyWalking's OAP and reports the canary's apdex. The
  * 30-minute canary finishes in seconds and prints a timeline of steps, weights, pods and analysis.
  *
@@ -53,7 +56,7 @@ import org.jspecify.annotations.Nullable;
  * BookinfoCanary                  the healthy canary, promoted after ~30 virtual minutes
  * BookinfoCanary --abort          the canary's apdex drops to 0.50: analysis fails, traffic goes back
  * BookinfoCanary --kubeconfig     run the controller against the cluster of your kubeconfig
- *                                 (namespace bookinfo; the seed's objects must be applied there)
+ *                                 (namespace bookinfo; the demo's objects must be applied there)
  * BookinfoCanary --shared DIR     where the shared conformance corpus is (default ../shared)
  * </pre>
  */
@@ -74,18 +77,21 @@ public final class BookinfoCanary {
     boolean abort = List.of(args).contains("--abort");
     boolean cluster = List.of(args).contains("--kubeconfig");
     int shared = List.of(args).indexOf("--shared");
-    Path seed =
+    Path demo =
         Path.of(shared >= 0 && shared + 1 < args.length ? args[shared + 1] : "../shared")
             .resolve("conformance/tse-gitops-demo")
             .normalize();
     if (cluster) {
       runOnCluster();
     } else {
-      if (!Files.isDirectory(seed)) {
-        System.err.println("the seed demo is not at " + seed.toAbsolutePath() + " (use --shared)");
+      if (!Files.isDirectory(demo)) {
+        System.err.println(
+            "The Bookinfo demo's manifests are not at "
+                + demo.toAbsolutePath()
+                + ": put the shared folder beside the checkout, or pass --shared DIR");
         System.exit(2);
       }
-      new Embedded(seed, abort).run();
+      new Embedded(demo, abort).run();
     }
   }
 
@@ -132,7 +138,7 @@ public final class BookinfoCanary {
 
   /** The whole stack in this process, in virtual time. */
   private static final class Embedded {
-    private final Path seed;
+    private final Path demo;
     private final boolean abort;
     private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T09:00:00Z"));
     private final Map<String, Integer> requests = new ConcurrentHashMap<>();
@@ -141,8 +147,8 @@ public final class BookinfoCanary {
     private @Nullable Duration settledAfter;
     private @Nullable IstioMeshPort view;
 
-    Embedded(Path seed, boolean abort) {
-      this.seed = seed;
+    Embedded(Path demo, boolean abort) {
+      this.demo = demo;
       this.abort = abort;
     }
 
@@ -153,8 +159,7 @@ public final class BookinfoCanary {
       try {
         KubernetesClient setup = api.newClient();
         KubernetesClient client = api.newClient();
-        System.out.println(
-            "Rollout4j · the Bookinfo canary (seed-demo.md) on an in-process API server");
+        System.out.println("Rollout4j · the Bookinfo canary on an in-process API server");
         System.out.println();
         load(api, setup, "http://127.0.0.1:" + oap.getAddress().getPort());
         view = IstioMeshPort.create(setup);
@@ -196,7 +201,10 @@ public final class BookinfoCanary {
       }
     }
 
-    /** SkyWalking's OAP as the seed queries it: four minutes of service_apdex for the canary. */
+    /**
+     * SkyWalking's OAP as the demo's AnalysisTemplate queries it: four minutes of service_apdex for
+     * the canary.
+     */
     private HttpServer graphqlStandIn() throws IOException {
       HttpServer server =
           HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -228,7 +236,7 @@ public final class BookinfoCanary {
     }
 
     /**
-     * Istio's CRDs (Argo's come with the server), then the seed's objects from its GitOps folder.
+     * Istio's CRDs (Argo's come with the server), then the demo's objects from its GitOps folder.
      */
     private void load(MockApiServer api, KubernetesClient client, String oapAddress)
         throws IOException {
@@ -278,7 +286,7 @@ public final class BookinfoCanary {
     }
 
     private String read(String relative) throws IOException {
-      return Files.readString(seed.resolve(relative), StandardCharsets.UTF_8);
+      return Files.readString(demo.resolve(relative), StandardCharsets.UTF_8);
     }
 
     private static Resource placed(Resource r) {

@@ -13,10 +13,11 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Reads the Bookinfo seed's GitOps folder the way Rollout4j will at run time: every manifest is
- * parsed, linted and validated, and the Rollout is printed back in Argo's format.
+ * Reads the GitOps folder of the Bookinfo demo (GitOps + Istio + SkyWalking) the way Rollout4j will
+ * at run time: every manifest is parsed, linted and validated, and the Rollout is printed back in
+ * Argo's format.
  *
- * <p>Usage: {@code BookinfoManifests [folder]}; the default is the seed demo in the shared
+ * <p>Usage: {@code BookinfoManifests [folder]}; the default is the demo's folder in the shared
  * conformance corpus beside the checkout.
  */
 public final class BookinfoManifests {
@@ -55,7 +56,7 @@ public final class BookinfoManifests {
     }
     if (rollout != null) {
       System.out.println();
-      System.out.println("# The seed Rollout as Rollout4j reads it:");
+      System.out.println("# The demo's Rollout as Rollout4j reads it:");
       System.out.print(Manifests.toYaml(rollout));
     }
     System.out.printf("%n%d files, %d problems%n", files.size(), problems);

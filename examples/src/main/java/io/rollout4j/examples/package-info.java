@@ -1,6 +1,6 @@
 /**
- * Runnable programs that show Rollout4j in use: the Bookinfo seed scenario, embedding the
- * controller, and testing a rollout in virtual time.
+ * Runnable programs that show Rollout4j in use: the Bookinfo canary, embedding the controller, and
+ * testing a rollout in virtual time.
  */
 @NullMarked
 package io.rollout4j.examples;
