@@ -10,8 +10,8 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Argo Rollouts' phase rules (reference e.3, e.4) as pure functions: no clock, no I/O, the same
- * answer for the same inputs.
+ * Argo Rollouts' phase rules ({@code assessMetricStatus}, {@code assessRunStatus}) as pure
+ * functions: no clock, no I/O, the same answer for the same inputs.
  */
 public final class Assessments {
   private Assessments() {}

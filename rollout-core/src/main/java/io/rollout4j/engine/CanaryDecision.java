@@ -456,9 +456,9 @@ final class CanaryDecision extends DecisionSupport {
   }
 
   /**
-   * The split the mesh should carry (reference b.3), or null to leave it as it is. Traffic only
-   * moves to the canary once its ReplicaSet is fully available at its current target, and the
-   * canary subset only switches to a new hash then.
+   * The split the mesh should carry (Argo's {@code CalculateReplicaCountsForTrafficRoutedCanary}
+   * weights), or null to leave it as it is. Traffic only moves to the canary once its ReplicaSet is
+   * fully available at its current target, and the canary subset only switches to a new hash then.
    */
   private @Nullable TrafficSplit desiredSplit(
       Rollout rollout,
@@ -765,7 +765,10 @@ final class CanaryDecision extends DecisionSupport {
 
   // ---------------------------------------------------------------- analysis
 
-  /** Background analysis: one run per update, from {@code startingStep}, reacting as in e.5. */
+  /**
+   * Background analysis: one run per update, from {@code startingStep}, reacting as Argo does to
+   * its phase.
+   */
   private void background(Rollout rollout, String hash) {
     var request = canary.analysis();
     if (request == null

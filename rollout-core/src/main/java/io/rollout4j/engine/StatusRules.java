@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
-/** Argo's conditions and phase rules (reference h.2, h.3). */
+/** Argo's conditions and phase rules ({@code CalculateRolloutPhase}, {@code utils/conditions}). */
 final class StatusRules {
   private StatusRules() {}
 
@@ -181,7 +181,7 @@ final class StatusRules {
     return null;
   }
 
-  /** Argo's {@code CalculateRolloutPhase}, in order, for both strategies (reference h.2). */
+  /** Argo's {@code CalculateRolloutPhase}, in order, for both strategies. */
   static void phase(Rollout rollout, RolloutStatus.Builder builder, RolloutStatus status) {
     RolloutStatus.Condition invalid = find(status.conditions(), INVALID_SPEC);
     if (invalid != null) {

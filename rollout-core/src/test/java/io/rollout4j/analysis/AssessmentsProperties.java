@@ -16,8 +16,9 @@ import net.jqwik.api.Provide;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The phase rules against a second, independently written model of reference e.4: a list of rules
- * over a tally, applied in the reference's order, the last matching limit winning.
+ * The phase rules against a second, independently written model of Argo's {@code
+ * assessMetricStatus} and {@code assessRunStatus}: a list of rules over a tally, applied in the
+ * reference's order, the last matching limit winning.
  */
 class AssessmentsProperties {
 

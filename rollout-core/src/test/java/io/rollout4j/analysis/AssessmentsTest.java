@@ -20,7 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Argo's measurement, metric and run phase rules (reference e.3, e.4). */
+/**
+ * Argo's measurement, metric and run phase rules ({@code assessMetricStatus}, {@code
+ * assessRunStatus}).
+ */
 class AssessmentsTest {
 
   static Metric metric(

@@ -13,8 +13,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every condition of reference f.1 against its result, with Argo's outcome. A pair (success and
- * failure condition) appears as two rows; the phase they make is the analysis issue's concern.
+ * Conditions as Argo's documentation, examples and users write them, each against a result, with
+ * Argo's outcome. A pair (success and failure condition) appears as two rows; the phase they make
+ * is the analysis issue's concern.
  */
 class ConditionCorpusTest {
 

@@ -11,9 +11,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The header and mirror routes a rollout adds to a VirtualService's {@code spec.http} (Argo's
- * managedRoutes, reference d.3), written and read back as pure functions over the JSON tree.
- * Managed routes come first, in {@code managedRoutes} order; the user's routes follow in their own
- * order, untouched.
+ * managedRoutes, as Argo's Istio reconciler does in SetHeaderRoute and SetMirrorRoute), written and
+ * read back as pure functions over the JSON tree. Managed routes come first, in {@code
+ * managedRoutes} order; the user's routes follow in their own order, untouched.
  */
 final class ManagedRoutes {
   private ManagedRoutes() {}

@@ -109,7 +109,9 @@ public final class VirtualServiceRoutes {
     return weights;
   }
 
-  /** Argo's route selection (reference d.2), never empty. */
+  /**
+   * Argo's route selection ({@code getHttpRouteIndexesToPatch} and its TLS/TCP twins), never empty.
+   */
   static List<Selected> select(
       Map<String, ?> spec, IstioTrafficRouting.VirtualService ref, Set<String> managedRouteNames) {
     List<Object> http = Trees.list(spec.get("http"));

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The seed's canary driven by the engine through the Istio adapter, on the fabric8 mock server
- * holding the seed's VirtualService and DestinationRule (seed-demo.md §4).
+ * holding the Bookinfo demo's VirtualService and DestinationRule.
  */
 @EnableKubernetesMockClient(crud = true)
 class IstioSeedCanaryTest {
@@ -152,7 +152,7 @@ class IstioSeedCanaryTest {
             new MeshState(20, 80, h1, h2),
             new MeshState(0, 100, h1, h2),
             new MeshState(100, 0, h2, h2));
-    // Pauses of 10 and 5 minutes between the weights, as in seed-demo.md §4.
+    // Pauses of 10 and 5 minutes between the weights, as the demo's Rollout has them.
     assertThat(Duration.between(changedAt.get(1), changedAt.get(2)))
         .isGreaterThanOrEqualTo(Duration.ofMinutes(10));
     assertThat(Duration.between(changedAt.get(2), changedAt.get(3)))

@@ -28,7 +28,7 @@ abstract class SeedClusterTest {
     api.close();
   }
 
-  /** The mesh states of the seed's canary from h1 to h2 (seed-demo.md §4), in order. */
+  /** The mesh states of the Bookinfo canary from hash h1 to h2 (its ten steps), in order. */
   static List<SeedCluster.MeshState> canaryStates(String h1, String h2) {
     return List.of(
         new SeedCluster.MeshState(100, 0, h1, h1),

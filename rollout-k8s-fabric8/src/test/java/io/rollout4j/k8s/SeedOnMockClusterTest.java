@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The Bookinfo seed end to end on the fabric8 mock API server, through the real adapters: the
  * fabric8 ClusterPort with informers, the Istio MeshPort, the SkyWalking provider against a local
- * GraphQL server, the RolloutController's work queue, and virtual time (seed-demo.md §4).
+ * GraphQL server, the RolloutController's work queue, and virtual time, through every mesh state of
+ * the Bookinfo canary.
  */
 class SeedOnMockClusterTest extends SeedClusterTest {
 

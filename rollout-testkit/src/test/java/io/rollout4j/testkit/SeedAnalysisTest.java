@@ -16,7 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The seed's background analysis, scripted per service name (seed-demo.md §5–7). */
+/** The Bookinfo canary's background analysis (its apdex template), scripted per service name. */
 class SeedAnalysisTest {
 
   private static final String CANARY_SERVICE = "canary|reviews|bookinfo|cluster-1|-";

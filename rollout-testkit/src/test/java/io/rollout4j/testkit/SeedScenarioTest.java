@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The Bookinfo seed scenario (seed-demo.md §2–4) end to end in virtual time. */
+/** The Bookinfo canary of the GitOps + Istio + SkyWalking demo end to end in virtual time. */
 class SeedScenarioTest {
 
   @Test

@@ -9,7 +9,8 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Argo Rollouts' canary replica arithmetic (reference b.3 and b.4), in both modes.
+ * Argo Rollouts' canary replica arithmetic ({@code CalculateReplicaCountsForBasicCanary} and {@code
+ * CalculateReplicaCountsForTrafficRoutedCanary}), in both modes.
  *
  * <p>Basic canary (no traffic router): the weight is approximated by pod counts, the total stays
  * within {@code replicas + maxSurge}, availability within {@code replicas - maxUnavailable}, the
@@ -190,7 +191,8 @@ public final class CanaryReplicas {
     if (count == 0 || min == null) {
       return count;
     }
-    // Raised to the minimum for high availability, but never beyond spec.replicas (reference b.4).
+    // Raised to the minimum for high availability, but never beyond spec.replicas (Argo's {@code
+    // CheckMinPodsPerReplicaSet}).
     return Math.max(count, Math.min(min, replicas));
   }
 

@@ -13,7 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Argo's canary replica arithmetic, case by case (reference b.3, b.4). */
+/**
+ * Argo's canary replica arithmetic ({@code CalculateReplicaCountsForBasicCanary} and {@code
+ * CalculateReplicaCountsForTrafficRoutedCanary}), case by case.
+ */
 class CanaryReplicasTest {
 
   @ParameterizedTest(name = "replicas {0}, weight {1}, surge {2} -> {3}/{4}")
@@ -50,7 +53,7 @@ class CanaryReplicasTest {
     "10, 5, 1, 1, 10, 10, 0, 0, 1, 10",
     "1, 5, 1, 0, 1, 1, 0, 0, 1, 1",
     "1, 95, 1, 0, 1, 1, 0, 0, 1, 1",
-    // reference b.4 worked cases
+    // cases worked by hand from Argo's arithmetic
     "10, 20, 2, 0, 10, 10, 0, 0, 2, 10",
     "10, 20, 2, 0, 10, 10, 2, 2, 2, 8",
     "10, 50, 2, 1, 10, 10, 0, 0, 2, 9",
