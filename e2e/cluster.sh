@@ -23,6 +23,7 @@ KWOK_VERSION=0.8.0
 ISTIO_API_VERSION=1.31.4
 KUBECONFIG_FILE=$RUN/admin.kubeconfig
 COMPONENTS="etcd kube-apiserver kube-controller-manager kube-scheduler kwok"
+NODE_PODS=${ROLLOUT4J_E2E_NODE_PODS:-5000}   # the fake node's pod capacity (e2e/perf.sh raises it)
 
 log() { printf '%s cluster: %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 trap 'log "failed: line $LINENO: $BASH_COMMAND"' ERR
@@ -199,7 +200,7 @@ up() {
     --node-lease-duration-seconds 40 --cidr 10.244.0.0/16 --node-ip 127.0.0.1
 
   local k="$BIN/kubectl --kubeconfig=$KUBECONFIG_FILE"
-  $k apply -f - > /dev/null <<'EOF'
+  $k apply -f - > /dev/null <<EOF
 apiVersion: v1
 kind: Node
 metadata:
@@ -207,8 +208,8 @@ metadata:
   annotations: {kwok.x-k8s.io/node: fake, node.alpha.kubernetes.io/ttl: "0"}
   labels: {kubernetes.io/hostname: kwok-node-0, kubernetes.io/os: linux, kubernetes.io/arch: amd64, type: kwok}
 status:
-  allocatable: {cpu: "64", memory: 256Gi, pods: "5000"}
-  capacity: {cpu: "64", memory: 256Gi, pods: "5000"}
+  allocatable: {cpu: "64", memory: 256Gi, pods: "$NODE_PODS"}
+  capacity: {cpu: "64", memory: 256Gi, pods: "$NODE_PODS"}
 EOF
   wait_for kwok 60 $k wait --for=condition=Ready node/kwok-node-0 --timeout=1s
   istio_crds
