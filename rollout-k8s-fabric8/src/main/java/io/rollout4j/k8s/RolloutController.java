@@ -91,7 +91,7 @@ public final class RolloutController implements AutoCloseable {
    * observer and waits for the request budget.
    */
   private static KubernetesClient budgeted(Builder builder) {
-    RequestBudget budget = new RequestBudget(builder.qps, builder.burst);
+    RequestBudget.PerClient budget = new RequestBudget.PerClient(builder.qps, builder.burst);
     ControllerObserver observer = builder.observer;
     return new io.fabric8.kubernetes.client.KubernetesClientBuilder()
         .withConfig(builder.client.getConfiguration())
@@ -108,8 +108,9 @@ public final class RolloutController implements AutoCloseable {
                         if (String.valueOf(http.uri().getQuery()).contains("watch=true")) {
                           return;
                         }
-                        budget.acquire();
-                        observer.request(http.method(), String.valueOf(http.uri().getPath()));
+                        String path = String.valueOf(http.uri().getPath());
+                        budget.forPath(path).acquire();
+                        observer.request(http.method(), path);
                       }
                     }))
         .build();
@@ -166,7 +167,9 @@ public final class RolloutController implements AutoCloseable {
 
     /**
      * The API request budget: {@code qps} requests a second on average, bursts of {@code burst}
-     * (defaults 40 and 80, Argo's). Watches are not counted.
+     * (defaults 40 and 80, Argo's), for each of the three clients Argo's controller has:
+     * Kubernetes' own API groups, argoproj.io, and other custom resources (Istio's). Watches are
+     * not counted.
      */
     public Builder requestBudget(double qps, int burst) {
       if (!(qps > 0) || burst < 1) {

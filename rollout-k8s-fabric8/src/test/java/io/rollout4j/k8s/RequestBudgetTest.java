@@ -48,4 +48,40 @@ class RequestBudgetTest {
 
     assertThat(waits).containsExactly(TimeUnit.MILLISECONDS.toNanos(100));
   }
+
+  @Test
+  void eachOfArgosThreeClientsHasItsOwnBudget() {
+    RequestBudget kubernetes = budget(10, 1);
+    RequestBudget argo = budget(10, 1);
+    RequestBudget custom = budget(10, 1);
+    RequestBudget.PerClient clients = new RequestBudget.PerClient(kubernetes, argo, custom);
+
+    assertThat(clients.forPath("/api/v1/namespaces/shop/events")).isSameAs(kubernetes);
+    assertThat(clients.forPath("/apis/apps/v1/namespaces/shop/replicasets")).isSameAs(kubernetes);
+    assertThat(clients.forPath("/apis/events.k8s.io/v1/namespaces/shop/events"))
+        .isSameAs(kubernetes);
+    assertThat(clients.forPath("/apis/coordination.k8s.io/v1/namespaces/x/leases/l"))
+        .isSameAs(kubernetes);
+    assertThat(clients.forPath("/apis/argoproj.io/v1alpha1/namespaces/shop/rollouts/r/status"))
+        .isSameAs(argo);
+    assertThat(clients.forPath("/apis/networking.istio.io/v1/namespaces/shop/virtualservices"))
+        .isSameAs(custom);
+    assertThat(clients.forPath("/apis/gateway.networking.k8s.io/v1/httproutes"))
+        .as("Gateway API's group ends in .k8s.io but is a custom resource group")
+        .isSameAs(custom);
+  }
+
+  @Test
+  void aClientWaitingForItsBudgetDoesNotHoldUpAnother() {
+    RequestBudget kubernetes = budget(10, 1);
+    RequestBudget argo = budget(10, 1);
+    RequestBudget.PerClient clients = new RequestBudget.PerClient(kubernetes, argo, budget(10, 1));
+
+    clients.forPath("/api/v1/namespaces/shop/events").acquire();
+    clients.forPath("/apis/argoproj.io/v1alpha1/namespaces/shop/rollouts").acquire();
+    assertThat(waits).as("one token each, no wait").isEmpty();
+
+    clients.forPath("/api/v1/namespaces/shop/events").acquire();
+    assertThat(waits).containsExactly(TimeUnit.MILLISECONDS.toNanos(100));
+  }
 }

@@ -532,7 +532,6 @@ class FleetPerfE2ETest {
           cluster.kubectl("", "create", "namespace", "argo-rollouts");
         }
         command.add(ArgoController.bin().resolve("rollouts-controller").toString());
-        command.add("--leader-elect=false");
         userAgent = "rollouts-controller/";
         version = ArgoController.version();
         builder = new ProcessBuilder(command);
@@ -546,6 +545,7 @@ class FleetPerfE2ETest {
         builder = new ProcessBuilder(command);
       }
       command.add("--kubeconfig=" + cluster.kubeconfig);
+      command.add("--leader-elect=false");
       command.add("--qps=" + QPS);
       command.add("--burst=" + BURST);
       command.add("--rollout-threads=10");
