@@ -13,6 +13,9 @@
 # e2e/suite/target/perf/results.tsv, and the table is printed at the end, with as its last line
 # the ratio of Rollout4j to Argo for the largest N. Not a timed test: a report.
 #
+# ROLLOUT4J_PERF_CONTROLLERS="rollout4j" measures one side only; JAVA_OPTS reaches Rollout4j's
+# controller (bin/rollout4j-controller), e.g. -XX:NativeMemoryTracking=summary for the report.
+#
 # It restarts the e2e cluster for every run: do not run it while the e2e tier runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,7 +38,7 @@ fi
 trap 'e2e/cluster.sh down > /dev/null 2>&1 || true' EXIT
 
 for n in "${sizes[@]}"; do
-  for controller in rollout4j argo; do
+  for controller in ${ROLLOUT4J_PERF_CONTROLLERS:-rollout4j argo}; do
     echo "perf: N=$n, $controller" >&2
     # Room for every pod of the fleet mid-update (stable, canary and older ones), with margin.
     up=$(ROLLOUT4J_E2E_NODE_PODS=$(( n * 6 + 1000 )) e2e/cluster.sh up | tail -1)

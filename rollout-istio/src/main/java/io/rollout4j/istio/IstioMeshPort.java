@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.rollout4j.engine.RolloutLabels;
 import io.rollout4j.istio.VirtualServiceRoutes.Trees;
 import io.rollout4j.model.CanaryStrategy;
@@ -430,6 +432,17 @@ public final class IstioMeshPort implements MeshPort, AutoCloseable {
                       .genericKubernetesResources(context(kind, version))
                       .inNamespace(name.namespace())
                       .runnableInformer(0);
+              // The port never reads managedFields (and a PUT without them keeps the server's):
+              // not keeping them roughly halves what each cached object holds.
+              started.itemStore(
+                  new BasicItemStore<>(Cache::metaNamespaceKeyFunc) {
+                    @Override
+                    public GenericKubernetesResource put(
+                        String key, GenericKubernetesResource object) {
+                      object.getMetadata().setManagedFields(null);
+                      return super.put(key, object);
+                    }
+                  });
               started.run();
               return started;
             });

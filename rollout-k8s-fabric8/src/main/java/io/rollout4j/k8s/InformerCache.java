@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -172,6 +173,7 @@ final class InformerCache implements AutoCloseable {
             : perNamespace
                 ? all.inNamespace(namespace).runnableInformer(resyncMillis)
                 : all.inAnyNamespace().runnableInformer(resyncMillis);
+    informer.itemStore(new TrimmedStore());
     informer.addIndexers(
         kind.equals(io.rollout4j.model.Rollout.KIND)
             ? Map.of(
@@ -342,5 +344,24 @@ final class InformerCache implements AutoCloseable {
       }
     }
     informers.clear();
+  }
+
+  /**
+   * The informer's store without {@code metadata.managedFields}: the engine never reads them, and
+   * they are the largest part of many objects' metadata. Nothing is lost on writes: an update
+   * without managedFields keeps the server's.
+   */
+  static final class TrimmedStore extends BasicItemStore<GenericKubernetesResource> {
+    TrimmedStore() {
+      super(Cache::metaNamespaceKeyFunc);
+    }
+
+    @Override
+    public GenericKubernetesResource put(String key, GenericKubernetesResource object) {
+      if (object.getMetadata() != null) {
+        object.getMetadata().setManagedFields(null);
+      }
+      return super.put(key, object);
+    }
   }
 }

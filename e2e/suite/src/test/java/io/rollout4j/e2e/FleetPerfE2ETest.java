@@ -589,6 +589,23 @@ class FleetPerfE2ETest {
       String pid = String.valueOf(process.pid());
       RealCluster.run(List.of(jcmd, pid, "GC.run"), "", "jcmd GC.run");
       String info = RealCluster.run(List.of(jcmd, pid, "GC.heap_info"), "", "jcmd GC.heap_info");
+      // Where the heap and the rest of the process go, for the report: the largest classes,
+      // and native memory by area when the JVM runs with -XX:NativeMemoryTracking=summary.
+      String histogram =
+          RealCluster.run(List.of(jcmd, pid, "GC.class_histogram"), "", "jcmd GC.class_histogram");
+      System.out.println(
+          "perf: heap histogram (top 30)\n"
+              + String.join("\n", histogram.lines().limit(33).toList()));
+      try {
+        System.out.println(
+            "perf: native memory\n"
+                + RealCluster.run(
+                    List.of(jcmd, pid, "VM.native_memory", "summary"),
+                    "",
+                    "jcmd VM.native_memory"));
+      } catch (IllegalStateException e) {
+        System.out.println("perf: native memory tracking is off");
+      }
       Matcher m = Pattern.compile("used (\\d+)K").matcher(info);
       return m.find() ? Long.parseLong(m.group(1)) * 1024 : -1;
     }
