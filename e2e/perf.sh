@@ -66,8 +66,8 @@ awk -F'\t' '
   {
     printf "%-9s %6d %-10s %8.1fs %8.1fs %7.1fMB %7.1fMB %7.1fMB %8.1f %9.2f %9d %9d %10.1f  %s\n",
       $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14
-    printf "%-9s %6s per rollout: rss idle %.1f KB, heap %.1f KB, cpu %.1f ms, update requests %.1f\n",
-      "", "", $7 * 1024 / $2, $8 * 1024 / $2, $9 * 1000 / $2, $12 / $2
+    printf "%-9s %6s per rollout: rss idle %.1f KB, heap %.1f KB, cpu %.1f ms, update requests %.1f; %d objects of the watched kinds, heap %.1f KB each\n",
+      "", "", $7 * 1024 / $2, $8 * 1024 / $2, $9 * 1000 / $2, $12 / $2, $16, $8 * 1024 / $16
   }' "$results"
 largest=$(cut -f2 "$results" | sort -n | tail -1)
 awk -F'\t' -v n="$largest" '

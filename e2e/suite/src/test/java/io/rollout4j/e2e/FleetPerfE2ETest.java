@@ -150,6 +150,8 @@ class FleetPerfE2ETest {
         // Idle means nothing left to do: the old ReplicaSets scaled down after their delay and
         // every AnalysisRun finished; the idle window starts then.
         awaitSettled(cluster, namespaces, n, deadline);
+        // The last status writes (conditions after the scale-down) trail the objects by seconds.
+        Thread.sleep(15_000);
         Instant settled = Instant.now();
         Sample beforeIdle = controller.sample();
 
@@ -157,6 +159,8 @@ class FleetPerfE2ETest {
         Instant idleEnd = Instant.now();
         Sample afterIdle = controller.sample();
         long heap = controller.heapBytes();
+
+        int objects = cachedObjects(cluster);
 
         Path audit = cluster.kubeconfig.getParent().resolve("audit");
         Map<String, Integer> setup = requests(audit, controller.userAgent, started, firstHealthy);
@@ -188,7 +192,8 @@ class FleetPerfE2ETest {
                     String.valueOf(total(rollout)),
                     String.format(Locale.ROOT, "%.1f", total(idling) / idleMinutes),
                     verbs(rollout),
-                    verbs(idling))
+                    verbs(idling),
+                    String.valueOf(objects))
                 + "\n";
         Files.writeString(results, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         System.out.print("perf: " + line);
@@ -247,6 +252,36 @@ class FleetPerfE2ETest {
           }
           return healthy == n;
         });
+  }
+
+  /**
+   * How many objects the kinds a rollout controller watches hold in the cluster (what an informer
+   * on all namespaces caches): Rollouts, ReplicaSets, AnalysisRuns, AnalysisTemplates, Services,
+   * VirtualServices and DestinationRules.
+   */
+  private static int cachedObjects(RealCluster cluster) {
+    Map<String, Integer> counts = new TreeMap<>();
+    counts.put("rollouts", count(cluster, ROLLOUTS));
+    counts.put("analysisruns", count(cluster, RUNS));
+    counts.put("analysistemplates", count(cluster, TEMPLATES));
+    counts.put("virtualservices", count(cluster, VIRTUAL_SERVICES));
+    counts.put("destinationrules", count(cluster, DESTINATION_RULES));
+    counts.put(
+        "replicasets",
+        cluster.client.apps().replicaSets().inAnyNamespace().list().getItems().size());
+    counts.put("services", cluster.client.services().inAnyNamespace().list().getItems().size());
+    System.out.println("perf: objects of the watched kinds " + counts);
+    return counts.values().stream().mapToInt(Integer::intValue).sum();
+  }
+
+  private static int count(RealCluster cluster, ResourceDefinitionContext kind) {
+    return cluster
+        .client
+        .genericKubernetesResources(kind)
+        .inAnyNamespace()
+        .list()
+        .getItems()
+        .size();
   }
 
   /** Waits until each rollout has one ReplicaSet with pods and no AnalysisRun is still running. */
@@ -606,8 +641,16 @@ class FleetPerfE2ETest {
       } catch (IllegalStateException e) {
         System.out.println("perf: native memory tracking is off");
       }
-      Matcher m = Pattern.compile("used (\\d+)K").matcher(info);
-      return m.find() ? Long.parseLong(m.group(1)) * 1024 : -1;
+      // G1 prints one "garbage-first heap" line, Serial and Parallel one per generation; the
+      // Metaspace and class space lines are not heap.
+      long used = -1;
+      for (String line : info.lines().toList()) {
+        Matcher m = Pattern.compile("used (\\d+)K").matcher(line);
+        if (m.find() && !line.contains("Metaspace") && !line.contains("class space")) {
+          used = Math.max(used, 0) + Long.parseLong(m.group(1)) * 1024;
+        }
+      }
+      return used;
     }
 
     private static long kib(String status, String field) {
