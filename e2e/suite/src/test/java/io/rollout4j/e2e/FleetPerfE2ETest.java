@@ -519,19 +519,18 @@ class FleetPerfE2ETest {
   }
 
   private static ResourceDefinitionContext argo(String kind, String plural) {
-    return new ResourceDefinitionContext.Builder()
-        .withGroup("argoproj.io")
-        .withVersion("v1alpha1")
-        .withKind(kind)
-        .withPlural(plural)
-        .withNamespaced(true)
-        .build();
+    return context("argoproj.io", "v1alpha1", kind, plural);
   }
 
   private static ResourceDefinitionContext istio(String kind, String plural) {
+    return context("networking.istio.io", "v1", kind, plural);
+  }
+
+  private static ResourceDefinitionContext context(
+      String group, String version, String kind, String plural) {
     return new ResourceDefinitionContext.Builder()
-        .withGroup("networking.istio.io")
-        .withVersion("v1")
+        .withGroup(group)
+        .withVersion(version)
         .withKind(kind)
         .withPlural(plural)
         .withNamespaced(true)
