@@ -519,22 +519,11 @@ class FleetPerfE2ETest {
   }
 
   private static ResourceDefinitionContext argo(String kind, String plural) {
-    return context("argoproj.io", "v1alpha1", kind, plural);
+    return Trace.context("argoproj.io", "v1alpha1", kind, plural);
   }
 
   private static ResourceDefinitionContext istio(String kind, String plural) {
-    return context("networking.istio.io", "v1", kind, plural);
-  }
-
-  private static ResourceDefinitionContext context(
-      String group, String version, String kind, String plural) {
-    return new ResourceDefinitionContext.Builder()
-        .withGroup(group)
-        .withVersion(version)
-        .withKind(kind)
-        .withPlural(plural)
-        .withNamespaced(true)
-        .build();
+    return Trace.context("networking.istio.io", "v1", kind, plural);
   }
 
   /** A controller process under measurement: its /proc figures, heap and user agent. */

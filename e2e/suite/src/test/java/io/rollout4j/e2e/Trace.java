@@ -70,7 +70,8 @@ final class Trace implements AutoCloseable {
     }
   }
 
-  private static ResourceDefinitionContext context(
+  /** A namespaced kind for fabric8's generic client (the perf runner uses it too). */
+  static ResourceDefinitionContext context(
       String group, String version, String kind, String plural) {
     return new ResourceDefinitionContext.Builder()
         .withGroup(group)
