@@ -60,11 +60,13 @@ public final class LiveOap {
 
   /**
    * From now on {@code service} serves every call in {@code latency}; the first time also fills the
-   * five minutes before, as a service that ran before the canary began would have.
+   * five minutes before and the current minute up to now, as a service that ran before the canary
+   * began would have.
    */
   public void traffic(String service, Duration latency) {
     if (latencies.put(service, latency) == null) {
-      Instant thisMinute = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+      Instant now = Instant.now();
+      Instant thisMinute = now.truncatedTo(ChronoUnit.MINUTES);
       List<Map<String, Object>> segments = new ArrayList<>();
       for (int m = 5; m >= 1; m--) {
         Instant minute = thisMinute.minus(Duration.ofMinutes(m));
@@ -73,6 +75,10 @@ public final class LiveOap {
               RealOap.call(service, minute.plusSeconds(5 + 12L * call), latency.toMillis(), false));
         }
       }
+      // The feeder's first call can fall in the next minute when this one is about to end; without
+      // a call now, this minute would have no data, its apdex would read 0, and every analysis
+      // whose window covers it (three minutes) would fail.
+      segments.add(RealOap.call(service, now.minus(latency), latency.toMillis(), false));
       oap.segments(segments);
     }
   }
