@@ -11,6 +11,7 @@ import io.rollout4j.model.DryRun;
 import io.rollout4j.model.DurationStrings;
 import io.rollout4j.model.MeasurementRetention;
 import io.rollout4j.model.Metric;
+import io.rollout4j.model.MetricProvider;
 import io.rollout4j.model.ObjectMeta;
 import io.rollout4j.model.RolloutAnalysis;
 import io.rollout4j.model.Timestamps;
@@ -136,8 +137,11 @@ public final class AnalysisRuns {
     }
   }
 
-  /** Where values go into a GraphQL document rather than plain text. */
-  private static final String GRAPHQL_QUERY = ".provider.skywalking.query";
+  /** Fields whose text is a query: values are placed by the query language's rules. */
+  private static final Map<String, QueryArguments.Language<?>> QUERIES =
+      Map.of(
+          ".provider.skywalking.query", GraphQlArguments.LANGUAGE,
+          ".provider.prometheus.query", PromQlArguments.LANGUAGE);
 
   private static @Nullable Object substituteTree(
       @Nullable Object tree, String path, Map<String, String> args, Set<String> deferred) {
@@ -162,9 +166,10 @@ public final class AnalysisRuns {
 
   private static String substituteString(
       String text, String path, Map<String, String> args, Set<String> deferred) {
-    if (path.equals(GRAPHQL_QUERY)) {
+    QueryArguments.Language<?> language = QUERIES.get(path);
+    if (language != null) {
       String substituted =
-          GraphQlArguments.substitute(text, ARG, args::get, deferred, path.substring(1));
+          QueryArguments.substitute(language, text, ARG, args::get, deferred, path.substring(1));
       return checkLeftovers(new StringBuilder(substituted), deferred);
     }
     Matcher m = ARG.matcher(text);
@@ -300,7 +305,21 @@ public final class AnalysisRuns {
 
   /** One measurement taken for a metric. */
   public record Taken(
-      String metric, AnalysisPhase phase, @Nullable String message, @Nullable String value) {}
+      String metric,
+      AnalysisPhase phase,
+      @Nullable String message,
+      @Nullable String value,
+      Map<String, String> metadata) {
+    public Taken {
+      metadata = Map.copyOf(metadata);
+    }
+
+    /** A measurement without metadata. */
+    public Taken(
+        String metric, AnalysisPhase phase, @Nullable String message, @Nullable String value) {
+      this(metric, phase, message, value, Map.of());
+    }
+  }
 
   /**
    * The run after recording these measurements (taken at {@code now}) and assessing every metric
@@ -340,7 +359,7 @@ public final class AnalysisRuns {
                   now.toString(),
                   now.toString(),
                   t.value(),
-                  Map.of(),
+                  t.metadata(),
                   null));
         }
       }
@@ -417,7 +436,7 @@ public final class AnalysisRuns {
               consecutiveError,
               consecutiveSuccess,
               dryRun ? Boolean.TRUE : null,
-              Map.of()));
+              previous == null ? metricMetadata(metric) : previous.metadata()));
     }
     AnalysisPhase runPhase = Assessments.run(phases, dryRunNames, terminate);
     if (terminate && runMessage == null) {
@@ -439,6 +458,19 @@ public final class AnalysisRuns {
             summary(results, dryRunNames, false),
             null);
     return new AnalysisRun(run.metadata(), run.spec(), status);
+  }
+
+  /**
+   * What Argo records on a metric's result when it first measures it: the Prometheus query as
+   * resolved from the run's arguments (references to Secret-backed arguments stay unresolved).
+   */
+  private static Map<String, String> metricMetadata(Metric metric) {
+    if (metric.provider() instanceof MetricProvider.Prometheus p
+        && p.query() != null
+        && !p.query().isEmpty()) {
+      return Map.of("ResolvedPrometheusQuery", p.query());
+    }
+    return Map.of();
   }
 
   /**

@@ -1,10 +1,6 @@
 package io.rollout4j.analysis;
 
-import java.util.Set;
-import java.util.function.Function;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.jspecify.annotations.Nullable;
 
 /**
  * {@code {{args.*}}} substitution into a GraphQL document (the {@code skywalking} provider's {@code
@@ -21,48 +17,31 @@ public final class GraphQlArguments {
   private static final Pattern SINGLE_TOKEN =
       Pattern.compile("[_A-Za-z][_0-9A-Za-z]*|-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
 
-  private enum Context {
+  enum Context {
     DOCUMENT,
     STRING,
     BLOCK_STRING,
     COMMENT
   }
 
-  /**
-   * The template with every reference matched by {@code reference} (group 1 = the argument's name)
-   * replaced by its safely placed value; references to {@code deferred} names are left in place.
-   *
-   * @throws IllegalArgumentException naming the argument when a value cannot be placed, or when a
-   *     reference cannot be resolved
-   */
-  static String substitute(
-      String template,
-      Pattern reference,
-      Function<String, @Nullable String> args,
-      Set<String> deferred,
-      String field) {
-    Matcher m = reference.matcher(template);
-    StringBuilder out = new StringBuilder();
-    int scanned = 0;
-    Context context = Context.DOCUMENT;
-    while (m.find()) {
-      context = advance(template, scanned, m.start(), context);
-      scanned = m.end();
-      String name = m.group(1);
-      String value = args.apply(name);
-      if (value == null) {
-        if (!deferred.contains(name)) {
-          throw new IllegalArgumentException(
-              "Unable to resolve metric arguments: failed to resolve " + m.group());
+  /** GraphQL's lexical contexts, as {@link QueryArguments} walks a template. */
+  static final QueryArguments.Language<Context> LANGUAGE =
+      new QueryArguments.Language<>() {
+        @Override
+        public Context start() {
+          return Context.DOCUMENT;
         }
-        m.appendReplacement(out, Matcher.quoteReplacement(m.group()));
-        continue;
-      }
-      m.appendReplacement(out, Matcher.quoteReplacement(place(value, context, name, field)));
-    }
-    m.appendTail(out);
-    return out.toString();
-  }
+
+        @Override
+        public Context advance(String text, int from, int to, Context at) {
+          return GraphQlArguments.advance(text, from, to, at);
+        }
+
+        @Override
+        public String place(String value, Context at, String name, String field) {
+          return GraphQlArguments.place(value, at, name, field);
+        }
+      };
 
   private static String place(String value, Context context, String name, String field) {
     switch (context) {
@@ -72,12 +51,13 @@ public final class GraphQlArguments {
         return value.replace("\"\"\"", "\\\"\"\"");
       case COMMENT:
         if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
-          throw unsafe(name, field, "a line break inside a # comment would end the comment");
+          throw QueryArguments.unsafe(
+              name, field, "a line break inside a # comment would end the comment");
         }
         return value;
       default:
         if (!SINGLE_TOKEN.matcher(value).matches()) {
-          throw unsafe(
+          throw QueryArguments.unsafe(
               name,
               field,
               "outside a string literal the value must be a single name or number, but was \""
@@ -86,11 +66,6 @@ public final class GraphQlArguments {
         }
         return value;
     }
-  }
-
-  private static IllegalArgumentException unsafe(String name, String field, String why) {
-    return new IllegalArgumentException(
-        "Unable to resolve metric arguments: args." + name + " in " + field + ": " + why);
   }
 
   /**

@@ -19,6 +19,7 @@ import io.rollout4j.model.RolloutStatus;
 import io.rollout4j.model.WorkloadRef;
 import io.rollout4j.port.ClusterPort;
 import io.rollout4j.port.InvalidReferenceException;
+import io.rollout4j.port.MeasuredValue;
 import io.rollout4j.port.MeshPort;
 import io.rollout4j.port.MetricRequest;
 import io.rollout4j.port.MetricsPort;
@@ -297,13 +298,18 @@ public final class RolloutEngine {
       inner.forEach((k, v) -> config.put(String.valueOf(k), v));
     }
     try {
-      Object result =
+      Object answer =
           metrics.measure(new MetricRequest(metric.name(), provider.type(), config, now));
+      MeasuredValue measured =
+          answer instanceof MeasuredValue m
+              ? m
+              : new MeasuredValue(answer, AnalysisRuns.valueOf(answer), Map.of());
       Assessments.Outcome outcome =
-          Assessments.measurement(metric.successCondition(), metric.failureCondition(), result);
+          Assessments.measurement(
+              metric.successCondition(), metric.failureCondition(), measured.result());
       String message = outcome.message() == null ? null : redact(outcome.message(), secrets);
       return new AnalysisRuns.Taken(
-          metric.name(), outcome.phase(), message, AnalysisRuns.valueOf(result));
+          metric.name(), outcome.phase(), message, measured.value(), measured.metadata());
     } catch (RuntimeException e) {
       // A provider that throws makes an Error measurement, never a failed reconcile; a secret
       // the provider echoed back never reaches the run's status.

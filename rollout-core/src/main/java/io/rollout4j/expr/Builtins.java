@@ -113,6 +113,10 @@ final class Builtins {
     for (Node n : argNodes) {
       args.add(ev.eval(n));
     }
+    if (name.equals("now")) {
+      arity(name, args, 0, column);
+      return ev.now();
+    }
     return plain(name, args, column);
   }
 

@@ -15,6 +15,7 @@ final class Evaluator {
   private static final int MAX_DEPTH = 200;
 
   private final @Nullable Object result;
+  private final java.time.@Nullable Instant now;
   private final List<String> letNames = new ArrayList<>();
   private final List<@Nullable Object> letValues = new ArrayList<>();
   private final List<Object[]> pointers = new ArrayList<>();
@@ -22,7 +23,17 @@ final class Evaluator {
   private int depth;
 
   Evaluator(@Nullable Object result) {
+    this(result, null);
+  }
+
+  /** Evaluates with {@code now()} fixed at {@code now} (the wall clock when null). */
+  Evaluator(@Nullable Object result, java.time.@Nullable Instant now) {
     this.result = result;
+    this.now = now;
+  }
+
+  GoTime.Time now() {
+    return now == null ? GoTime.now() : GoTime.at(now);
   }
 
   void step(int column) {

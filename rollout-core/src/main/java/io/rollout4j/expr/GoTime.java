@@ -47,7 +47,11 @@ final class GoTime {
   }
 
   static Time now() {
-    return new Time(ZonedDateTime.now(ZoneOffset.UTC), "UTC");
+    return at(Instant.now());
+  }
+
+  static Time at(Instant instant) {
+    return new Time(instant.atZone(ZoneOffset.UTC), "UTC");
   }
 
   // ---- duration(): Go's time.ParseDuration --------------------------------------------------

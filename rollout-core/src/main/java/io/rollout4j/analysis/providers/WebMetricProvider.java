@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -23,8 +24,8 @@ import org.jspecify.annotations.Nullable;
  * Argo's {@code web} provider: an HTTP request whose JSON response is the result (the node that
  * {@code jsonPath} selects, the whole body by default). A body that is not JSON is the result as a
  * string, never a crash. {@code headers}, {@code body} or {@code jsonBody}, {@code method} and
- * {@code timeoutSeconds} (10 by default) are honoured; {@code insecure} and {@code authentication}
- * are not supported yet and say so.
+ * {@code timeoutSeconds} (10 by default), {@code insecure} (no TLS verification) and {@code
+ * authentication.oauth2} (client credentials, the token cached until it expires) are honoured.
  */
 public final class WebMetricProvider implements MeasurementProvider {
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
@@ -32,19 +33,23 @@ public final class WebMetricProvider implements MeasurementProvider {
   private static final ObjectMapper JSON =
       JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
-  private final HttpClient client;
+  private final HttpClients clients;
+  private final OAuth2ClientCredentials oauth2;
 
   /** A provider with its own HTTP client (connections reused across measurements). */
   public WebMetricProvider() {
-    this(
-        HttpClient.newBuilder()
-            .connectTimeout(DEFAULT_TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .build());
+    this(HttpClients.standard());
   }
 
+  /** A provider sending with {@code client}; token expiry is judged by the wall clock. */
   public WebMetricProvider(HttpClient client) {
-    this.client = client;
+    this(client, Clock.systemUTC());
+  }
+
+  /** A provider sending with {@code client}, judging OAuth2 token expiry by {@code clock}. */
+  public WebMetricProvider(HttpClient client, Clock clock) {
+    this.clients = new HttpClients(client);
+    this.oauth2 = new OAuth2ClientCredentials(clock);
   }
 
   @Override
@@ -55,13 +60,6 @@ public final class WebMetricProvider implements MeasurementProvider {
   @Override
   public @Nullable Object measure(MetricRequest request) {
     Map<String, Object> spec = request.provider();
-    if (Boolean.TRUE.equals(spec.get("insecure"))) {
-      throw new UnavailableException(
-          "web provider: insecure (skipping TLS verification) is not supported");
-    }
-    if (spec.get("authentication") != null) {
-      throw new UnavailableException("web provider: authentication is not supported yet");
-    }
     if (!(spec.get("url") instanceof String url) || url.isBlank()) {
       throw new UnavailableException("web provider: url is required");
     }
@@ -77,6 +75,11 @@ public final class WebMetricProvider implements MeasurementProvider {
     } catch (IllegalArgumentException e) {
       throw new UnavailableException(
           "web provider: invalid url \"" + url + "\": " + e.getMessage());
+    }
+    HttpClient client = clients.get(Boolean.TRUE.equals(spec.get("insecure")));
+    String authorization = oauth2.authorization("web", spec.get("authentication"), client, timeout);
+    if (authorization != null) {
+      builder.header("Authorization", authorization);
     }
     if (spec.get("headers") instanceof List<?> headers) {
       for (Object header : headers) {
