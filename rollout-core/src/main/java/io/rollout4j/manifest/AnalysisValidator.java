@@ -2,6 +2,7 @@ package io.rollout4j.manifest;
 
 import io.rollout4j.expr.Condition;
 import io.rollout4j.expr.ExprException;
+import io.rollout4j.expr.TimeExpression;
 import io.rollout4j.model.AnalysisRun;
 import io.rollout4j.model.AnalysisTemplate;
 import io.rollout4j.model.AnalysisTemplateRef;
@@ -13,6 +14,7 @@ import io.rollout4j.model.DurationStrings;
 import io.rollout4j.model.IntOrString;
 import io.rollout4j.model.MeasurementRetention;
 import io.rollout4j.model.Metric;
+import io.rollout4j.model.MetricProvider;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -149,6 +151,7 @@ public final class AnalysisValidator {
     duration(metric.initialDelay(), path + ".initialDelay", "invalid startDelay string", problems);
     condition(metric.successCondition(), path + ".successCondition", problems);
     condition(metric.failureCondition(), path + ".failureCondition", problems);
+    provider(metric.provider(), path + ".provider", problems);
 
     // Argo's ValidateMetric, on the values that are known before arguments are substituted.
     int successes = consecutiveSuccessLimit == null ? 0 : consecutiveSuccessLimit;
@@ -195,6 +198,72 @@ public final class AnalysisValidator {
     }
     if (times > 1 && (metric.interval() == null || metric.interval().isEmpty())) {
       problems.add(Problem.error(path + ".interval", "interval must be specified when count > 1"));
+    }
+  }
+
+  /** The providers Rollout4j measures with out of the box. */
+  static final List<String> SUPPORTED_PROVIDERS = List.of("prometheus", "skywalking", "web");
+
+  private static void provider(
+      @Nullable MetricProvider provider, String path, List<Problem> problems) {
+    if (provider == null) {
+      return;
+    }
+    if (!SUPPORTED_PROVIDERS.contains(provider.type())) {
+      problems.add(
+          Problem.warning(
+              path + "." + provider.type(),
+              "provider "
+                  + provider.type()
+                  + " is not supported by Rollout4j: its measurements will be Errors unless the"
+                  + " embedding application registers one (supported: "
+                  + String.join(", ", SUPPORTED_PROVIDERS)
+                  + ")"));
+    }
+    if (provider instanceof MetricProvider.Prometheus p) {
+      String at = path + ".prometheus";
+      if (p.query() == null || p.query().isBlank()) {
+        problems.add(
+            Problem.warning(
+                at + ".query", "expected a PromQL query, found none: measurements will be Errors"));
+      }
+      if (p.timeout() != null && p.timeout() < 0) {
+        problems.add(
+            Problem.error(
+                at + ".timeout", "prometheus timeout should not be negative (seconds expected)"));
+      }
+      if (p.authentication() != null
+          && p.authentication().get("sigv4") instanceof Map<?, ?> v
+          && !v.isEmpty()) {
+        problems.add(
+            Problem.warning(
+                at + ".authentication.sigv4",
+                "SigV4 (Amazon Managed Prometheus) is not supported by Rollout4j: measurements"
+                    + " against an aps-workspaces address will be Errors"));
+      }
+      if (p.rangeQuery() != null) {
+        for (String field : List.of("start", "end")) {
+          Object text = p.rangeQuery().get(field);
+          if (!(text instanceof String expression)
+              || expression.isBlank()
+              || WHOLE_PLACEHOLDER.matcher(expression).matches()) {
+            continue;
+          }
+          try {
+            TimeExpression.compile(expression);
+          } catch (ExprException e) {
+            problems.add(
+                Problem.error(
+                    at + ".rangeQuery." + field,
+                    "failed to parse rangeQuery." + field + " as time: " + e.getMessage()));
+          }
+        }
+        duration(
+            p.rangeQuery().get("step") instanceof String step ? step : null,
+            at + ".rangeQuery.step",
+            "failed to parse rangeQuery.step as duration",
+            problems);
+      }
     }
   }
 

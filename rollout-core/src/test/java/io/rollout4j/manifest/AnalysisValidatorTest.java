@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rollout4j.model.AnalysisTemplate;
 import io.rollout4j.model.Resource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -128,5 +132,60 @@ class AnalysisValidatorTest {
             "document 0: spec.dryRun[0].metricName: dryRun[0]: Rule didn't match any metric name(s)",
             "document 0: spec.dryRun[1].metricName: expected a regular expression over metric"
                 + " names, found \"(\": Unclosed group");
+  }
+
+  @Test
+  void providersRollout4jDoesNotMeasureAreWarnedAboutWithWhatIsSupported() {
+    assertThat(
+            lint(
+                template(
+                    """
+                    - name: errors
+                      successCondition: result < 0.01
+                      provider:
+                        datadog: {query: "sum:errors{service:{{args.service-name}}}"}
+                    """)))
+        .containsExactly(
+            "warning: document 0: spec.metrics[0].provider.datadog: provider datadog is not"
+                + " supported by Rollout4j: its measurements will be Errors unless the embedding"
+                + " application registers one (supported: prometheus, skywalking, web)");
+  }
+
+  @Test
+  void prometheusRangeQueriesAndTimeoutsAreCheckedBeforeTheyRun() {
+    List<String> problems =
+        lint(
+            template(
+                """
+                - name: rate
+                  successCondition: all(result, {# >= 0.95})
+                  provider:
+                    prometheus:
+                      address: http://prometheus:9090
+                      query: sum(rate(x[5m]))
+                      timeout: -1
+                      rangeQuery: {start: "now() -", end: "now()", step: 1 minute}
+                """));
+
+    assertThat(problems)
+        .anyMatch(p -> p.contains("spec.metrics[0].provider.prometheus.timeout"))
+        .anyMatch(
+            p ->
+                p.contains("spec.metrics[0].provider.prometheus.rangeQuery.start")
+                    && p.contains("failed to parse rangeQuery.start as time"))
+        .anyMatch(p -> p.contains("spec.metrics[0].provider.prometheus.rangeQuery.step"))
+        .noneMatch(p -> p.contains("rangeQuery.end"));
+    assertThat(lint(read(EXAMPLE))).as("examples/prometheus").isEmpty();
+  }
+
+  private static final Path EXAMPLE =
+      Path.of("..", "examples", "prometheus", "bookinfo-success-rate.yaml");
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

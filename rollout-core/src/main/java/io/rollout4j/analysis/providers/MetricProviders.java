@@ -33,12 +33,16 @@ public final class MetricProviders implements MetricsPort {
   public @Nullable Object measure(MetricRequest request) {
     MeasurementProvider provider = providers.get(request.providerType());
     if (provider == null) {
+      String plugins =
+          request.providerType().equals("plugin") && !request.provider().isEmpty()
+              ? " (" + String.join(", ", request.provider().keySet()) + ")"
+              : "";
       throw new UnavailableException(
-          "no metric provider '"
+          "provider "
               + request.providerType()
-              + "' is registered (registered: "
-              + String.join(", ", providers.keySet())
-              + ")");
+              + plugins
+              + " is not supported by Rollout4j; supported: "
+              + String.join(", ", new java.util.TreeSet<>(providers.keySet())));
     }
     return provider.measure(request);
   }

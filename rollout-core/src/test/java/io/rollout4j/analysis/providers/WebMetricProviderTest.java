@@ -157,7 +157,7 @@ class WebMetricProviderTest {
   void providersAreFoundByTheirKeyAndWithTheServiceLoader() {
     MetricProviders discovered = MetricProviders.builder().discover().build();
 
-    assertThat(discovered.types()).contains("web");
+    assertThat(discovered.types()).contains("web", "prometheus");
     assertThat(
             discovered.measure(
                 new MetricRequest("m", "web", Map.of("url", url("/text")), Instant.EPOCH)))
@@ -165,6 +165,6 @@ class WebMetricProviderTest {
     assertThatThrownBy(
             () -> discovered.measure(new MetricRequest("m", "datadog", Map.of(), Instant.EPOCH)))
         .isInstanceOf(UnavailableException.class)
-        .hasMessageContaining("no metric provider 'datadog' is registered");
+        .hasMessage("provider datadog is not supported by Rollout4j; supported: prometheus, web");
   }
 }
