@@ -60,6 +60,24 @@ class WebMetricProviderTest {
           }
           send(exchange, 200, "late");
         });
+    server.createContext(
+        "/token",
+        exchange -> {
+          String form =
+              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+          // This server takes the client's credentials only in the form, as some do.
+          if (form.contains("client_id=rollouts") && form.contains("client_secret=s3cret")) {
+            send(exchange, 200, "{\"access_token\":\"abc\",\"expires_in\":3600}");
+          } else {
+            send(exchange, 401, "{\"error\":\"invalid_client\"}");
+          }
+        });
+    server.createContext(
+        "/authorized",
+        exchange -> {
+          seenHeader.set(exchange.getRequestHeaders().getFirst("Authorization"));
+          send(exchange, 200, "{\"ok\": true}");
+        });
     server.start();
   }
 
@@ -166,5 +184,29 @@ class WebMetricProviderTest {
             () -> discovered.measure(new MetricRequest("m", "datadog", Map.of(), Instant.EPOCH)))
         .isInstanceOf(UnavailableException.class)
         .hasMessage("provider datadog is not supported by Rollout4j; supported: prometheus, web");
+  }
+
+  @Test
+  void oauth2ClientCredentialsPutABearerTokenOnTheRequest() {
+    Object ok =
+        measure(
+            Map.of(
+                "url",
+                url("/authorized"),
+                "jsonPath",
+                "{$.ok}",
+                "authentication",
+                Map.of(
+                    "oauth2",
+                    Map.of(
+                        "tokenUrl",
+                        url("/token"),
+                        "clientId",
+                        "rollouts",
+                        "clientSecret",
+                        "s3cret"))));
+
+    assertThat(ok).isEqualTo(true);
+    assertThat(seenHeader.get()).isEqualTo("Bearer abc");
   }
 }
