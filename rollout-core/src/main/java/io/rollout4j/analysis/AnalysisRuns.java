@@ -241,8 +241,22 @@ public final class AnalysisRuns {
 
   // ---------------------------------------------------------------- scheduling
 
-  /** What is due: metrics to measure now, and when the next one will be. */
-  public record Plan(List<Metric> due, @Nullable Instant next) {}
+  /**
+   * What is due: metrics to measure now, when the next one will be, and metrics whose last
+   * measurement is still in flight (a Job running), to resume or, when the run is terminating, to
+   * terminate.
+   */
+  public record Plan(List<Metric> due, @Nullable Instant next, List<Metric> inFlight) {
+    public Plan {
+      due = List.copyOf(due);
+      inFlight = List.copyOf(inFlight);
+    }
+
+    /** A plan with nothing in flight. */
+    public Plan(List<Metric> due, @Nullable Instant next) {
+      this(due, next, List.of());
+    }
+  }
 
   /**
    * The metrics to measure at {@code now}: the first measurement after {@code initialDelay} from
@@ -254,12 +268,11 @@ public final class AnalysisRuns {
     if (status != null && status.phase() != null && status.phase().isCompleted()) {
       return new Plan(List.of(), null);
     }
-    if (Boolean.TRUE.equals(run.spec().terminate())) {
-      return new Plan(List.of(), null);
-    }
+    boolean terminating = terminating(run);
     Instant started =
         status == null || status.startedAt() == null ? now : Timestamps.parse(status.startedAt());
     List<Metric> due = new ArrayList<>();
+    List<Metric> inFlight = new ArrayList<>();
     Instant next = null;
     for (Metric metric : run.spec().metrics()) {
       AnalysisRunStatus.MetricResult result = resultOf(status, metric.name());
@@ -273,7 +286,8 @@ public final class AnalysisRuns {
         AnalysisRunStatus.Measurement last =
             result.measurements().get(result.measurements().size() - 1);
         if (last.finishedAt() == null) {
-          continue; // still in flight
+          inFlight.add(metric);
+          continue;
         }
         Instant finished = Timestamps.parse(last.finishedAt());
         if (last.phase() == AnalysisPhase.ERROR) {
@@ -284,13 +298,40 @@ public final class AnalysisRuns {
           at = finished.plus(parse(metric.interval()));
         }
       }
+      if (terminating) {
+        continue; // a terminating run takes no new measurements
+      }
       if (!at.isAfter(now)) {
         due.add(metric);
       } else if (next == null || at.isBefore(next)) {
         next = at;
       }
     }
-    return new Plan(List.copyOf(due), next);
+    return new Plan(due, next, inFlight);
+  }
+
+  /**
+   * Whether the run is being wound down (Argo's {@code IsTerminating}): terminated by its owner, or
+   * a metric that is not a dry run already ended other than Successful.
+   */
+  public static boolean terminating(AnalysisRun run) {
+    if (Boolean.TRUE.equals(run.spec().terminate())) {
+      return true;
+    }
+    AnalysisRunStatus status = run.status();
+    if (status == null) {
+      return false;
+    }
+    Set<String> dryRunNames = dryRunMetrics(run);
+    for (AnalysisRunStatus.MetricResult r : status.metricResults()) {
+      if (!dryRunNames.contains(r.name())
+          && r.phase() != null
+          && r.phase().isCompleted()
+          && r.phase() != AnalysisPhase.SUCCESSFUL) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Duration parse(@Nullable String duration) {
@@ -304,20 +345,36 @@ public final class AnalysisRuns {
   // ---------------------------------------------------------------- recording
 
   /** One measurement taken for a metric. */
+  /**
+   * One measurement taken for a metric. A {@code RUNNING} phase is a measurement still in flight (a
+   * Job started); {@code resumed} replaces the metric's last, in-flight measurement instead of
+   * adding one.
+   */
   public record Taken(
       String metric,
       AnalysisPhase phase,
       @Nullable String message,
       @Nullable String value,
-      Map<String, String> metadata) {
+      Map<String, String> metadata,
+      boolean resumed) {
     public Taken {
       metadata = Map.copyOf(metadata);
     }
 
-    /** A measurement without metadata. */
+    /** A new measurement with metadata. */
+    public Taken(
+        String metric,
+        AnalysisPhase phase,
+        @Nullable String message,
+        @Nullable String value,
+        Map<String, String> metadata) {
+      this(metric, phase, message, value, metadata, false);
+    }
+
+    /** A new measurement without metadata. */
     public Taken(
         String metric, AnalysisPhase phase, @Nullable String message, @Nullable String value) {
-      this(metric, phase, message, value, Map.of());
+      this(metric, phase, message, value, Map.of(), false);
     }
   }
 
@@ -331,18 +388,7 @@ public final class AnalysisRuns {
         before == null || before.startedAt() == null ? now.toString() : before.startedAt();
     Set<String> dryRunNames = dryRunMetrics(run);
     boolean terminate = Boolean.TRUE.equals(run.spec().terminate());
-    boolean decisiveFailure = false;
-    if (before != null) {
-      for (AnalysisRunStatus.MetricResult r : before.metricResults()) {
-        if (!dryRunNames.contains(r.name())
-            && r.phase() != null
-            && r.phase().isCompleted()
-            && r.phase() != AnalysisPhase.SUCCESSFUL) {
-          decisiveFailure = true;
-        }
-      }
-    }
-    boolean terminating = terminate || decisiveFailure;
+    boolean terminating = terminating(run);
     List<AnalysisRunStatus.MetricResult> results = new ArrayList<>();
     Map<String, AnalysisPhase> phases = new LinkedHashMap<>();
     String runMessage = null;
@@ -351,16 +397,27 @@ public final class AnalysisRuns {
       List<AnalysisRunStatus.Measurement> measurements =
           previous == null ? new ArrayList<>() : new ArrayList<>(previous.measurements());
       for (Taken t : taken) {
-        if (t.metric().equals(metric.name())) {
-          measurements.add(
-              new AnalysisRunStatus.Measurement(
-                  t.phase(),
-                  t.message(),
-                  now.toString(),
-                  now.toString(),
-                  t.value(),
-                  t.metadata(),
-                  null));
+        if (!t.metric().equals(metric.name())) {
+          continue;
+        }
+        AnalysisRunStatus.Measurement last =
+            measurements.isEmpty() ? null : measurements.get(measurements.size() - 1);
+        String resumedStart =
+            t.resumed() && last != null && last.finishedAt() == null ? last.startedAt() : null;
+        boolean replaces = t.resumed() && last != null && last.finishedAt() == null;
+        AnalysisRunStatus.Measurement measurement =
+            new AnalysisRunStatus.Measurement(
+                t.phase(),
+                t.message(),
+                resumedStart != null ? resumedStart : now.toString(),
+                t.phase() == AnalysisPhase.RUNNING ? null : now.toString(),
+                t.value(),
+                t.metadata(),
+                null);
+        if (replaces) {
+          measurements.set(measurements.size() - 1, measurement);
+        } else {
+          measurements.add(measurement);
         }
       }
       // Running counters: retention may have dropped old measurements from the status.
@@ -377,7 +434,7 @@ public final class AnalysisRuns {
               ? 0
               : previous.consecutiveSuccess();
       for (Taken t : taken) {
-        if (!t.metric().equals(metric.name())) {
+        if (!t.metric().equals(metric.name()) || t.phase() == AnalysisPhase.RUNNING) {
           continue;
         }
         switch (t.phase()) {
@@ -392,10 +449,14 @@ public final class AnalysisRuns {
       int[] tally = {successful, failed, inconclusive, errors};
       List<AnalysisPhase> history =
           history(successful, failed, inconclusive, errors, consecutiveError, consecutiveSuccess);
+      boolean measuring =
+          !measurements.isEmpty() && measurements.get(measurements.size() - 1).finishedAt() == null;
       AnalysisPhase phase =
           previous != null && previous.phase() != null && previous.phase().isCompleted()
               ? previous.phase()
-              : Assessments.metric(metric, history, terminating);
+              : measuring
+                  ? AnalysisPhase.RUNNING
+                  : Assessments.metric(metric, history, terminating);
       String message =
           previous != null && previous.message() != null
               ? previous.message()
@@ -602,7 +663,10 @@ public final class AnalysisRuns {
     return names;
   }
 
-  private static int retention(AnalysisRun run, String metricName) {
+  /**
+   * How many measurements of the metric the run keeps (Argo's measurementRetention, 10 by default).
+   */
+  public static int retention(AnalysisRun run, String metricName) {
     int keep = DEFAULT_RETENTION;
     for (MeasurementRetention rule : run.spec().measurementRetention()) {
       String pattern = rule.metricName().equals("*") ? ".*" : rule.metricName();

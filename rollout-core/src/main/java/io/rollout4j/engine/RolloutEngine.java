@@ -4,6 +4,7 @@ import io.rollout4j.analysis.AnalysisRuns;
 import io.rollout4j.analysis.Assessments;
 import io.rollout4j.manifest.Manifests;
 import io.rollout4j.model.AnalysisRun;
+import io.rollout4j.model.AnalysisRunStatus;
 import io.rollout4j.model.AnalysisTemplate;
 import io.rollout4j.model.AnalysisTemplateSpec;
 import io.rollout4j.model.ClusterAnalysisTemplate;
@@ -51,12 +52,14 @@ public final class RolloutEngine {
   private final ClusterPort cluster;
   private final MeshPort mesh;
   private final MetricsPort metrics;
+  private final JobMeasurements jobs;
   private final Clock clock;
 
   public RolloutEngine(ClusterPort cluster, MeshPort mesh, MetricsPort metrics, Clock clock) {
     this.cluster = Objects.requireNonNull(cluster, "cluster");
     this.mesh = Objects.requireNonNull(mesh, "mesh");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.jobs = new JobMeasurements(this.cluster);
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -179,6 +182,22 @@ public final class RolloutEngine {
 
   private record RunProgress(int writes, java.time.@Nullable Instant next) {}
 
+  /** How often a running Job measurement is looked at. */
+  static final java.time.Duration JOB_POLL = java.time.Duration.ofSeconds(5);
+
+  private static AnalysisRunStatus.@Nullable Measurement lastMeasurement(
+      AnalysisRun run, String metric) {
+    if (run.status() == null) {
+      return null;
+    }
+    for (AnalysisRunStatus.MetricResult r : run.status().metricResults()) {
+      if (r.name().equals(metric) && !r.measurements().isEmpty()) {
+        return r.measurements().get(r.measurements().size() - 1);
+      }
+    }
+    return null;
+  }
+
   /**
    * Takes the measurements that are due for the rollout's unfinished AnalysisRuns and records them;
    * a run whose spec cannot be evaluated ends in Error with the reason.
@@ -204,18 +223,34 @@ public final class RolloutEngine {
       try {
         AnalysisRuns.Plan plan = AnalysisRuns.plan(run, now);
         List<AnalysisRuns.Taken> taken = new ArrayList<>();
-        Map<String, String> secrets = secretArgs(run);
-        for (Metric metric : plan.due()) {
+        boolean terminating = AnalysisRuns.terminating(run);
+        for (Metric metric : plan.inFlight()) {
+          AnalysisRunStatus.Measurement last = lastMeasurement(run, metric.name());
           taken.add(
-              measure(
-                  secrets.isEmpty() ? metric : AnalysisRuns.substitute(metric, secrets),
-                  now,
-                  secrets));
+              terminating ? jobs.terminate(run, metric, last) : jobs.resume(run, metric, last));
+        }
+        Map<String, String> secrets = plan.due().isEmpty() ? Map.of() : secretArgs(run);
+        for (Metric metric : plan.due()) {
+          Metric resolved = secrets.isEmpty() ? metric : AnalysisRuns.substitute(metric, secrets);
+          taken.add(
+              JobMeasurements.isJob(resolved)
+                  ? jobs.start(run, resolved)
+                  : measure(resolved, now, secrets));
         }
         updated = AnalysisRuns.record(run, taken, now);
-        java.time.Instant after = AnalysisRuns.plan(updated, now).next();
-        if (after != null && (next == null || after.isBefore(next))) {
-          next = after;
+        AnalysisRuns.Plan after = AnalysisRuns.plan(updated, now);
+        java.time.Instant wake = after.next();
+        if (!after.inFlight().isEmpty()) {
+          // No informer tells the engine that a Job finished: look again soon.
+          java.time.Instant poll = now.plus(JOB_POLL);
+          wake = wake == null || poll.isBefore(wake) ? poll : wake;
+        }
+        if (wake != null && (next == null || wake.isBefore(next))) {
+          next = wake;
+        }
+        if (run.spec().metrics().stream().anyMatch(JobMeasurements::isJob)) {
+          AnalysisRun current = updated;
+          jobs.collectGarbage(current, metric -> AnalysisRuns.retention(current, metric));
         }
       } catch (IllegalArgumentException e) {
         updated =

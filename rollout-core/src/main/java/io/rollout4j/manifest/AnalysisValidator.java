@@ -202,7 +202,7 @@ public final class AnalysisValidator {
   }
 
   /** The providers Rollout4j measures with out of the box. */
-  static final List<String> SUPPORTED_PROVIDERS = List.of("prometheus", "skywalking", "web");
+  static final List<String> SUPPORTED_PROVIDERS = List.of("job", "prometheus", "skywalking", "web");
 
   private static void provider(
       @Nullable MetricProvider provider, String path, List<Problem> problems) {

@@ -148,7 +148,7 @@ class AnalysisValidatorTest {
         .containsExactly(
             "warning: document 0: spec.metrics[0].provider.datadog: provider datadog is not"
                 + " supported by Rollout4j: its measurements will be Errors unless the embedding"
-                + " application registers one (supported: prometheus, skywalking, web)");
+                + " application registers one (supported: job, prometheus, skywalking, web)");
   }
 
   @Test

@@ -31,7 +31,9 @@ import org.jspecify.annotations.Nullable;
  * become available after {@link #podReadyAfter(Duration)}; pods of ReplicaSets matched by {@link
  * #podsNeverReady(Predicate)} never do; {@link #capacity(int)} caps the pods that can run.
  * ReplicaSets are returned with their {@code status} filled in from the pods, as {@code kubectl get
- * -o yaml} would show them.
+ * -o yaml} would show them. Jobs play the Job controller: each runs for {@link #jobs(Duration,
+ * java.util.function.Function)}'s time (30 s by default) and then succeeds, fails or never
+ * finishes, with the {@code Complete} or {@code Failed} condition Kubernetes sets.
  */
 public final class FakeCluster implements ClusterPort {
 
@@ -64,6 +66,16 @@ public final class FakeCluster implements ClusterPort {
   private Duration readyAfter = Duration.ofSeconds(10);
   private Predicate<GenericResource> neverReady = rs -> false;
   private int capacity = Integer.MAX_VALUE;
+  private Duration jobRunTime = Duration.ofSeconds(30);
+  private java.util.function.Function<GenericResource, JobOutcome> jobOutcome =
+      job -> JobOutcome.SUCCEED;
+
+  /** How a Job the fake cluster runs ends. */
+  public enum JobOutcome {
+    SUCCEED,
+    FAIL,
+    NEVER_FINISH
+  }
 
   public FakeCluster(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -89,6 +101,17 @@ public final class FakeCluster implements ClusterPort {
     return this;
   }
 
+  /**
+   * Jobs run for {@code runTime} after they are created and then end as {@code outcome} says for
+   * the Job (its labels, annotations and spec are there to tell them apart).
+   */
+  public FakeCluster jobs(
+      Duration runTime, java.util.function.Function<GenericResource, JobOutcome> outcome) {
+    this.jobRunTime = Objects.requireNonNull(runTime, "runTime");
+    this.jobOutcome = Objects.requireNonNull(outcome, "outcome");
+    return this;
+  }
+
   /** Fault injection for writes through this port. */
   public Faults faults() {
     return faults;
@@ -106,7 +129,52 @@ public final class FakeCluster implements ClusterPort {
         }
       }
     }
+    for (Map.Entry<Key, Resource> e : objects.entrySet()) {
+      if (e.getKey().kind().equals("Job") && e.getValue() instanceof GenericResource job) {
+        Instant done = jobDone(job);
+        if (done != null
+            && done.isAfter(now)
+            && jobOutcome.apply(job) != JobOutcome.NEVER_FINISH
+            && (next == null || done.isBefore(next))) {
+          next = done;
+        }
+      }
+    }
     return Optional.ofNullable(next);
+  }
+
+  private @Nullable Instant jobDone(GenericResource job) {
+    String created = job.metadata().creationTimestamp();
+    return created == null ? null : Instant.parse(created).plus(jobRunTime);
+  }
+
+  /** A Job with the status the Job controller would have written by now. */
+  private GenericResource withJobStatus(GenericResource job) {
+    Instant done = jobDone(job);
+    JobOutcome outcome = jobOutcome.apply(job);
+    Map<String, Object> status = new LinkedHashMap<>();
+    if (job.metadata().creationTimestamp() != null) {
+      status.put("startTime", job.metadata().creationTimestamp());
+    }
+    if (done == null || done.isAfter(clock.instant()) || outcome == JobOutcome.NEVER_FINISH) {
+      status.put("active", 1);
+    } else {
+      boolean succeeded = outcome == JobOutcome.SUCCEED;
+      status.put(succeeded ? "succeeded" : "failed", 1);
+      if (succeeded) {
+        status.put("completionTime", done.toString());
+      }
+      Map<String, Object> condition = new LinkedHashMap<>();
+      condition.put("type", succeeded ? "Complete" : "Failed");
+      condition.put("status", "True");
+      condition.put("lastTransitionTime", done.toString());
+      if (!succeeded) {
+        condition.put("reason", "BackoffLimitExceeded");
+        condition.put("message", "Job has reached the specified backoff limit");
+      }
+      status.put("conditions", List.of(condition));
+    }
+    return job.withBodyField("status", status);
   }
 
   private void scalePods(Key key, GenericResource rs, int replicas) {
@@ -138,6 +206,9 @@ public final class FakeCluster implements ClusterPort {
   }
 
   private Resource withPodStatus(Key key, Resource resource) {
+    if (resource instanceof GenericResource job && key.kind().equals("Job")) {
+      return withJobStatus(job);
+    }
     if (!(resource instanceof GenericResource rs) || !key.kind().equals("ReplicaSet")) {
       return resource;
     }
