@@ -129,11 +129,57 @@ kwok_stages() { # the "fast" stages from kwok's module: nodes Ready, pods Ready,
     if [ "$f" = pod/fast/pod-ready.yaml ]; then
       sed 's|^    matchExpressions:$|    matchExpressions:\n    - key: '"'"'.metadata.labels["e2e-never-ready"]'"'"'\n      operator: DoesNotExist|' \
         "$stages/$f"
+    elif [ "$f" = pod/fast/pod-complete.yaml ]; then
+      # A Job's Pod labelled e2e-job-fails fails instead (the stage below).
+      sed 's|^    matchExpressions:$|    matchExpressions:\n    - key: '"'"'.metadata.labels["e2e-job-fails"]'"'"'\n      operator: DoesNotExist|' \
+        "$stages/$f"
     else
       cat "$stages/$f"
     fi
     echo '---'
   done > "$RUN/kwok-stages.yaml"
+  cat >> "$RUN/kwok-stages.yaml" <<'STAGE'
+# A running Pod of a Job, labelled e2e-job-fails, exits 1: how a smoke test that finds a bad canary
+# looks to the Job controller.
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata:
+  name: e2e-job-pod-fails
+spec:
+  resourceRef:
+    apiGroup: v1
+    kind: Pod
+  selector:
+    matchExpressions:
+    - key: '.metadata.deletionTimestamp'
+      operator: 'DoesNotExist'
+    - key: '.status.phase'
+      operator: 'In'
+      values: ['Running']
+    - key: '.metadata.labels["e2e-job-fails"]'
+      operator: 'Exists'
+    - key: '.metadata.ownerReferences.[].kind'
+      operator: 'In'
+      values: ['Job']
+  next:
+    statusTemplate: |
+      {{ $now := Now }}
+      containerStatuses:
+      {{ range .spec.containers }}
+      - image: {{ .image | Quote }}
+        name: {{ .name | Quote }}
+        ready: false
+        restartCount: 0
+        started: false
+        state:
+          terminated:
+            exitCode: 1
+            finishedAt: {{ $now | Quote }}
+            reason: Error
+            startedAt: {{ $now | Quote }}
+      {{ end }}
+      phase: Failed
+STAGE
 }
 
 istio_crds() {

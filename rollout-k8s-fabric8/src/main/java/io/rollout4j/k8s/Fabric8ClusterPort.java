@@ -78,7 +78,9 @@ public final class Fabric8ClusterPort implements ClusterPort, AutoCloseable {
           "Pod",
           new Kind("", "v1", "pods", true),
           "Secret",
-          new Kind("", "v1", "secrets", true));
+          new Kind("", "v1", "secrets", true),
+          "Job",
+          new Kind("batch", "v1", "jobs", true));
 
   /** Read on every reconcile, so served from informers; Pods and Secrets are read rarely. */
   static final Set<String> CACHED_KINDS =
