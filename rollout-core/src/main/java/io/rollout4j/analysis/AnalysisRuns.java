@@ -311,6 +311,35 @@ public final class AnalysisRuns {
   }
 
   /**
+   * When a finished run's {@code ttlStrategy} has it deleted, as Argo reads it: {@code
+   * secondsAfterSuccess} for a Successful run, {@code secondsAfterFailure} for a Failed one, else
+   * {@code secondsAfterCompletion}, counted from {@code completedAt}; null when it is kept.
+   */
+  public static @Nullable Instant expiry(AnalysisRun run) {
+    AnalysisRunStatus status = run.status();
+    AnalysisRunSpec.TtlStrategy ttl = run.spec().ttlStrategy();
+    if (ttl == null
+        || status == null
+        || status.phase() == null
+        || !status.phase().isCompleted()
+        || status.completedAt() == null) {
+      return null;
+    }
+    Integer seconds;
+    if (status.phase() == AnalysisPhase.SUCCESSFUL && ttl.secondsAfterSuccess() != null) {
+      seconds = ttl.secondsAfterSuccess();
+    } else if (status.phase() == AnalysisPhase.FAILED && ttl.secondsAfterFailure() != null) {
+      seconds = ttl.secondsAfterFailure();
+    } else {
+      seconds = ttl.secondsAfterCompletion();
+    }
+    // Argo deletes once the whole seconds elapsed exceed the TTL.
+    return seconds == null
+        ? null
+        : Timestamps.parse(status.completedAt()).plusSeconds(seconds.longValue() + 1);
+  }
+
+  /**
    * Whether the run is being wound down (Argo's {@code IsTerminating}): terminated by its owner, or
    * a metric that is not a dry run already ended other than Successful.
    */

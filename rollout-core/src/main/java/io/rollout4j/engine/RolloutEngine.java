@@ -203,7 +203,6 @@ public final class RolloutEngine {
    * a run whose spec cannot be evaluated ends in Error with the reason.
    */
   private RunProgress advanceRuns(Rollout rollout) {
-    java.time.Instant now = clock.instant();
     java.time.Instant next = null;
     int writes = 0;
     for (Resource r :
@@ -214,64 +213,131 @@ public final class RolloutEngine {
       if (!(r instanceof AnalysisRun run) || !ownedBy(run.metadata(), rollout)) {
         continue;
       }
-      if (run.status() != null
-          && run.status().phase() != null
-          && run.status().phase().isCompleted()) {
-        continue;
-      }
-      AnalysisRun updated;
-      try {
-        AnalysisRuns.Plan plan = AnalysisRuns.plan(run, now);
-        List<AnalysisRuns.Taken> taken = new ArrayList<>();
-        boolean terminating = AnalysisRuns.terminating(run);
-        for (Metric metric : plan.inFlight()) {
-          AnalysisRunStatus.Measurement last = lastMeasurement(run, metric.name());
-          taken.add(
-              terminating ? jobs.terminate(run, metric, last) : jobs.resume(run, metric, last));
-        }
-        Map<String, String> secrets = plan.due().isEmpty() ? Map.of() : secretArgs(run);
-        for (Metric metric : plan.due()) {
-          Metric resolved = secrets.isEmpty() ? metric : AnalysisRuns.substitute(metric, secrets);
-          taken.add(
-              JobMeasurements.isJob(resolved)
-                  ? jobs.start(run, resolved)
-                  : measure(resolved, now, secrets));
-        }
-        updated = AnalysisRuns.record(run, taken, now);
-        AnalysisRuns.Plan after = AnalysisRuns.plan(updated, now);
-        java.time.Instant wake = after.next();
-        if (!after.inFlight().isEmpty()) {
-          // No informer tells the engine that a Job finished: look again soon.
-          java.time.Instant poll = now.plus(JOB_POLL);
-          wake = wake == null || poll.isBefore(wake) ? poll : wake;
-        }
-        if (wake != null && (next == null || wake.isBefore(next))) {
-          next = wake;
-        }
-        if (run.spec().metrics().stream().anyMatch(JobMeasurements::isJob)) {
-          AnalysisRun current = updated;
-          jobs.collectGarbage(current, metric -> AnalysisRuns.retention(current, metric));
-        }
-      } catch (IllegalArgumentException e) {
-        updated =
-            new AnalysisRun(
-                run.metadata(),
-                run.spec(),
-                new io.rollout4j.model.AnalysisRunStatus(
-                    io.rollout4j.analysis.AnalysisPhase.ERROR,
-                    "Analysis spec invalid: " + e.getMessage(),
-                    List.of(),
-                    now.toString(),
-                    now.toString(),
-                    null,
-                    null));
-      }
-      if (!updated.equals(run)) {
-        cluster.update(updated);
-        writes++;
+      RunProgress progress = advanceRun(run);
+      writes += progress.writes();
+      if (progress.next() != null && (next == null || progress.next().isBefore(next))) {
+        next = progress.next();
       }
     }
     return new RunProgress(writes, next);
+  }
+
+  /**
+   * One AnalysisRun's pass: the measurements that are due taken and recorded, in-flight Job
+   * measurements resumed or terminated, Jobs beyond retention deleted; a finished run with a {@code
+   * ttlStrategy} deleted once its time to live is over. Returns when to look again.
+   */
+  private RunProgress advanceRun(AnalysisRun run) {
+    java.time.Instant now = clock.instant();
+    if (run.status() != null
+        && run.status().phase() != null
+        && run.status().phase().isCompleted()) {
+      java.time.Instant expiry = AnalysisRuns.expiry(run);
+      if (expiry == null) {
+        return new RunProgress(0, null);
+      }
+      if (!now.isBefore(expiry)) {
+        cluster.delete(
+            AnalysisRun.KIND, String.valueOf(run.namespace()), String.valueOf(run.name()));
+        return new RunProgress(1, null);
+      }
+      return new RunProgress(0, expiry);
+    }
+    java.time.Instant next = null;
+    AnalysisRun updated;
+    try {
+      AnalysisRuns.Plan plan = AnalysisRuns.plan(run, now);
+      List<AnalysisRuns.Taken> taken = new ArrayList<>();
+      boolean terminating = AnalysisRuns.terminating(run);
+      for (Metric metric : plan.inFlight()) {
+        AnalysisRunStatus.Measurement last = lastMeasurement(run, metric.name());
+        taken.add(terminating ? jobs.terminate(run, metric, last) : jobs.resume(run, metric, last));
+      }
+      Map<String, String> secrets = plan.due().isEmpty() ? Map.of() : secretArgs(run);
+      // A run made from a Rollout has its plain values in place already; one a user created
+      // still has {{args.x}} for them, resolved here as Argo resolves every run's arguments.
+      Map<String, String> args = new LinkedHashMap<>();
+      for (io.rollout4j.model.Argument arg : run.spec().args()) {
+        if (arg.value() != null) {
+          args.put(arg.name(), arg.value());
+        }
+      }
+      args.putAll(secrets);
+      for (Metric metric : plan.due()) {
+        Metric resolved = args.isEmpty() ? metric : AnalysisRuns.substitute(metric, args);
+        taken.add(
+            JobMeasurements.isJob(resolved)
+                ? jobs.start(run, resolved)
+                : measure(resolved, now, secrets));
+      }
+      updated = AnalysisRuns.record(run, taken, now);
+      AnalysisRuns.Plan after = AnalysisRuns.plan(updated, now);
+      next = after.next();
+      if (!after.inFlight().isEmpty()) {
+        // No informer tells the engine that a Job finished: look again soon.
+        java.time.Instant poll = now.plus(JOB_POLL);
+        next = next == null || poll.isBefore(next) ? poll : next;
+      }
+      java.time.Instant expiry = AnalysisRuns.expiry(updated);
+      if (expiry != null && (next == null || expiry.isBefore(next))) {
+        next = expiry;
+      }
+      if (run.spec().metrics().stream().anyMatch(JobMeasurements::isJob)) {
+        AnalysisRun current = updated;
+        jobs.collectGarbage(current, metric -> AnalysisRuns.retention(current, metric));
+      }
+    } catch (IllegalArgumentException e) {
+      updated =
+          new AnalysisRun(
+              run.metadata(),
+              run.spec(),
+              new io.rollout4j.model.AnalysisRunStatus(
+                  io.rollout4j.analysis.AnalysisPhase.ERROR,
+                  "Analysis spec invalid: " + e.getMessage(),
+                  List.of(),
+                  now.toString(),
+                  now.toString(),
+                  null,
+                  null));
+    }
+    if (updated.equals(run)) {
+      return new RunProgress(0, next);
+    }
+    cluster.update(updated);
+    return new RunProgress(1, next);
+  }
+
+  /**
+   * Reconciles an AnalysisRun that no Rollout owns (one a user or a pipeline created, as Argo's
+   * analysis controller runs them): measures it until it finishes, then deletes it when its {@code
+   * ttlStrategy} says. A run a Rollout owns is left to that Rollout's reconcile.
+   */
+  public Result reconcileAnalysisRun(String namespace, String name) {
+    Optional<Resource> found;
+    try {
+      found = cluster.get(AnalysisRun.KIND, namespace, name);
+    } catch (RuntimeException e) {
+      return new Result(true, 0, null, asPortException(e));
+    }
+    if (found.isEmpty() || !(found.get() instanceof AnalysisRun run)) {
+      return new Result(false, 0, null, null);
+    }
+    if (run.metadata().ownerReferences().stream().anyMatch(o -> o.kind().equals(Rollout.KIND))) {
+      return new Result(true, 0, null, null);
+    }
+    try {
+      RunProgress progress = advanceRun(run);
+      Duration requeue =
+          progress.next() == null
+              ? null
+              : Duration.between(clock.instant(), progress.next()).isNegative()
+                  ? Duration.ZERO
+                  : Duration.between(clock.instant(), progress.next());
+      return new Result(true, progress.writes(), requeue, null);
+    } catch (RuntimeException e) {
+      LOG.warn("analysis run {}/{}: {}", namespace, name, e.getMessage());
+      return new Result(true, 0, null, asPortException(e));
+    }
   }
 
   /** Arguments read from Secrets, only at measurement time and never written to the run. */

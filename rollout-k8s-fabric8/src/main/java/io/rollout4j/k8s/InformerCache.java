@@ -200,11 +200,17 @@ final class InformerCache implements AutoCloseable {
     return informer;
   }
 
+  /** The work-queue key of an AnalysisRun no Rollout owns (namespaces cannot hold a colon). */
+  static final String RUN_KEY = "AnalysisRun:";
+
   private void announce(String kind, GenericKubernetesResource object) {
+    String path = object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();
     List<String> keys =
         kind.equals(io.rollout4j.model.Rollout.KIND)
-            ? List.of(object.getMetadata().getNamespace() + "/" + object.getMetadata().getName())
-            : concerned(kind, object);
+            ? List.of(path)
+            : kind.equals(io.rollout4j.model.AnalysisRun.KIND) && ownerOf(object).isEmpty()
+                ? List.of(RUN_KEY + path)
+                : concerned(kind, object);
     for (String key : keys) {
       for (Consumer<String> listener : rolloutListeners) {
         listener.accept(key);

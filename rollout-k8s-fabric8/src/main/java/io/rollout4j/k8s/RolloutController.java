@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.rollout4j.analysis.providers.MetricProviders;
 import io.rollout4j.engine.RolloutEngine;
+import io.rollout4j.model.AnalysisRun;
 import io.rollout4j.model.Resource;
 import io.rollout4j.model.Rollout;
 import io.rollout4j.port.MeshPort;
@@ -469,21 +470,24 @@ public final class RolloutController implements AutoCloseable {
   }
 
   private void process(String key) {
-    int slash = key.indexOf('/');
-    String namespace = key.substring(0, slash);
-    String name = key.substring(slash + 1);
+    boolean run = key.startsWith(InformerCache.RUN_KEY);
+    String path = run ? key.substring(InformerCache.RUN_KEY.length()) : key;
+    int slash = path.indexOf('/');
+    String namespace = path.substring(0, slash);
+    String name = path.substring(slash + 1);
     MDC.put("rollout", key);
     try {
-      if (!inShard(namespace, name)) {
+      if (!inShard(run ? AnalysisRun.KIND : Rollout.KIND, namespace, name)) {
         queue.forget(key);
         return;
       }
       long started = System.nanoTime();
-      RolloutEngine.Result result = engine.reconcile(namespace, name);
+      RolloutEngine.Result result =
+          run ? engine.reconcileAnalysisRun(namespace, name) : engine.reconcile(namespace, name);
       reconciles.incrementAndGet();
       settings.observer.reconciled(
           key, Duration.ofNanos(System.nanoTime() - started), result.failed());
-      if (settings.observer != ControllerObserver.NONE) {
+      if (settings.observer != ControllerObserver.NONE && !run) {
         // One more cache read (and decode) per reconcile, only when someone listens.
         settings.observer.phase(
             key,
@@ -516,12 +520,12 @@ public final class RolloutController implements AutoCloseable {
     }
   }
 
-  private boolean inShard(String namespace, String name) {
-    Optional<Resource> rollout = cluster.get(Rollout.KIND, namespace, name);
-    if (rollout.isEmpty()) {
+  private boolean inShard(String kind, String namespace, String name) {
+    Optional<Resource> object = cluster.get(kind, namespace, name);
+    if (object.isEmpty()) {
       return true; // the engine handles a deleted rollout
     }
-    String label = rollout.get().metadata().labels().get(INSTANCE_ID_LABEL);
+    String label = object.get().metadata().labels().get(INSTANCE_ID_LABEL);
     return Objects.equals(label, settings.instanceId);
   }
 

@@ -77,4 +77,32 @@ class ReferencedObjectEventsTest {
       client.close();
     }
   }
+
+  @Test
+  void anAnalysisRunNoRolloutOwnsAnnouncesItselfAndAnOwnedOneItsRollout() throws Exception {
+    try (MockApiServer api = MockApiServer.start()) {
+      api.apply(ROLLOUT);
+      KubernetesClient client = api.newClient();
+      List<String> announced = new CopyOnWriteArrayList<>();
+      try (InformerCache cache = new InformerCache(client, Set.of("shop"), 0)) {
+        cache.onRolloutEvent(announced::add);
+        cache.start(List.of("Rollout", "AnalysisRun"));
+        await(announced, "shop/reviews");
+
+        api.apply(
+            "apiVersion: argoproj.io/v1alpha1\nkind: AnalysisRun\n"
+                + "metadata: {name: release-check, namespace: shop}\nspec: {metrics: []}\n");
+        await(announced, "AnalysisRun:shop/release-check");
+        announced.clear();
+        api.apply(
+            "apiVersion: argoproj.io/v1alpha1\nkind: AnalysisRun\n"
+                + "metadata:\n  name: reviews-abc-1\n  namespace: shop\n  ownerReferences:\n"
+                + "  - {apiVersion: argoproj.io/v1alpha1, kind: Rollout, name: reviews, uid: u1,"
+                + " controller: true}\nspec: {metrics: []}\n");
+        await(announced, "shop/reviews");
+        assertThat(announced).noneMatch(k -> k.contains("reviews-abc-1"));
+      }
+      client.close();
+    }
+  }
 }

@@ -20,9 +20,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Runs the engine on fake ports in virtual time. {@link #apply} stores manifests as GitOps would;
- * {@link #reconcile} looks at every rollout once; {@link #advance} moves the clock, reconciling
- * whenever a rollout asked to be woken or a pod became ready, so a 30-minute canary runs in
- * milliseconds. User actions have {@code kubectl argo rollouts} semantics.
+ * {@link #reconcile} looks at every rollout (and every AnalysisRun no rollout owns, as Argo's
+ * analysis controller runs them) once; {@link #advance} moves the clock, reconciling whenever a
+ * rollout asked to be woken or a pod became ready, so a 30-minute canary runs in milliseconds. User
+ * actions have {@code kubectl argo rollouts} semantics.
  */
 public final class RolloutHarness {
   private static final int MAX_PASSES_PER_INSTANT = 100;
@@ -433,7 +434,10 @@ public final class RolloutHarness {
     }
   }
 
-  /** One reconcile of every rollout; true when anything was written. */
+  /** Keys of AnalysisRuns no Rollout owns, apart from rollout keys. */
+  private static final String RUN_KEY = "AnalysisRun:";
+
+  /** One reconcile of every rollout and every AnalysisRun no rollout owns; true on any write. */
   private boolean pass() {
     boolean wrote = false;
     List<String> keys = new ArrayList<>();
@@ -443,8 +447,20 @@ public final class RolloutHarness {
       }
     }
     keys.sort(null);
+    List<String> runKeys = new ArrayList<>();
+    for (Resource r : cluster.allOfKind(io.rollout4j.model.AnalysisRun.KIND)) {
+      if (r.metadata().ownerReferences().stream().noneMatch(o -> o.kind().equals(Rollout.KIND))) {
+        runKeys.add(RUN_KEY + r.namespace() + "/" + r.name());
+      }
+    }
+    runKeys.sort(null);
+    keys.addAll(runKeys);
     for (String key : keys) {
-      int slash = key.indexOf('/');
+      boolean run = key.startsWith(RUN_KEY);
+      String path = run ? key.substring(RUN_KEY.length()) : key;
+      int slash = path.indexOf('/');
+      String namespace = path.substring(0, slash);
+      String name = path.substring(slash + 1);
       RolloutEngine.Result result =
           cluster
               .faults()
@@ -453,8 +469,9 @@ public final class RolloutHarness {
                       mesh.faults()
                           .duringEngine(
                               () ->
-                                  engine.reconcile(
-                                      key.substring(0, slash), key.substring(slash + 1))));
+                                  run
+                                      ? engine.reconcileAnalysisRun(namespace, name)
+                                      : engine.reconcile(namespace, name)));
       reconciles++;
       wrote |= result.writes() > 0;
       Optional<Duration> requeue =

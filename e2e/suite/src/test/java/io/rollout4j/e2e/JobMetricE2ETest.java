@@ -152,4 +152,51 @@ class JobMetricE2ETest {
       }
     }
   }
+
+  @Test
+  void aStandaloneRunWithAJobIsMeasuredAndDeletedAfterItsTtl() throws Exception {
+    try (RealCluster cluster = RealCluster.connect()) {
+      String ns = cluster.namespace("job-run");
+      try (ControllerProcess controller =
+          ControllerProcess.start(cluster.kubeconfig.toString(), ns, "--leader-elect=false")) {
+        cluster.apply(
+            ns,
+            """
+            apiVersion: argoproj.io/v1alpha1
+            kind: AnalysisRun
+            metadata: {name: release-check}
+            spec:
+              args:
+              - {name: target, value: checkout}
+              ttlStrategy: {secondsAfterSuccess: 20}
+              metrics:
+              - name: smoke-test
+                provider:
+                  job:
+                    spec:
+                      backoffLimit: 0
+                      template:
+                        spec:
+                          restartPolicy: Never
+                          containers:
+                          - name: smoke
+                            image: curlimages/curl:8.11.0
+                            args: ["--fail", "http://{{args.target}}/health"]
+            """);
+        RealCluster.await(
+            "the run Successful",
+            Duration.ofMinutes(2),
+            () ->
+                "Successful"
+                    .equals(status(cluster, ns, "AnalysisRun", "release-check").get("phase")));
+        Job job = cluster.client.batch().v1().jobs().inNamespace(ns).list().getItems().get(0);
+        assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+            .contains("http://checkout/health");
+        RealCluster.await(
+            "the run deleted after its 20 s TTL",
+            Duration.ofMinutes(1),
+            () -> cluster.argo("AnalysisRun", ns, "release-check") == null);
+      }
+    }
+  }
 }
