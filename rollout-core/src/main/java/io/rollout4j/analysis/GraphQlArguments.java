@@ -26,22 +26,8 @@ public final class GraphQlArguments {
 
   /** GraphQL's lexical contexts, as {@link QueryArguments} walks a template. */
   static final QueryArguments.Language<Context> LANGUAGE =
-      new QueryArguments.Language<>() {
-        @Override
-        public Context start() {
-          return Context.DOCUMENT;
-        }
-
-        @Override
-        public Context advance(String text, int from, int to, Context at) {
-          return GraphQlArguments.advance(text, from, to, at);
-        }
-
-        @Override
-        public String place(String value, Context at, String name, String field) {
-          return GraphQlArguments.place(value, at, name, field);
-        }
-      };
+      new QueryArguments.Language<>(
+          Context.DOCUMENT, GraphQlArguments::advance, GraphQlArguments::place);
 
   private static String place(String value, Context context, String name, String field) {
     switch (context) {

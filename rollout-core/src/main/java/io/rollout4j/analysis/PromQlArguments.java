@@ -32,22 +32,8 @@ final class PromQlArguments {
   }
 
   static final QueryArguments.Language<Context> LANGUAGE =
-      new QueryArguments.Language<>() {
-        @Override
-        public Context start() {
-          return Context.EXPRESSION;
-        }
-
-        @Override
-        public Context advance(String text, int from, int to, Context at) {
-          return PromQlArguments.advance(text, from, to, at);
-        }
-
-        @Override
-        public String place(String value, Context at, String name, String field) {
-          return PromQlArguments.place(value, at, name, field);
-        }
-      };
+      new QueryArguments.Language<>(
+          Context.EXPRESSION, PromQlArguments::advance, PromQlArguments::place);
 
   private static String place(String value, Context context, String name, String field) {
     switch (context) {

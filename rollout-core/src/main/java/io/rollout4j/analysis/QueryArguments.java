@@ -16,20 +16,26 @@ import org.jspecify.annotations.Nullable;
 final class QueryArguments {
   private QueryArguments() {}
 
-  /** A query language's lexical contexts and how a value is placed in each. */
-  interface Language<C> {
-    /** The context at the start of a template. */
-    C start();
+  /**
+   * A query language's lexical contexts: the one a template starts in, how scanning text moves
+   * between them, and how a value is placed in each.
+   */
+  record Language<C>(C start, Advance<C> advance, Place<C> place) {}
 
-    /** The context at {@code to}, scanning {@code text} from {@code from} in context {@code at}. */
-    C advance(String text, int from, int to, C at);
+  /** The context at {@code to}, scanning {@code text} from {@code from} in context {@code at}. */
+  @FunctionalInterface
+  interface Advance<C> {
+    C apply(String text, int from, int to, C at);
+  }
 
-    /**
-     * The characters that stand for {@code value} in context {@code at}.
-     *
-     * @throws IllegalArgumentException (from {@link #unsafe}) when no placement is safe
-     */
-    String place(String value, C at, String name, String field);
+  /**
+   * The characters that stand for {@code value} in context {@code at}.
+   *
+   * <p>Throws IllegalArgumentException (from {@link #unsafe}) when no placement is safe.
+   */
+  @FunctionalInterface
+  interface Place<C> {
+    String apply(String value, C at, String name, String field);
   }
 
   /**
@@ -51,7 +57,7 @@ final class QueryArguments {
     int scanned = 0;
     C context = language.start();
     while (m.find()) {
-      context = language.advance(template, scanned, m.start(), context);
+      context = language.advance().apply(template, scanned, m.start(), context);
       scanned = m.end();
       String name = m.group(1);
       String value = args.apply(name);
@@ -64,7 +70,7 @@ final class QueryArguments {
         continue;
       }
       m.appendReplacement(
-          out, Matcher.quoteReplacement(language.place(value, context, name, field)));
+          out, Matcher.quoteReplacement(language.place().apply(value, context, name, field)));
     }
     m.appendTail(out);
     return out.toString();
