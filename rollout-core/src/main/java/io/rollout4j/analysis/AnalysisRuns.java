@@ -373,7 +373,6 @@ public final class AnalysisRuns {
 
   // ---------------------------------------------------------------- recording
 
-  /** One measurement taken for a metric. */
   /**
    * One measurement taken for a metric. A {@code RUNNING} phase is a measurement still in flight (a
    * Job started); {@code resumed} replaces the metric's last, in-flight measurement instead of
@@ -431,19 +430,20 @@ public final class AnalysisRuns {
         }
         AnalysisRunStatus.Measurement last =
             measurements.isEmpty() ? null : measurements.get(measurements.size() - 1);
-        String resumedStart =
-            t.resumed() && last != null && last.finishedAt() == null ? last.startedAt() : null;
-        boolean replaces = t.resumed() && last != null && last.finishedAt() == null;
+        AnalysisRunStatus.Measurement resumed =
+            t.resumed() && last != null && last.finishedAt() == null ? last : null;
         AnalysisRunStatus.Measurement measurement =
             new AnalysisRunStatus.Measurement(
                 t.phase(),
                 t.message(),
-                resumedStart != null ? resumedStart : now.toString(),
+                resumed != null && resumed.startedAt() != null
+                    ? resumed.startedAt()
+                    : now.toString(),
                 t.phase() == AnalysisPhase.RUNNING ? null : now.toString(),
                 t.value(),
                 t.metadata(),
                 null);
-        if (replaces) {
+        if (resumed != null) {
           measurements.set(measurements.size() - 1, measurement);
         } else {
           measurements.add(measurement);
@@ -645,6 +645,11 @@ public final class AnalysisRuns {
       }
     }
     return new AnalysisRunStatus.RunSummary(count, by[0], by[1], by[2], by[3]);
+  }
+
+  /** The run's result for a metric, null before its first measurement. */
+  public static AnalysisRunStatus.@Nullable MetricResult result(AnalysisRun run, String metric) {
+    return resultOf(run.status(), metric);
   }
 
   private static AnalysisRunStatus.@Nullable MetricResult resultOf(

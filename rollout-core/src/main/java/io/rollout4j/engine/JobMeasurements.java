@@ -67,15 +67,9 @@ final class JobMeasurements {
     annotations.put(METRIC_ANNOTATION, metric.name());
     String name = name(uid, metric.name(), sequence(run, metric.name()));
     ObjectMeta metadata =
-        new ObjectMeta(
+        ObjectMeta.owned(
             name,
-            null,
             namespace,
-            null,
-            null,
-            null,
-            null,
-            null,
             labels,
             annotations,
             List.of(
@@ -85,8 +79,7 @@ final class JobMeasurements {
                     String.valueOf(run.name()),
                     uid,
                     true,
-                    true)),
-            List.of());
+                    true)));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("spec", job.spec());
     Resource created;
@@ -176,7 +169,7 @@ final class JobMeasurements {
 
   /**
    * Deletes the run's Jobs of each Job metric beyond {@code keep(metric)}, oldest first; a failure
-   * is left for the next pass.
+   * is left for the next time a Job is started.
    */
   void collectGarbage(AnalysisRun run, java.util.function.ToIntFunction<String> keep) {
     String uid = run.metadata().uid() == null ? String.valueOf(run.name()) : run.metadata().uid();
@@ -230,15 +223,10 @@ final class JobMeasurements {
 
   /** Argo's job id: every measurement the metric ever took, plus one. */
   private static int sequence(AnalysisRun run, String metric) {
-    if (run.status() == null) {
-      return 1;
-    }
-    for (AnalysisRunStatus.MetricResult r : run.status().metricResults()) {
-      if (r.name().equals(metric)) {
-        return (r.count() == null ? 0 : r.count()) + (r.error() == null ? 0 : r.error()) + 1;
-      }
-    }
-    return 1;
+    AnalysisRunStatus.MetricResult r = AnalysisRuns.result(run, metric);
+    return r == null
+        ? 1
+        : (r.count() == null ? 0 : r.count()) + (r.error() == null ? 0 : r.error()) + 1;
   }
 
   private static long sequenceOf(String jobName) {

@@ -116,10 +116,7 @@ public final class RolloutEngine {
     }
     Duration requeue = result.requeueAfter();
     if (nextMeasurement != null) {
-      Duration untilMeasurement = Duration.between(clock.instant(), nextMeasurement);
-      if (untilMeasurement.isNegative()) {
-        untilMeasurement = Duration.ZERO;
-      }
+      Duration untilMeasurement = until(nextMeasurement);
       requeue =
           requeue == null || untilMeasurement.compareTo(requeue) < 0 ? untilMeasurement : requeue;
     }
@@ -187,15 +184,16 @@ public final class RolloutEngine {
 
   private static AnalysisRunStatus.@Nullable Measurement lastMeasurement(
       AnalysisRun run, String metric) {
-    if (run.status() == null) {
-      return null;
-    }
-    for (AnalysisRunStatus.MetricResult r : run.status().metricResults()) {
-      if (r.name().equals(metric) && !r.measurements().isEmpty()) {
-        return r.measurements().get(r.measurements().size() - 1);
-      }
-    }
-    return null;
+    AnalysisRunStatus.MetricResult result = AnalysisRuns.result(run, metric);
+    return result == null || result.measurements().isEmpty()
+        ? null
+        : result.measurements().get(result.measurements().size() - 1);
+  }
+
+  /** The time from now until {@code at}, zero when it has passed. */
+  private Duration until(java.time.Instant at) {
+    Duration left = Duration.between(clock.instant(), at);
+    return left.isNegative() ? Duration.ZERO : left;
   }
 
   /**
@@ -263,12 +261,15 @@ public final class RolloutEngine {
         }
       }
       args.putAll(secrets);
+      boolean jobStarted = false;
       for (Metric metric : plan.due()) {
         Metric resolved = args.isEmpty() ? metric : AnalysisRuns.substitute(metric, args);
-        taken.add(
-            JobMeasurements.isJob(resolved)
-                ? jobs.start(run, resolved)
-                : measure(resolved, now, secrets));
+        if (JobMeasurements.isJob(resolved)) {
+          taken.add(jobs.start(run, resolved));
+          jobStarted = true;
+        } else {
+          taken.add(measure(resolved, now, secrets));
+        }
       }
       updated = AnalysisRuns.record(run, taken, now);
       AnalysisRuns.Plan after = AnalysisRuns.plan(updated, now);
@@ -282,7 +283,8 @@ public final class RolloutEngine {
       if (expiry != null && (next == null || expiry.isBefore(next))) {
         next = expiry;
       }
-      if (run.spec().metrics().stream().anyMatch(JobMeasurements::isJob)) {
+      if (jobStarted) {
+        // Only a new Job can take a metric past its retention: no LIST on the other passes.
         AnalysisRun current = updated;
         jobs.collectGarbage(current, metric -> AnalysisRuns.retention(current, metric));
       }
@@ -327,12 +329,7 @@ public final class RolloutEngine {
     }
     try {
       RunProgress progress = advanceRun(run);
-      Duration requeue =
-          progress.next() == null
-              ? null
-              : Duration.between(clock.instant(), progress.next()).isNegative()
-                  ? Duration.ZERO
-                  : Duration.between(clock.instant(), progress.next());
+      Duration requeue = progress.next() == null ? null : until(progress.next());
       return new Result(true, progress.writes(), requeue, null);
     } catch (RuntimeException e) {
       LOG.warn("analysis run {}/{}: {}", namespace, name, e.getMessage());

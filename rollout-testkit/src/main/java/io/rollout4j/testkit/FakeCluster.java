@@ -129,8 +129,10 @@ public final class FakeCluster implements ClusterPort {
         }
       }
     }
-    for (Map.Entry<Key, Resource> e : objects.entrySet()) {
-      if (e.getKey().kind().equals("Job") && e.getValue() instanceof GenericResource job) {
+    // Keys sort by kind first: the Jobs are one contiguous range, not a walk over every object.
+    for (Map.Entry<Key, Resource> e :
+        objects.subMap(new Key("Job", "", ""), true, new Key("Job\0", "", ""), false).entrySet()) {
+      if (e.getValue() instanceof GenericResource job) {
         Instant done = jobDone(job);
         if (done != null
             && done.isAfter(now)
@@ -205,7 +207,8 @@ public final class FakeCluster implements ClusterPort {
     return !pod.neverReady() && !pod.started().plus(readyAfter).isAfter(now);
   }
 
-  private Resource withPodStatus(Key key, Resource resource) {
+  /** A ReplicaSet or Job with the status its controller (played here) would have written. */
+  private Resource withStatusPlayed(Key key, Resource resource) {
     if (resource instanceof GenericResource job && key.kind().equals("Job")) {
       return withJobStatus(job);
     }
@@ -232,7 +235,7 @@ public final class FakeCluster implements ClusterPort {
     faults.beforeRead("get " + kind + " " + namespace + "/" + name);
     Key key = new Key(kind, namespace, name);
     Resource resource = objects.get(key);
-    return resource == null ? Optional.empty() : Optional.of(withPodStatus(key, resource));
+    return resource == null ? Optional.empty() : Optional.of(withStatusPlayed(key, resource));
   }
 
   @Override
@@ -245,7 +248,7 @@ public final class FakeCluster implements ClusterPort {
     // Keys sort by kind, namespace, name: one namespace of one kind is a contiguous range.
     objects
         .subMap(new Key(kind, namespace, ""), true, new Key(kind, namespace + "\0", ""), false)
-        .forEach((key, resource) -> out.add(withPodStatus(key, resource)));
+        .forEach((key, resource) -> out.add(withStatusPlayed(key, resource)));
     return out;
   }
 
@@ -278,7 +281,7 @@ public final class FakeCluster implements ClusterPort {
     if (created instanceof GenericResource rs && key.kind().equals("ReplicaSet")) {
       scalePods(key, rs, replicasOf(rs));
     }
-    return withPodStatus(key, created);
+    return withStatusPlayed(key, created);
   }
 
   @Override
@@ -305,7 +308,7 @@ public final class FakeCluster implements ClusterPort {
     if (updated instanceof GenericResource rs && key.kind().equals("ReplicaSet")) {
       scalePods(key, rs, replicasOf(rs));
     }
-    return withPodStatus(key, updated);
+    return withStatusPlayed(key, updated);
   }
 
   @Override
@@ -420,7 +423,7 @@ public final class FakeCluster implements ClusterPort {
     List<Resource> out = new ArrayList<>();
     objects
         .subMap(new Key(kind, "", ""), true, new Key(kind + "\0", "", ""), false)
-        .forEach((key, resource) -> out.add(withPodStatus(key, resource)));
+        .forEach((key, resource) -> out.add(withStatusPlayed(key, resource)));
     return out;
   }
 

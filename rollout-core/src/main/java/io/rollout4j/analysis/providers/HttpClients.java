@@ -6,6 +6,9 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
@@ -15,7 +18,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The HTTP clients of the HTTP providers: one that verifies TLS as usual, and, built only when a
  * metric asks for {@code insecure: true} (as Argo's {@code InsecureSkipVerify}), one that accepts
- * any certificate and host name.
+ * any certificate and host name; and what the providers read from a spec or a response alike.
  */
 final class HttpClients {
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -91,5 +94,29 @@ final class HttpClients {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("no TLS in this JVM", e);
     }
+  }
+
+  /** A provider spec's {@code headers} ({@code [{key, value}]}), in order. */
+  static List<Map.Entry<String, String>> headers(Map<String, Object> spec) {
+    List<Map.Entry<String, String>> out = new ArrayList<>();
+    if (spec.get("headers") instanceof List<?> headers) {
+      for (Object header : headers) {
+        if (header instanceof Map<?, ?> h
+            && h.get("key") instanceof String key
+            && h.get("value") instanceof String value) {
+          out.add(Map.entry(key, value));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A response body for an error message: {@code " (first 200 characters…)"}, or nothing. */
+  static String excerpt(@Nullable String body) {
+    if (body == null || body.isBlank()) {
+      return "";
+    }
+    String oneLine = body.strip().replaceAll("\\s+", " ");
+    return " (" + (oneLine.length() > 200 ? oneLine.substring(0, 200) + "…" : oneLine) + ")";
   }
 }

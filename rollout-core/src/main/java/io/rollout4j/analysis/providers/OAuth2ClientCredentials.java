@@ -109,14 +109,16 @@ final class OAuth2ClientCredentials {
               + key.tokenUrl()
               + ": "
               + response.statusCode()
-              + abbreviate(response.body()));
+              + HttpClients.excerpt(response.body()));
     }
     Map<?, ?> body;
     try {
       body = JSON.readValue(response.body(), Map.class);
     } catch (JsonProcessingException e) {
       throw new UnavailableException(
-          provider + " provider: oauth2: token response is not JSON" + abbreviate(response.body()));
+          provider
+              + " provider: oauth2: token response is not JSON"
+              + HttpClients.excerpt(response.body()));
     }
     if (!(body.get("access_token") instanceof String value) || value.isEmpty()) {
       throw new UnavailableException(
@@ -167,13 +169,5 @@ final class OAuth2ClientCredentials {
 
   private static String encode(String value) {
     return URLEncoder.encode(value, StandardCharsets.UTF_8);
-  }
-
-  static String abbreviate(@Nullable String text) {
-    if (text == null || text.isBlank()) {
-      return "";
-    }
-    String oneLine = text.strip().replaceAll("\\s+", " ");
-    return " (" + (oneLine.length() > 200 ? oneLine.substring(0, 200) + "…" : oneLine) + ")";
   }
 }

@@ -134,15 +134,7 @@ public final class PrometheusMetricProvider implements MeasurementProvider {
     if (authorization != null) {
       headers.put("Authorization", authorization);
     }
-    if (spec.get("headers") instanceof List<?> list) {
-      for (Object header : list) {
-        if (header instanceof Map<?, ?> h
-            && h.get("key") instanceof String key
-            && h.get("value") instanceof String value) {
-          headers.put(key, value);
-        }
-      }
-    }
+    HttpClients.headers(spec).forEach(h -> headers.put(h.getKey(), h.getValue()));
     Map<String, String> form = new LinkedHashMap<>();
     form.put("query", query);
     String endpoint;
@@ -300,16 +292,14 @@ public final class PrometheusMetricProvider implements MeasurementProvider {
             case 5 -> "server_error: server error: " + code;
             default -> "bad_response: bad response code " + code;
           };
-      throw new UnavailableException(kind + OAuth2ClientCredentials.abbreviate(response.body()));
+      throw new UnavailableException(kind + HttpClients.excerpt(response.body()));
     }
     Map<?, ?> body;
     try {
       body = code == 204 ? Map.of() : JSON.readValue(response.body(), Map.class);
     } catch (JsonProcessingException e) {
       throw new UnavailableException(
-          "bad_response: "
-              + e.getOriginalMessage()
-              + OAuth2ClientCredentials.abbreviate(response.body()));
+          "bad_response: " + e.getOriginalMessage() + HttpClients.excerpt(response.body()));
     }
     if ("error".equals(body.get("status"))) {
       throw new UnavailableException(body.get("errorType") + ": " + body.get("error"));

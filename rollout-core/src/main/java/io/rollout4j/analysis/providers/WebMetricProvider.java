@@ -15,7 +15,6 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -81,15 +80,7 @@ public final class WebMetricProvider implements MeasurementProvider {
     if (authorization != null) {
       builder.header("Authorization", authorization);
     }
-    if (spec.get("headers") instanceof List<?> headers) {
-      for (Object header : headers) {
-        if (header instanceof Map<?, ?> h
-            && h.get("key") instanceof String key
-            && h.get("value") instanceof String value) {
-          builder.header(key, value);
-        }
-      }
-    }
+    HttpClients.headers(spec).forEach(h -> builder.header(h.getKey(), h.getValue()));
     String body = null;
     if (spec.get("jsonBody") != null) {
       try {
@@ -124,9 +115,7 @@ public final class WebMetricProvider implements MeasurementProvider {
     String text = new String(bytes, 0, Math.min(bytes.length, MAX_BODY), StandardCharsets.UTF_8);
     if (response.statusCode() < 200 || response.statusCode() >= 300) {
       throw new UnavailableException(
-          "received non 2xx response code: "
-              + response.statusCode()
-              + (text.isBlank() ? "" : " (" + abbreviate(text) + ")"));
+          "received non 2xx response code: " + response.statusCode() + HttpClients.excerpt(text));
     }
     Object json;
     try {
@@ -142,10 +131,5 @@ public final class WebMetricProvider implements MeasurementProvider {
     }
     String path = spec.get("jsonPath") instanceof String p && !p.isBlank() ? p : "{$}";
     return JsonPath.select(json, path);
-  }
-
-  private static String abbreviate(String text) {
-    String oneLine = text.strip().replaceAll("\\s+", " ");
-    return oneLine.length() > 200 ? oneLine.substring(0, 200) + "…" : oneLine;
   }
 }
