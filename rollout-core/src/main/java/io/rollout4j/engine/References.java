@@ -63,20 +63,40 @@ final class References {
 
   /** The first reference problem as Argo words it, or null when every reference holds. */
   static @Nullable String problem(Rollout rollout, Observation observation) {
+    List<String> found = new ArrayList<>(1);
+    collect(rollout, observation, found, true);
+    return found.isEmpty() ? null : found.get(0);
+  }
+
+  /**
+   * Every reference problem, in Argo's order, each as Argo words it ({@code <field>: Invalid value:
+   * ...}): what a linter shows at once instead of one per fix.
+   */
+  static List<String> all(Rollout rollout, Observation observation) {
+    List<String> found = new ArrayList<>();
+    collect(rollout, observation, found, false);
+    return found;
+  }
+
+  private static void collect(
+      Rollout rollout, Observation observation, List<String> found, boolean firstOnly) {
     String workload = workload(rollout, observation);
-    if (workload != null) {
-      return workload;
+    if (add(found, workload, firstOnly)) {
+      return;
     }
     Names names = NAMES.get(rollout.spec());
     Map<String, String> services = names.services();
     for (Map.Entry<String, String> e : services.entrySet()) {
-      if (!observation.services().containsKey(e.getValue())) {
-        return invalid(e.getKey(), e.getValue(), "service \"" + e.getValue() + "\" not found");
+      if (!observation.services().containsKey(e.getValue())
+          && add(
+              found,
+              invalid(e.getKey(), e.getValue(), "service \"" + e.getValue() + "\" not found"),
+              firstOnly)) {
+        return;
       }
     }
-    List<Analysis> analyses = names.analyses();
     Map<Analysis, List<Named>> resolved = new LinkedHashMap<>();
-    for (Analysis analysis : analyses) {
+    for (Analysis analysis : names.analyses()) {
       List<Named> templates = new ArrayList<>();
       String missing =
           resolve(
@@ -86,12 +106,15 @@ final class References {
               templates,
               new HashSet<>());
       if (missing != null) {
-        return missing;
+        if (add(found, missing, firstOnly)) {
+          return;
+        }
+      } else {
+        resolved.put(analysis, templates);
       }
-      resolved.put(analysis, templates);
     }
-    if (observation.trafficProblem() != null) {
-      return observation.trafficProblem();
+    if (add(found, observation.trafficProblem(), firstOnly)) {
+      return;
     }
     PodTemplateSpec template =
         rollout.spec().workloadRef() != null
@@ -100,17 +123,24 @@ final class References {
     for (Map.Entry<String, String> e : services.entrySet()) {
       String problem =
           service(rollout, template, e.getKey(), observation.services().get(e.getValue()));
-      if (problem != null) {
-        return problem;
+      if (add(found, problem, firstOnly)) {
+        return;
       }
     }
     for (Map.Entry<Analysis, List<Named>> e : resolved.entrySet()) {
-      String problem = analysis(rollout, e.getKey(), e.getValue());
-      if (problem != null) {
-        return problem;
+      if (add(found, analysis(rollout, e.getKey(), e.getValue()), firstOnly)) {
+        return;
       }
     }
-    return null;
+  }
+
+  /** Adds a problem; true when collecting should stop (the first one was all that was asked). */
+  private static boolean add(List<String> found, @Nullable String problem, boolean firstOnly) {
+    if (problem == null) {
+      return false;
+    }
+    found.add(problem);
+    return firstOnly;
   }
 
   /**

@@ -3,6 +3,7 @@ package io.rollout4j.engine;
 import io.rollout4j.analysis.AnalysisRuns;
 import io.rollout4j.analysis.Assessments;
 import io.rollout4j.manifest.Manifests;
+import io.rollout4j.manifest.Problem;
 import io.rollout4j.model.AnalysisRun;
 import io.rollout4j.model.AnalysisRunStatus;
 import io.rollout4j.model.AnalysisTemplate;
@@ -417,6 +418,25 @@ public final class RolloutEngine {
           redact(String.valueOf(e.getMessage()), secrets),
           null);
     }
+  }
+
+  /**
+   * Every reference the rollout makes that does not hold now (its workloadRef target, Services,
+   * AnalysisTemplates and their arguments, the mesh objects of its router), each as a problem with
+   * the rollout's field and Argo's wording. While the list is not empty the controller sets
+   * InvalidSpec with the first one and moves nothing; a linter or an admission check shows them
+   * all. Reads through the ports like a reconcile, writes nothing.
+   */
+  public List<Problem> referenceProblems(Rollout rollout) {
+    List<Problem> problems = new ArrayList<>();
+    for (String text : References.all(rollout, observe(rollout))) {
+      int colon = text.indexOf(": ");
+      problems.add(
+          colon < 0
+              ? Problem.error("", text)
+              : Problem.error(text.substring(0, colon), text.substring(colon + 2)));
+    }
+    return problems;
   }
 
   /** Everything the reconciler needs, read through the ports. */

@@ -69,34 +69,58 @@ public final class Manifests {
    * decodes, {@link RolloutValidator}'s InvalidSpec problems.
    */
   public static List<Problem> lint(String yamlOrJson) {
+    return check(yamlOrJson).problems();
+  }
+
+  /** One resource of a stream and where it is: its document and, inside a List, its item path. */
+  public record Placed(Resource resource, int document, String path) {
+    /** A path inside this resource as a path inside its document ({@code items[2].spec...}). */
+    public String inDocument(String relative) {
+      if (path.isEmpty()) {
+        return relative;
+      }
+      return relative.isEmpty() ? path : path + "." + relative;
+    }
+  }
+
+  /** What {@link #check} found: every resource that decoded, and every problem. */
+  public record Checked(List<Placed> resources, List<Problem> problems) {
+    public Checked {
+      resources = List.copyOf(resources);
+      problems = List.copyOf(problems);
+    }
+  }
+
+  /**
+   * {@link #lint} that also hands back the resources that decoded, with their place in the stream,
+   * so a tool can check references across files and point at lines. The problems of a resource
+   * inside a {@code List} carry its item path ({@code items[2].spec.replicas}).
+   */
+  public static Checked check(String yamlOrJson) {
     Result result = read(yamlOrJson);
     List<Problem> problems = new ArrayList<>(result.problems);
+    List<Placed> placed = new ArrayList<>();
     for (int i = 0; i < result.resources.size(); i++) {
-      if (result.resources.get(i) instanceof Rollout rollout) {
-        int document = result.documentOf.get(i);
-        for (Problem p : RolloutValidator.validate(rollout)) {
-          problems.add(p.inDocument(document));
-        }
-        for (Problem p : quirks(rollout)) {
-          problems.add(p.inDocument(document));
-        }
-      } else {
-        Resource resource = result.resources.get(i);
-        List<Problem> analysis = List.of();
-        if (resource instanceof AnalysisTemplate t) {
-          analysis = AnalysisValidator.validate(t);
-        } else if (resource instanceof ClusterAnalysisTemplate t) {
-          analysis = AnalysisValidator.validate(t);
-        } else if (resource instanceof AnalysisRun r) {
-          analysis = AnalysisValidator.validate(r);
-        }
-        int document = result.documentOf.get(i);
-        for (Problem p : analysis) {
-          problems.add(p.inDocument(document));
-        }
+      Resource resource = result.resources.get(i);
+      int document = result.documentOf.get(i);
+      Placed here = new Placed(resource, document, result.pathOf.get(i));
+      placed.add(here);
+      List<Problem> found = new ArrayList<>();
+      if (resource instanceof Rollout rollout) {
+        found.addAll(RolloutValidator.validate(rollout));
+        found.addAll(quirks(rollout));
+      } else if (resource instanceof AnalysisTemplate t) {
+        found.addAll(AnalysisValidator.validate(t));
+      } else if (resource instanceof ClusterAnalysisTemplate t) {
+        found.addAll(AnalysisValidator.validate(t));
+      } else if (resource instanceof AnalysisRun r) {
+        found.addAll(AnalysisValidator.validate(r));
+      }
+      for (Problem p : found) {
+        problems.add(new Problem(document, here.inDocument(p.path()), p.message(), p.severity()));
       }
     }
-    return sorted(problems);
+    return new Checked(placed, sorted(problems));
   }
 
   /** YAML as {@code kubectl get -o yaml} prints it; {@code parse(toYaml(r))} equals {@code r}. */
@@ -158,12 +182,16 @@ public final class Manifests {
   }
 
   private record Result(
-      List<Resource> resources, List<Integer> documentOf, List<Problem> problems) {}
+      List<Resource> resources,
+      List<Integer> documentOf,
+      List<String> pathOf,
+      List<Problem> problems) {}
 
   private static Result read(String text) {
     List<Problem> problems = new ArrayList<>();
     List<Resource> resources = new ArrayList<>();
     List<Integer> documentOf = new ArrayList<>();
+    List<String> pathOf = new ArrayList<>();
     for (Trees.Document document : Trees.read(text, problems)) {
       JsonNode tree = document.tree();
       if (tree == null || tree.isNull() || tree.isMissingNode()) {
@@ -177,8 +205,10 @@ public final class Manifests {
             add(
                 codec.decodeResource(items.get(i), "items[" + i + "]"),
                 document,
+                "items[" + i + "]",
                 resources,
-                documentOf);
+                documentOf,
+                pathOf);
           }
         } else if (items != null && !items.isNull()) {
           codec
@@ -186,23 +216,27 @@ public final class Manifests {
               .add(Problem.error("items", "expected a list, found " + Codec.describe(items)));
         }
       } else {
-        add(codec.decodeResource(tree, ""), document, resources, documentOf);
+        add(codec.decodeResource(tree, ""), document, "", resources, documentOf, pathOf);
       }
       for (Problem p : codec.problems()) {
         problems.add(p.inDocument(document.index()));
       }
     }
-    return new Result(List.copyOf(resources), List.copyOf(documentOf), problems);
+    return new Result(
+        List.copyOf(resources), List.copyOf(documentOf), List.copyOf(pathOf), problems);
   }
 
   private static void add(
       @Nullable Resource resource,
       Trees.Document document,
+      String path,
       List<Resource> resources,
-      List<Integer> documentOf) {
+      List<Integer> documentOf,
+      List<String> pathOf) {
     if (resource != null) {
       resources.add(resource);
       documentOf.add(document.index());
+      pathOf.add(path);
     }
   }
 

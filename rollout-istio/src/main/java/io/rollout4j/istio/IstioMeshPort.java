@@ -370,7 +370,7 @@ public final class IstioMeshPort implements MeshPort, AutoCloseable {
     return weights.isEmpty() ? 0 : weights.get(0);
   }
 
-  private static <T> T checked(String field, String name, Supplier<T> edit) {
+  static <T> T checked(String field, String name, Supplier<T> edit) {
     try {
       return edit.get();
     } catch (IstioRouteException e) {
@@ -575,7 +575,7 @@ public final class IstioMeshPort implements MeshPort, AutoCloseable {
   }
 
   /** Argo's wording: {@code Invalid value: "reviews": virtualservice.networking.istio.io ...}. */
-  private static InvalidReferenceException notFound(
+  static InvalidReferenceException notFound(
       String field, String refName, String kind, ObjectName name) {
     return new InvalidReferenceException(
         field,
@@ -707,7 +707,7 @@ public final class IstioMeshPort implements MeshPort, AutoCloseable {
   }
 
   /** What a rollout's spec says about its Istio routing, resolved once per call. */
-  private static final class Routing {
+  static final class Routing {
     final String namespace;
     final String rolloutName;
     final List<IstioTrafficRouting.VirtualService> virtualServices;
