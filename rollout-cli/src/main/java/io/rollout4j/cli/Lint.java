@@ -2,7 +2,6 @@ package io.rollout4j.cli;
 
 import io.rollout4j.engine.RolloutEngine;
 import io.rollout4j.istio.IstioReferences;
-import io.rollout4j.manifest.Manifests;
 import io.rollout4j.manifest.Problem;
 import io.rollout4j.model.CanaryStrategy;
 import io.rollout4j.model.GenericResource;
@@ -46,7 +45,8 @@ final class Lint {
       }
     }
     List<ManifestSet.Item> items = set.items();
-    RolloutHarness harness = load(items);
+    RolloutHarness harness = RolloutHarness.create();
+    set.applyTo(harness);
     RolloutEngine engine =
         new RolloutEngine(harness.cluster(), new NoMesh(), harness.metrics(), harness.clock());
     for (ManifestSet.Item item : items) {
@@ -71,17 +71,6 @@ final class Lint {
       }
     }
     return findings.stream().sorted(Finding.ORDER).toList();
-  }
-
-  /** Every object in an empty fake cluster, each in its namespace, as GitOps would apply them. */
-  static RolloutHarness load(List<ManifestSet.Item> items) {
-    RolloutHarness harness = RolloutHarness.create();
-    for (ManifestSet.Item item : items) {
-      harness.apply(
-          item.namespace().isEmpty() ? "default" : item.namespace(),
-          Manifests.toYaml(item.resource()));
-    }
-    return harness;
   }
 
   private static boolean hasErrors(ManifestSet.Item item) {

@@ -4,6 +4,7 @@ import io.rollout4j.manifest.Manifests;
 import io.rollout4j.manifest.Problem;
 import io.rollout4j.model.ClusterAnalysisTemplate;
 import io.rollout4j.model.Resource;
+import io.rollout4j.testkit.RolloutHarness;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.MalformedInputException;
@@ -154,8 +155,13 @@ final class ManifestSet {
     }
   }
 
-  String defaultNamespace() {
-    return defaultNamespace;
+  /** Applies every object to the harness's fake cluster, each in its namespace, as GitOps would. */
+  void applyTo(RolloutHarness harness) {
+    for (Item item : objects.values()) {
+      harness.apply(
+          item.namespace().isEmpty() ? defaultNamespace : item.namespace(),
+          Manifests.toYaml(item.resource()));
+    }
   }
 
   List<Source> sources() {

@@ -135,11 +135,7 @@ final class Simulation {
           .metrics()
           .script(type, request -> options.answers().measure(request, since(request.now())));
     }
-    for (ManifestSet.Item item : set.items()) {
-      harness.apply(
-          item.namespace().isEmpty() ? "default" : item.namespace(),
-          Manifests.toYaml(item.resource()));
-    }
+    set.applyTo(harness);
     boolean firstDeployment = options.changes().isEmpty();
     if (firstDeployment) {
       start = harness.clock().instant();
