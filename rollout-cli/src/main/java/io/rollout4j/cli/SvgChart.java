@@ -17,7 +17,7 @@ final class SvgChart {
   private static final int RIGHT = 20;
   private static final int TOP = 40;
   private static final int PANEL = 180;
-  private static final int GAP = 50;
+  private static final int GAP = 80;
 
   private SvgChart() {}
 
@@ -73,7 +73,18 @@ final class SvgChart {
                   ? 0
                   : Math.max(row.canary().available(), row.canary().desired()));
     }
+    maxPods += 1; // headroom, so a full revision's line does not sit on the frame
     axes(svg, podsTop, "available pods", maxPods, span, plot);
+    int lane = weightTop + PANEL + 44;
+    svg.append(text(LEFT - 8, lane + 4, "analysis", "end", "normal"));
+    svg.append(
+        String.format(
+            Locale.ROOT,
+            "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#eeeeee\"/>%n",
+            LEFT,
+            lane,
+            LEFT + plot,
+            lane));
     svg.append(step(t.rows, span, plot, weightTop, 100, r -> r.canaryWeight(), "#1f77b4"));
     svg.append(
         step(
@@ -93,6 +104,24 @@ final class SvgChart {
             maxPods,
             r -> r.canary() == null ? 0 : r.canary().available(),
             "#1f77b4"));
+    int legend = LEFT + plot - 370;
+    for (String[] mark :
+        new String[][] {
+          {"#2ca02c", "successful"},
+          {"#d62728", "failed"},
+          {"#ff7f0e", "inconclusive"},
+          {"#7f7f7f", "error"}
+        }) {
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<circle cx=\"%d\" cy=\"%d\" r=\"4\" fill=\"%s\"/>%n",
+              legend,
+              lane + 24,
+              mark[0]));
+      svg.append(text(legend + 7, lane + 28, mark[1], "start", "normal"));
+      legend += 95;
+    }
     svg.append(
         text(LEFT + plot - 150, podsTop + 14, "— stable", "start", "normal")
             .replace("<text", "<text fill=\"#7f7f7f\""));
@@ -113,7 +142,7 @@ final class SvgChart {
     }
     for (Timeline.Measurement m : t.measurements) {
       double x = x(m.at(), span, plot);
-      double y = y(weightAt(t.rows, m.at()), 100, weightTop);
+      double y = lane;
       String color =
           switch (m.phase()) {
             case "Successful" -> "#2ca02c";
@@ -133,17 +162,6 @@ final class SvgChart {
     }
     svg.append("</svg>\n");
     return svg.toString();
-  }
-
-  private static int weightAt(List<Timeline.Row> rows, Duration at) {
-    int weight = 0;
-    for (Timeline.Row row : rows) {
-      if (row.at().compareTo(at) > 0) {
-        break;
-      }
-      weight = row.canaryWeight() == null ? 0 : row.canaryWeight();
-    }
-    return weight;
   }
 
   private static void axes(StringBuilder svg, int top, String label, int max, long span, int plot) {

@@ -43,7 +43,8 @@ class PolicyTest {
 
     assertThat(check(policy, canary("[{setWeight: 40}, {pause: {}}, {setWeight: 60}]")))
         .extracting(Finding::path)
-        .containsExactlyInAnyOrder("spec.strategy.canary.steps[0].setWeight", "spec.strategy.canary.steps");
+        .containsExactlyInAnyOrder(
+            "spec.strategy.canary.steps[0].setWeight", "spec.strategy.canary.steps");
     assertThat(check(policy, canary("[{setWeight: 30}, {setWeight: 60}, {setWeight: 90}]")))
         .isEmpty();
   }
