@@ -101,8 +101,8 @@ class SimulateCommandTest {
     Document picture =
         DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(svg.toFile());
     assertThat(picture.getDocumentElement().getTagName()).isEqualTo("svg");
-    assertThat(picture.getElementsByTagName("circle").getLength())
-        .as("one mark per measurement")
+    assertThat(picture.getElementsByTagName("title").getLength())
+        .as("one mark per measurement, with its time, metric, phase and value")
         .isEqualTo(json.get("measurements").size());
     assertThat(picture.getElementsByTagName("polyline").getLength()).isEqualTo(3);
   }
