@@ -242,6 +242,21 @@ public final class Fabric8ClusterPort implements ClusterPort, AutoCloseable {
     return found == null ? Optional.empty() : Optional.of(toModel(kind, found));
   }
 
+  /**
+   * The object as the API server has it now, not as the informer last heard: after a write
+   * conflict, the version that won. The cache serves it until the informer catches up.
+   */
+  Optional<io.rollout4j.model.Resource> getFresh(String kind, String namespace, String name) {
+    GenericKubernetesResource found =
+        call(
+            "get " + kind + " " + namespace + "/" + name,
+            () -> scoped(kind, namespace).withName(name).get());
+    if (found == null) {
+      return Optional.empty();
+    }
+    return Optional.of(toModel(kind, remember(kind, found)));
+  }
+
   @Override
   public List<io.rollout4j.model.Resource> list(String kind, String namespace) {
     InformerCache cached = cacheFor(kind);

@@ -4,11 +4,16 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.rollout4j.action.RolloutActions;
+import io.rollout4j.action.RolloutChange;
 import io.rollout4j.analysis.providers.MetricProviders;
 import io.rollout4j.engine.RolloutEngine;
 import io.rollout4j.model.AnalysisRun;
+import io.rollout4j.model.GenericResource;
 import io.rollout4j.model.Resource;
 import io.rollout4j.model.Rollout;
+import io.rollout4j.model.WorkloadRef;
+import io.rollout4j.port.ConflictException;
 import io.rollout4j.port.MeshPort;
 import io.rollout4j.port.MetricsPort;
 import java.time.Clock;
@@ -561,6 +566,136 @@ public final class RolloutController implements AutoCloseable {
       }
     }
     client.close();
+  }
+
+  // ---------------------------------------------------------------- user actions
+
+  /**
+   * {@code kubectl argo rollouts promote}: ends a pause, or moves a canary to its next step ({@link
+   * RolloutActions#promote}). Like every action here: the change is computed once from the rollout
+   * as read, written as the plugin writes it (status through {@code /status}, then the object),
+   * each write re-applied to a fresh read after a conflict, and the rollout is queued for a
+   * reconcile. Any instance may act, leader or not, as kubectl may.
+   *
+   * @return the change made, with the line the plugin prints
+   * @throws IllegalArgumentException when there is no such rollout
+   * @throws io.rollout4j.port.PortException when the API server refuses or cannot be reached
+   */
+  public RolloutChange promote(String namespace, String name) {
+    return act(namespace, name, RolloutActions::promote);
+  }
+
+  /** {@code kubectl argo rollouts promote --full} ({@link RolloutActions#promoteFull}). */
+  public RolloutChange promoteFull(String namespace, String name) {
+    return act(namespace, name, RolloutActions::promoteFull);
+  }
+
+  /** {@code kubectl argo rollouts abort} ({@link RolloutActions#abort}). */
+  public RolloutChange abort(String namespace, String name) {
+    return act(namespace, name, RolloutActions::abort);
+  }
+
+  /** {@code kubectl argo rollouts retry rollout} ({@link RolloutActions#retry}). */
+  public RolloutChange retry(String namespace, String name) {
+    return act(namespace, name, RolloutActions::retry);
+  }
+
+  /** {@code kubectl argo rollouts pause} ({@link RolloutActions#pause}). */
+  public RolloutChange pause(String namespace, String name) {
+    return act(namespace, name, RolloutActions::pause);
+  }
+
+  /** Argo CD's resume action ({@link RolloutActions#resume}). */
+  public RolloutChange resume(String namespace, String name) {
+    return act(namespace, name, RolloutActions::resume);
+  }
+
+  /** {@code kubectl argo rollouts restart}: restartAt = this controller's clock, now. */
+  public RolloutChange restart(String namespace, String name) {
+    return act(namespace, name, r -> RolloutActions.restart(r, settings.clock.instant()));
+  }
+
+  /**
+   * {@code kubectl argo rollouts undo [--to-revision N]} ({@link RolloutActions#undo}): revision 0
+   * is the one before the newest.
+   */
+  public RolloutChange undo(String namespace, String name, int toRevision) {
+    return act(
+        namespace,
+        name,
+        r -> {
+          List<GenericResource> sets = new ArrayList<>();
+          for (Resource rs : cluster.listOwnedBy("ReplicaSet", namespace, name)) {
+            if (rs instanceof GenericResource g) {
+              sets.add(g);
+            }
+          }
+          return RolloutActions.undo(r, sets, toRevision);
+        });
+  }
+
+  private static final int ACTION_ATTEMPTS = 5;
+
+  private RolloutChange act(
+      String namespace, String name, java.util.function.Function<Rollout, RolloutChange> action) {
+    RolloutChange change = action.apply(rollout(namespace, name, false));
+    if (!change.statusPatch().isEmpty()) {
+      retryingConflicts(
+          () -> Rollout.KIND + " " + namespace + "/" + name,
+          fresh -> cluster.updateStatus(change.withStatusPatch(rollout(namespace, name, fresh))));
+    }
+    if (!change.specPatch().isEmpty() || (change.template() != null && !change.intoWorkload())) {
+      retryingConflicts(
+          () -> Rollout.KIND + " " + namespace + "/" + name,
+          fresh -> cluster.update(change.withSpecPatch(rollout(namespace, name, fresh))));
+    }
+    WorkloadRef ref = rollout(namespace, name, false).spec().workloadRef();
+    String kind = ref == null ? null : ref.kind();
+    String target = ref == null ? null : ref.name();
+    if (change.intoWorkload() && kind != null && target != null) {
+      retryingConflicts(
+          () -> kind + " " + namespace + "/" + target,
+          fresh -> {
+            Resource workload =
+                (fresh
+                        ? cluster.getFresh(kind, namespace, target)
+                        : cluster.get(kind, namespace, target))
+                    .orElseThrow(
+                        () ->
+                            new IllegalArgumentException(
+                                "no " + kind + " " + namespace + "/" + target));
+            cluster.update(change.withTemplate((GenericResource) workload));
+          });
+    }
+    enqueue(namespace + "/" + name);
+    LOG.info("{}/{}: {}", namespace, name, change.summary());
+    return change;
+  }
+
+  private Rollout rollout(String namespace, String name, boolean fresh) {
+    Optional<Resource> found =
+        fresh
+            ? cluster.getFresh(Rollout.KIND, namespace, name)
+            : cluster.get(Rollout.KIND, namespace, name);
+    return (Rollout)
+        found.orElseThrow(
+            () -> new IllegalArgumentException("no rollout " + namespace + "/" + name));
+  }
+
+  /** A write retried on a fresh read while someone else's write wins the race. */
+  private static void retryingConflicts(
+      java.util.function.Supplier<String> what, java.util.function.Consumer<Boolean> write) {
+    ConflictException last = null;
+    for (int attempt = 0; attempt < ACTION_ATTEMPTS; attempt++) {
+      try {
+        write.accept(attempt > 0);
+        return;
+      } catch (ConflictException e) {
+        last = e;
+        LOG.debug("{} changed since it was read; reading it again", what.get());
+      }
+    }
+    throw java.util.Objects.requireNonNull(last);
   }
 
   /**

@@ -271,6 +271,11 @@ final class SeedCluster implements AutoCloseable {
         .orElse(null);
   }
 
+  /** The controller the clock drives. */
+  RolloutController active() {
+    return active;
+  }
+
   RolloutController.Stats controllerStats() {
     return active.stats();
   }

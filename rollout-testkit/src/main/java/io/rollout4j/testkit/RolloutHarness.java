@@ -1,12 +1,12 @@
 package io.rollout4j.testkit;
 
+import io.rollout4j.action.RolloutActions;
+import io.rollout4j.action.RolloutChange;
 import io.rollout4j.engine.RolloutEngine;
 import io.rollout4j.manifest.Manifests;
 import io.rollout4j.model.ClusterAnalysisTemplate;
 import io.rollout4j.model.Resource;
 import io.rollout4j.model.Rollout;
-import io.rollout4j.model.RolloutSpec;
-import io.rollout4j.model.RolloutStatus;
 import io.rollout4j.port.MeshPort;
 import io.rollout4j.port.MetricsPort;
 import java.time.Duration;
@@ -210,67 +210,37 @@ public final class RolloutHarness {
 
   // ---------------------------------------------------------------- user actions
 
-  /** {@code kubectl argo rollouts promote}: resume a pause, or skip the current step. */
+  /**
+   * {@code kubectl argo rollouts promote}: ends a pause, or skips the current step ({@link
+   * RolloutActions#promote}).
+   */
   public RolloutHarness promote(String namespace, String name) {
-    Rollout rollout = unpaused(namespace, name);
-    RolloutStatus status = statusOf(rollout);
-    RolloutStatus.Builder b = status.toBuilder();
-    boolean inconclusive =
-        status.pauseConditions().stream()
-            .anyMatch(c -> c.reason() == io.rollout4j.model.PauseReason.INCONCLUSIVE_ANALYSIS_RUN);
-    if (inconclusive && rollout.spec().canary() != null) {
-      // Argo: promoting past an inconclusive analysis also moves on to the next step.
-      int index = status.currentStepIndex() == null ? 0 : status.currentStepIndex();
-      b.pauseConditions(List.of()).controllerPause(false);
-      if (index < rollout.spec().canary().steps().size()) {
-        b.currentStepIndex(index + 1);
-      }
-    } else if (!status.pauseConditions().isEmpty()) {
-      b.pauseConditions(List.of());
-    } else if (rollout.spec().canary() != null) {
-      int index = status.currentStepIndex() == null ? 0 : status.currentStepIndex();
-      if (index < rollout.spec().canary().steps().size()) {
-        b.currentStepIndex(index + 1);
-      }
-    }
-    writeStatus(rollout, b.build());
-    return settleAfterAction();
+    return act(namespace, name, RolloutActions.promote(rollout(namespace, name)));
   }
 
   /** {@code kubectl argo rollouts promote --full}: skip every remaining step. */
   public RolloutHarness promoteFull(String namespace, String name) {
-    Rollout rollout = unpaused(namespace, name);
-    RolloutStatus status = statusOf(rollout);
-    if (status.stableRS() != null && !status.stableRS().equals(status.currentPodHash())) {
-      writeStatus(rollout, status.toBuilder().promoteFull(true).build());
-    }
-    return settleAfterAction();
+    return act(namespace, name, RolloutActions.promoteFull(rollout(namespace, name)));
   }
 
   /** {@code kubectl argo rollouts abort}. */
   public RolloutHarness abort(String namespace, String name) {
-    Rollout rollout = rollout(namespace, name);
-    writeStatus(rollout, statusOf(rollout).toBuilder().abort(true).build());
-    return settleAfterAction();
+    return act(namespace, name, RolloutActions.abort(rollout(namespace, name)));
   }
 
   /** {@code kubectl argo rollouts retry rollout}. */
   public RolloutHarness retry(String namespace, String name) {
-    Rollout rollout = rollout(namespace, name);
-    writeStatus(rollout, statusOf(rollout).toBuilder().abort(false).build());
-    return settleAfterAction();
+    return act(namespace, name, RolloutActions.retry(rollout(namespace, name)));
   }
 
   /** {@code kubectl argo rollouts pause}: {@code spec.paused: true}. */
   public RolloutHarness pause(String namespace, String name) {
-    setPaused(rollout(namespace, name), true);
-    return settleAfterAction();
+    return act(namespace, name, RolloutActions.pause(rollout(namespace, name)));
   }
 
-  /** Resumes a manually paused rollout ({@code spec.paused: false}). */
+  /** Resumes a manually paused rollout ({@code spec.paused: false}), as Argo CD's action. */
   public RolloutHarness resume(String namespace, String name) {
-    setPaused(rollout(namespace, name), false);
-    return settleAfterAction();
+    return act(namespace, name, RolloutActions.resume(rollout(namespace, name)));
   }
 
   /**
@@ -279,144 +249,46 @@ public final class RolloutHarness {
    * referenced Deployment, without the hash label and ephemeral metadata.
    */
   public RolloutHarness undo(String namespace, String name, int toRevision) {
-    Rollout rollout = rollout(namespace, name);
     List<io.rollout4j.model.GenericResource> sets = new ArrayList<>();
     for (Resource r : cluster.list("ReplicaSet", namespace)) {
-      if (r instanceof io.rollout4j.model.GenericResource rs
-          && rs.metadata().ownerReferences().stream().anyMatch(o -> o.name().equals(name))) {
+      if (r instanceof io.rollout4j.model.GenericResource rs) {
         sets.add(rs);
       }
     }
-    sets.sort(java.util.Comparator.comparingInt(RolloutHarness::revisionOf).reversed());
-    io.rollout4j.model.GenericResource target =
-        sets.stream()
-            .filter(
-                rs ->
-                    toRevision > 0
-                        ? revisionOf(rs) == toRevision
-                        : revisionOf(rs) < revisionOf(sets.get(0)))
-            .findFirst()
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException(
-                        "no revision to undo to for " + namespace + "/" + name));
-    Map<String, Object> template = podTemplateWithoutRolloutMetadata(target);
-    var ref = rollout.spec().workloadRef();
-    if (ref != null && ref.kind() != null && ref.name() != null) {
-      io.rollout4j.model.GenericResource workload =
-          (io.rollout4j.model.GenericResource)
-              cluster.get(ref.kind(), namespace, ref.name()).orElseThrow();
-      Map<String, Object> spec = new java.util.LinkedHashMap<>();
-      if (workload.get("spec") instanceof Map<?, ?> m) {
-        m.forEach((k, v) -> spec.put(String.valueOf(k), v));
-      }
-      spec.put("template", template);
-      withoutFaults(() -> cluster.update(workload.withBodyField("spec", spec)));
-    } else {
-      io.rollout4j.model.PodTemplateSpec restored = templateOf(template);
-      RolloutSpec spec = rollout.spec().withTemplate(restored);
-      withoutFaults(() -> cluster.update(rollout.withSpec(spec)));
-    }
-    return settleAfterAction();
-  }
-
-  private static int revisionOf(io.rollout4j.model.GenericResource rs) {
-    try {
-      return Integer.parseInt(
-          rs.metadata().annotations().getOrDefault("rollout.argoproj.io/revision", "0"));
-    } catch (NumberFormatException e) {
-      return 0;
-    }
-  }
-
-  private static Map<String, Object> podTemplateWithoutRolloutMetadata(
-      io.rollout4j.model.GenericResource rs) {
-    Map<String, Object> template = new java.util.LinkedHashMap<>();
-    Object spec = rs.path("spec", "template", "spec");
-    Map<String, String> labels = new java.util.LinkedHashMap<>();
-    Map<String, String> annotations = new java.util.LinkedHashMap<>();
-    if (rs.path("spec", "template", "metadata", "labels") instanceof Map<?, ?> l) {
-      l.forEach((k, v) -> labels.put(String.valueOf(k), String.valueOf(v)));
-    }
-    if (rs.path("spec", "template", "metadata", "annotations") instanceof Map<?, ?> a) {
-      a.forEach((k, v) -> annotations.put(String.valueOf(k), String.valueOf(v)));
-    }
-    labels.remove("rollouts-pod-template-hash");
-    String original = rs.metadata().annotations().get("rollout4j.io/pod-template-metadata");
-    if (original != null) {
-      // The template's own labels and annotations, before ephemeral metadata was injected.
-      io.rollout4j.model.GenericResource probe =
-          Manifests.parseOne(
-              "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"p\"},\"data\":"
-                  + original
-                  + "}",
-              io.rollout4j.model.GenericResource.class);
-      labels.clear();
-      annotations.clear();
-      if (probe.path("data", "labels") instanceof Map<?, ?> l) {
-        l.forEach((k, v) -> labels.put(String.valueOf(k), String.valueOf(v)));
-      }
-      if (probe.path("data", "annotations") instanceof Map<?, ?> a) {
-        a.forEach((k, v) -> annotations.put(String.valueOf(k), String.valueOf(v)));
-      }
-    }
-    Map<String, Object> metadata = new java.util.LinkedHashMap<>();
-    metadata.put("labels", labels);
-    if (!annotations.isEmpty()) {
-      metadata.put("annotations", annotations);
-    }
-    template.put("metadata", metadata);
-    template.put("spec", spec == null ? Map.of() : spec);
-    return template;
-  }
-
-  private static io.rollout4j.model.PodTemplateSpec templateOf(Map<?, ?> template) {
-    Map<String, String> labels = new java.util.LinkedHashMap<>();
-    Map<String, String> annotations = new java.util.LinkedHashMap<>();
-    if (template.get("metadata") instanceof Map<?, ?> m) {
-      if (m.get("labels") instanceof Map<?, ?> l) {
-        l.forEach((k, v) -> labels.put(String.valueOf(k), String.valueOf(v)));
-      }
-      if (m.get("annotations") instanceof Map<?, ?> a) {
-        a.forEach((k, v) -> annotations.put(String.valueOf(k), String.valueOf(v)));
-      }
-    }
-    Map<String, Object> spec = new java.util.LinkedHashMap<>();
-    if (template.get("spec") instanceof Map<?, ?> s) {
-      s.forEach((k, v) -> spec.put(String.valueOf(k), v));
-    }
-    return new io.rollout4j.model.PodTemplateSpec(
-        io.rollout4j.model.ObjectMeta.ofLabels(labels, annotations), spec);
+    return act(namespace, name, RolloutActions.undo(rollout(namespace, name), sets, toRevision));
   }
 
   /** {@code kubectl argo rollouts restart}: {@code spec.restartAt} = now. */
   public RolloutHarness restart(String namespace, String name) {
-    Rollout rollout = rollout(namespace, name);
-    RolloutSpec spec = rollout.spec().withRestartAt(clock.instant().toString());
-    withoutFaults(() -> cluster.update(rollout.withSpec(spec)));
-    return settleAfterAction();
+    return act(namespace, name, RolloutActions.restart(rollout(namespace, name), clock.instant()));
   }
 
-  private Rollout unpaused(String namespace, String name) {
-    Rollout rollout = rollout(namespace, name);
-    if (rollout.spec().isPaused()) {
-      setPaused(rollout, false);
-      rollout = rollout(namespace, name);
+  /**
+   * Writes an action's change as the plugin does (the status patch through {@code /status}, then
+   * the object's), each onto the rollout as stored, and lets the engine react.
+   */
+  private RolloutHarness act(String namespace, String name, RolloutChange change) {
+    if (!change.statusPatch().isEmpty()) {
+      Rollout current = rollout(namespace, name);
+      withoutFaults(() -> cluster.updateStatus(change.withStatusPatch(current)));
     }
-    return rollout;
-  }
-
-  private void setPaused(Rollout rollout, boolean paused) {
-    RolloutSpec spec = rollout.spec().withPaused(paused);
-    withoutFaults(() -> cluster.update(rollout.withSpec(spec)));
-  }
-
-  private void writeStatus(Rollout rollout, RolloutStatus status) {
-    withoutFaults(() -> cluster.updateStatus(rollout.withStatus(status)));
-  }
-
-  private static RolloutStatus statusOf(Rollout rollout) {
-    return rollout.status() == null ? RolloutStatus.builder().build() : rollout.status();
+    if (!change.specPatch().isEmpty() || (change.template() != null && !change.intoWorkload())) {
+      Rollout current = rollout(namespace, name);
+      withoutFaults(() -> cluster.update(change.withSpecPatch(current)));
+    }
+    var ref = rollout(namespace, name).spec().workloadRef();
+    if (change.intoWorkload() && ref != null && ref.kind() != null && ref.name() != null) {
+      Resource workload =
+          cluster
+              .get(ref.kind(), namespace, ref.name())
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "no " + ref.kind() + " " + namespace + "/" + ref.name()));
+      withoutFaults(
+          () -> cluster.update(change.withTemplate((io.rollout4j.model.GenericResource) workload)));
+    }
+    return settleAfterAction();
   }
 
   private RolloutHarness settleAfterAction() {
