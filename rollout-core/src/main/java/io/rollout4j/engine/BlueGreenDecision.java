@@ -22,10 +22,10 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One reconcile of a blue-green rollout (reference c): the new ReplicaSet comes up behind the
- * preview Service, is analysed and optionally paused, is scaled to full, and only then does the
- * active Service switch to it; post-promotion analysis can switch it back. The active Service never
- * selects a ReplicaSet whose pods are not all available.
+ * One reconcile of a blue-green rollout (Argo's rolloutContext for BlueGreen): the new ReplicaSet
+ * comes up behind the preview Service, is analysed and optionally paused, is scaled to full, and
+ * only then does the active Service switch to it; post-promotion analysis can switch it back. The
+ * active Service never selects a ReplicaSet whose pods are not all available.
  */
 final class BlueGreenDecision extends DecisionSupport {
 

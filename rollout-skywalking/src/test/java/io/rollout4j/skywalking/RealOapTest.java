@@ -202,7 +202,8 @@ class RealOapTest {
         Files.readString(Path.of("..", "examples", "skywalking", "apdex-skip-empty-minutes.yaml"));
     Instant now = inTheEmptyCurrentMinute();
 
-    // The pitfall (skywalking.md 8.4): a healthy canary, but the newest point reads 0.
+    // The pitfall: OAP persists a minute only after its first calls, so for a healthy canary the
+    // newest point (the current minute) reads 0.
     assertThat(measure(seed, FAST, now).phase()).isEqualTo(AnalysisPhase.FAILED);
     assertThat(measure(optIn, FAST, now).phase()).isEqualTo(AnalysisPhase.SUCCESSFUL);
     assertThat(measure(optIn, SLOW, now).phase()).isEqualTo(AnalysisPhase.FAILED);
