@@ -166,6 +166,14 @@ public final class RolloutHarness {
                 () -> new IllegalArgumentException("no rollout " + namespace + "/" + name));
   }
 
+  /**
+   * A handle on one rollout, for tests that act on and assert about it without repeating its
+   * namespace and name ({@link RolloutAssert#assertThat(RolloutHandle)}).
+   */
+  public RolloutHandle handle(String namespace, String name) {
+    return new RolloutHandle(this, namespace, name);
+  }
+
   /** Every rollout reconciled once, in name order; no time passes. */
   public RolloutHarness reconcile() {
     pass();

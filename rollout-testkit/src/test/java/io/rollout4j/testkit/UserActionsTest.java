@@ -5,6 +5,7 @@ import static io.rollout4j.testkit.Seed.ROLLOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rollout4j.model.GenericResource;
+import io.rollout4j.model.PauseReason;
 import io.rollout4j.model.RolloutPhase;
 import io.rollout4j.model.RolloutStatus;
 import io.rollout4j.port.TrafficSplit;
@@ -39,11 +40,16 @@ class UserActionsTest {
 
   @Test
   void promoteEndsTheCurrentPauseAtOnce() {
-    harness.promote(NAMESPACE, ROLLOUT);
+    RolloutHandle reviews = harness.handle(NAMESPACE, ROLLOUT);
+
+    reviews.promote();
 
     assertThat(weight()).isEqualTo(20);
-    assertThat(status().currentStepIndex()).isEqualTo(3);
-    assertThat(status().pauseConditions()).singleElement();
+    RolloutAssert.assertThat(reviews)
+        .isAtStep(3)
+        .hasCanaryWeight(20)
+        .isPausedBy(PauseReason.CANARY_PAUSE_STEP);
+    assertThat(reviews.status().pauseConditions()).singleElement();
   }
 
   @Test
@@ -89,27 +95,28 @@ class UserActionsTest {
 
   @Test
   void retryReplaysTheStepsFromTheStart() {
-    harness.abort(NAMESPACE, ROLLOUT);
+    RolloutHandle reviews = harness.handle(NAMESPACE, ROLLOUT);
+    reviews.abort();
     harness.advance(Duration.ofMinutes(1));
+    RolloutAssert.assertThat(reviews).isAborted().isDegraded().hasCanaryWeight(0);
 
-    harness.retry(NAMESPACE, ROLLOUT);
+    reviews.retry();
     harness.advance(Duration.ofSeconds(30));
 
     assertThat(weight()).isEqualTo(10);
-    assertThat(status().currentStepIndex()).isEqualTo(1);
-    assertThat(status().phase()).isEqualTo(RolloutPhase.PAUSED);
+    RolloutAssert.assertThat(reviews).isNotAborted().isAtStep(1).hasCanaryWeight(10).isPaused();
   }
 
   @Test
   void manualPauseHoldsTheRolloutUntilResumed() {
-    harness.pause(NAMESPACE, ROLLOUT);
+    RolloutHandle reviews = harness.handle(NAMESPACE, ROLLOUT);
+    reviews.pause();
     harness.advance(Duration.ofMinutes(20));
 
     assertThat(weight()).isEqualTo(10);
-    assertThat(status().phase()).isEqualTo(RolloutPhase.PAUSED);
-    assertThat(status().message()).isEqualTo("manually paused");
+    RolloutAssert.assertThat(reviews).isPaused().hasMessageContaining("manually paused");
 
-    harness.resume(NAMESPACE, ROLLOUT);
+    reviews.resume();
     harness.advance(Duration.ofSeconds(30));
     assertThat(weight()).isEqualTo(20);
   }
