@@ -2,8 +2,8 @@ package io.rollout4j.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rollout4j.model.Rollout;
-import io.rollout4j.model.RolloutPhase;
+import io.rollout4j.testkit.RolloutAssert;
+import io.rollout4j.testkit.RolloutHandle;
 import io.rollout4j.testkit.RolloutHarness;
 import io.rollout4j.testkit.RolloutHarnessExtension;
 import java.io.IOException;
@@ -48,9 +48,12 @@ class ReviewsCanaryTest {
         .apply("bookinfo", rolloutYaml);
     harness.advance(Duration.ofMinutes(1)); // revision 1 comes up Healthy
     harness.apply("bookinfo", bookinfoYaml.replace("reviews-v1", "reviews-v2"));
-    harness.advance(Duration.ofMinutes(40)); // the 30-minute canary, in milliseconds
-    Rollout rollout = harness.rollout("bookinfo", "reviews-rollout");
-    assertThat(rollout.status().phase()).isEqualTo(RolloutPhase.HEALTHY);
+    RolloutHandle reviews = harness.handle("bookinfo", "reviews-rollout");
+    harness.advance(Duration.ofMinutes(1));
+    RolloutAssert.assertThat(reviews).isAtStep(1).hasCanaryWeight(10).isPaused();
+    reviews.promote(); // skip the 10-minute pause
+    harness.advance(Duration.ofMinutes(40)); // the rest of the canary, in milliseconds
+    RolloutAssert.assertThat(reviews).isFullyPromoted();
     assertThat(harness.mesh().history("bookinfo", "reviews-rollout"))
         .extracting(a -> a.split().canaryWeight())
         .containsSubsequence(10, 20, 40, 60, 80, 100, 0);
