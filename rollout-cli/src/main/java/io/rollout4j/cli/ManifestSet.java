@@ -2,7 +2,10 @@ package io.rollout4j.cli;
 
 import io.rollout4j.manifest.Manifests;
 import io.rollout4j.manifest.Problem;
+import io.rollout4j.model.AnalysisRun;
+import io.rollout4j.model.AnalysisTemplate;
 import io.rollout4j.model.ClusterAnalysisTemplate;
+import io.rollout4j.model.Metric;
 import io.rollout4j.model.Resource;
 import io.rollout4j.testkit.RolloutHarness;
 import java.io.IOException;
@@ -38,6 +41,20 @@ final class ManifestSet {
   record Item(Resource resource, String namespace, Source source, Manifests.Placed placed) {
     String key() {
       return resource.kind() + " " + (namespace.isEmpty() ? "" : namespace + "/") + resource.name();
+    }
+
+    /** The metrics of an AnalysisTemplate, ClusterAnalysisTemplate or AnalysisRun; else none. */
+    List<Metric> metrics() {
+      if (resource instanceof AnalysisTemplate t) {
+        return t.spec().metrics();
+      }
+      if (resource instanceof ClusterAnalysisTemplate t) {
+        return t.spec().metrics();
+      }
+      if (resource instanceof AnalysisRun r) {
+        return r.spec().metrics();
+      }
+      return List.of();
     }
 
     /** The position of a field of this object in its file. */

@@ -1,11 +1,8 @@
 package io.rollout4j.cli;
 
 import io.rollout4j.manifest.Manifests;
-import io.rollout4j.model.AnalysisRun;
-import io.rollout4j.model.AnalysisTemplate;
 import io.rollout4j.model.BlueGreenStrategy;
 import io.rollout4j.model.CanaryStrategy;
-import io.rollout4j.model.ClusterAnalysisTemplate;
 import io.rollout4j.model.DurationStrings;
 import io.rollout4j.model.Metric;
 import io.rollout4j.model.Rollout;
@@ -493,23 +490,10 @@ final class Policy {
                 + where));
   }
 
-  private static List<Metric> metrics(ManifestSet.Item item) {
-    if (item.resource() instanceof AnalysisTemplate t) {
-      return t.spec().metrics();
-    }
-    if (item.resource() instanceof ClusterAnalysisTemplate t) {
-      return t.spec().metrics();
-    }
-    if (item.resource() instanceof AnalysisRun r) {
-      return r.spec().metrics();
-    }
-    return List.of();
-  }
-
   private static List<Violation> failureLimits(
       ManifestSet.Item item, @Nullable Integer min, @Nullable Integer max) {
     List<Violation> out = new ArrayList<>();
-    List<Metric> metrics = metrics(item);
+    List<Metric> metrics = item.metrics();
     for (int i = 0; i < metrics.size(); i++) {
       Metric metric = metrics.get(i);
       Integer limit =
@@ -545,7 +529,7 @@ final class Policy {
 
   private static List<Violation> providers(ManifestSet.Item item, List<String> allowed) {
     List<Violation> out = new ArrayList<>();
-    List<Metric> metrics = metrics(item);
+    List<Metric> metrics = item.metrics();
     for (int i = 0; i < metrics.size(); i++) {
       String type = metrics.get(i).provider().type();
       if (!allowed.contains(type)) {

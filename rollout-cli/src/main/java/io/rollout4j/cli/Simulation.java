@@ -4,9 +4,7 @@ import io.rollout4j.engine.RolloutLabels;
 import io.rollout4j.manifest.Manifests;
 import io.rollout4j.model.AnalysisRun;
 import io.rollout4j.model.AnalysisRunStatus;
-import io.rollout4j.model.AnalysisTemplate;
 import io.rollout4j.model.CanaryStrategy;
-import io.rollout4j.model.ClusterAnalysisTemplate;
 import io.rollout4j.model.GenericResource;
 import io.rollout4j.model.Metric;
 import io.rollout4j.model.PauseReason;
@@ -224,12 +222,7 @@ final class Simulation {
   private Set<String> providerTypes() {
     Set<String> types = new LinkedHashSet<>();
     for (ManifestSet.Item item : set.items()) {
-      List<Metric> metrics =
-          item.resource() instanceof AnalysisTemplate t
-              ? t.spec().metrics()
-              : item.resource() instanceof ClusterAnalysisTemplate t
-                  ? t.spec().metrics()
-                  : List.of();
+      List<Metric> metrics = item.metrics();
       metrics.forEach(m -> types.add(m.provider().type()));
     }
     return types;
@@ -239,12 +232,7 @@ final class Simulation {
   List<String> unanswered() {
     List<String> out = new ArrayList<>();
     for (ManifestSet.Item item : set.items()) {
-      List<Metric> metrics =
-          item.resource() instanceof AnalysisTemplate t
-              ? t.spec().metrics()
-              : item.resource() instanceof ClusterAnalysisTemplate t
-                  ? t.spec().metrics()
-                  : List.of();
+      List<Metric> metrics = item.metrics();
       for (Metric m : metrics) {
         if (!options.answers().covers(m.name()) && !m.provider().type().equals("job")) {
           out.add(m.name());
