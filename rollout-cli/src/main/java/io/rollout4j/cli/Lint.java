@@ -81,7 +81,9 @@ final class Lint {
             p ->
                 p.isError()
                     && p.document() == document
-                    && (prefix.isEmpty() || p.path().startsWith(prefix)));
+                    && (prefix.isEmpty()
+                        || p.path().equals(prefix)
+                        || p.path().startsWith(prefix + ".")));
   }
 
   private static void unsupported(ManifestSet.Item item, Rollout rollout, List<Finding> out) {

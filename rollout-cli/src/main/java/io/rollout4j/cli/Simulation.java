@@ -1,6 +1,5 @@
 package io.rollout4j.cli;
 
-import io.rollout4j.engine.RolloutLabels;
 import io.rollout4j.manifest.Manifests;
 import io.rollout4j.model.AnalysisRun;
 import io.rollout4j.model.AnalysisRunStatus;
@@ -10,6 +9,7 @@ import io.rollout4j.model.Metric;
 import io.rollout4j.model.PauseReason;
 import io.rollout4j.model.Resource;
 import io.rollout4j.model.Rollout;
+import io.rollout4j.model.RolloutLabels;
 import io.rollout4j.model.RolloutPhase;
 import io.rollout4j.model.RolloutStatus;
 import io.rollout4j.model.Step;

@@ -1,13 +1,13 @@
 package io.rollout4j.action;
 
-import io.rollout4j.analysis.AnalysisPhase;
-import io.rollout4j.engine.RolloutLabels;
 import io.rollout4j.manifest.Manifests;
+import io.rollout4j.model.AnalysisPhase;
 import io.rollout4j.model.CanaryStrategy;
 import io.rollout4j.model.GenericResource;
 import io.rollout4j.model.OwnerReference;
 import io.rollout4j.model.PodTemplateSpec;
 import io.rollout4j.model.Rollout;
+import io.rollout4j.model.RolloutLabels;
 import io.rollout4j.model.RolloutStatus;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;

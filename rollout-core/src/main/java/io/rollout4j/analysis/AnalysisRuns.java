@@ -2,6 +2,7 @@ package io.rollout4j.analysis;
 
 import io.rollout4j.manifest.ManifestException;
 import io.rollout4j.manifest.Manifests;
+import io.rollout4j.model.AnalysisPhase;
 import io.rollout4j.model.AnalysisRun;
 import io.rollout4j.model.AnalysisRunSpec;
 import io.rollout4j.model.AnalysisRunStatus;

@@ -2,6 +2,7 @@ package io.rollout4j.analysis;
 
 import io.rollout4j.expr.Condition;
 import io.rollout4j.expr.ExprException;
+import io.rollout4j.model.AnalysisPhase;
 import io.rollout4j.model.IntOrString;
 import io.rollout4j.model.Metric;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.rollout4j.engine;
 
-import io.rollout4j.analysis.AnalysisPhase;
+import io.rollout4j.model.AnalysisPhase;
 import io.rollout4j.model.AnalysisRun;
 import io.rollout4j.model.BlueGreenStrategy;
 import io.rollout4j.model.GenericResource;
@@ -8,6 +8,7 @@ import io.rollout4j.model.PauseReason;
 import io.rollout4j.model.PodTemplateSpec;
 import io.rollout4j.model.Rollout;
 import io.rollout4j.model.RolloutAnalysis;
+import io.rollout4j.model.RolloutLabels;
 import io.rollout4j.model.RolloutStatus;
 import io.rollout4j.model.Timestamps;
 import io.rollout4j.strategy.bluegreen.BlueGreenReplicas;

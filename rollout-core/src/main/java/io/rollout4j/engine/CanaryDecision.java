@@ -1,5 +1,6 @@
 package io.rollout4j.engine;
 
+import io.rollout4j.model.AnalysisPhase;
 import io.rollout4j.model.CanaryStrategy;
 import io.rollout4j.model.DurationStrings;
 import io.rollout4j.model.GenericResource;
@@ -8,6 +9,7 @@ import io.rollout4j.model.PauseReason;
 import io.rollout4j.model.PodMetadata;
 import io.rollout4j.model.PodTemplateSpec;
 import io.rollout4j.model.Rollout;
+import io.rollout4j.model.RolloutLabels;
 import io.rollout4j.model.RolloutStatus;
 import io.rollout4j.model.Step;
 import io.rollout4j.model.Timestamps;
@@ -794,7 +796,7 @@ final class CanaryDecision extends DecisionSupport {
       return false;
     }
     stepRun = runStatus(run);
-    if (RunRules.phaseOf(run) == io.rollout4j.analysis.AnalysisPhase.SUCCESSFUL) {
+    if (RunRules.phaseOf(run) == AnalysisPhase.SUCCESSFUL) {
       return true;
     }
     react(run, "Step-based analysis");
@@ -806,22 +808,20 @@ final class CanaryDecision extends DecisionSupport {
    * inconclusive and a human has promoted past the pause. Nothing is re-created while paused.
    */
   private boolean needsNewRun(io.rollout4j.model.AnalysisRun run) {
-    io.rollout4j.analysis.AnalysisPhase phase = RunRules.phaseOf(run);
-    if (phase == io.rollout4j.analysis.AnalysisPhase.FAILED
-        || phase == io.rollout4j.analysis.AnalysisPhase.ERROR) {
+    AnalysisPhase phase = RunRules.phaseOf(run);
+    if (phase == AnalysisPhase.FAILED || phase == AnalysisPhase.ERROR) {
       return !status.isAborted() && status.abortedAt() != null;
     }
-    if (phase == io.rollout4j.analysis.AnalysisPhase.INCONCLUSIVE) {
+    if (phase == AnalysisPhase.INCONCLUSIVE) {
       // Only once the rollout has paused for this run and a human has promoted past the pause.
-      boolean reactedBefore = recordedAs(run, io.rollout4j.analysis.AnalysisPhase.INCONCLUSIVE);
+      boolean reactedBefore = recordedAs(run, AnalysisPhase.INCONCLUSIVE);
       return reactedBefore && !pausedFor(PauseReason.INCONCLUSIVE_ANALYSIS_RUN);
     }
     return false;
   }
 
   /** Whether the rollout's status already reports this run in this phase. */
-  private boolean recordedAs(
-      io.rollout4j.model.AnalysisRun run, io.rollout4j.analysis.AnalysisPhase phase) {
+  private boolean recordedAs(io.rollout4j.model.AnalysisRun run, AnalysisPhase phase) {
     RolloutStatus.CanaryStatus c = status.canary();
     if (c == null) {
       return false;
@@ -837,10 +837,9 @@ final class CanaryDecision extends DecisionSupport {
   }
 
   private void react(io.rollout4j.model.AnalysisRun run, String what) {
-    io.rollout4j.analysis.AnalysisPhase phase = RunRules.phaseOf(run);
+    AnalysisPhase phase = RunRules.phaseOf(run);
     String message = run.status() == null ? null : run.status().message();
-    if (phase == io.rollout4j.analysis.AnalysisPhase.FAILED
-        || phase == io.rollout4j.analysis.AnalysisPhase.ERROR) {
+    if (phase == AnalysisPhase.FAILED || phase == AnalysisPhase.ERROR) {
       // Argo writes "phase error/failed" literally, whichever of the two it was.
       String reason =
           what
@@ -857,7 +856,7 @@ final class CanaryDecision extends DecisionSupport {
           "RolloutAborted",
           "Rollout aborted update to revision " + revision + ": " + reason);
       wake(now);
-    } else if (phase == io.rollout4j.analysis.AnalysisPhase.INCONCLUSIVE
+    } else if (phase == AnalysisPhase.INCONCLUSIVE
         && !pausedFor(PauseReason.INCONCLUSIVE_ANALYSIS_RUN)) {
       addPause(PauseReason.INCONCLUSIVE_ANALYSIS_RUN);
       event(
@@ -886,8 +885,7 @@ final class CanaryDecision extends DecisionSupport {
     event(
         "Normal", "AnalysisRunRunning", "Analysis Run '" + run.name() + "' Status New: 'Running'");
     RolloutStatus.RunStatus created =
-        new RolloutStatus.RunStatus(
-            String.valueOf(run.name()), io.rollout4j.analysis.AnalysisPhase.PENDING, null);
+        new RolloutStatus.RunStatus(String.valueOf(run.name()), AnalysisPhase.PENDING, null);
     if (RunRules.STEP.equals(type)) {
       stepRun = created;
     } else {

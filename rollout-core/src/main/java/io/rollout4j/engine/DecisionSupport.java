@@ -1,11 +1,13 @@
 package io.rollout4j.engine;
 
+import io.rollout4j.model.AnalysisPhase;
 import io.rollout4j.model.AnalysisRun;
 import io.rollout4j.model.AnalysisRunSpec;
 import io.rollout4j.model.GenericResource;
 import io.rollout4j.model.PauseReason;
 import io.rollout4j.model.PodMetadata;
 import io.rollout4j.model.Rollout;
+import io.rollout4j.model.RolloutLabels;
 import io.rollout4j.model.RolloutStatus;
 import io.rollout4j.model.Timestamps;
 import java.time.Duration;
@@ -74,8 +76,8 @@ abstract class DecisionSupport {
     int unsuccessful = 0;
     List<AnalysisRun> runs = observation.analysisRuns();
     for (int i = 0; i < runs.size(); i++) {
-      io.rollout4j.analysis.AnalysisPhase phase = RunRules.phaseOf(runs.get(i));
-      if (phase == io.rollout4j.analysis.AnalysisPhase.SUCCESSFUL) {
+      AnalysisPhase phase = RunRules.phaseOf(runs.get(i));
+      if (phase == AnalysisPhase.SUCCESSFUL) {
         successful++;
       } else if (phase.isCompleted()) {
         unsuccessful++;
@@ -93,8 +95,8 @@ abstract class DecisionSupport {
   private void deleteOldestRuns(boolean successful, int count) {
     List<AnalysisRun> group = new ArrayList<>();
     for (AnalysisRun run : observation.analysisRuns()) {
-      io.rollout4j.analysis.AnalysisPhase phase = RunRules.phaseOf(run);
-      boolean isSuccessful = phase == io.rollout4j.analysis.AnalysisPhase.SUCCESSFUL;
+      AnalysisPhase phase = RunRules.phaseOf(run);
+      boolean isSuccessful = phase == AnalysisPhase.SUCCESSFUL;
       if (phase.isCompleted() && isSuccessful == successful) {
         group.add(run);
       }

@@ -1,7 +1,7 @@
 package io.rollout4j.engine;
 
-import io.rollout4j.analysis.AnalysisPhase;
 import io.rollout4j.analysis.AnalysisRuns;
+import io.rollout4j.model.AnalysisPhase;
 import io.rollout4j.model.AnalysisRun;
 import io.rollout4j.model.AnalysisRunStatus;
 import io.rollout4j.model.GenericResource;

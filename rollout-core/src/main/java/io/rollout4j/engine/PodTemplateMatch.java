@@ -2,6 +2,7 @@ package io.rollout4j.engine;
 
 import io.rollout4j.manifest.Manifests;
 import io.rollout4j.model.PodTemplateSpec;
+import io.rollout4j.model.RolloutLabels;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

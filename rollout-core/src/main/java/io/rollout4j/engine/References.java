@@ -10,6 +10,7 @@ import io.rollout4j.model.Metric;
 import io.rollout4j.model.PodTemplateSpec;
 import io.rollout4j.model.Rollout;
 import io.rollout4j.model.RolloutAnalysis;
+import io.rollout4j.model.RolloutLabels;
 import io.rollout4j.model.RolloutSpec;
 import io.rollout4j.model.Step;
 import io.rollout4j.model.WorkloadRef;

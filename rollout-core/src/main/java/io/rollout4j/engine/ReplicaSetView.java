@@ -1,6 +1,7 @@
 package io.rollout4j.engine;
 
 import io.rollout4j.model.GenericResource;
+import io.rollout4j.model.RolloutLabels;
 import io.rollout4j.model.Timestamps;
 import io.rollout4j.strategy.canary.ReplicaSetState;
 import java.time.Instant;

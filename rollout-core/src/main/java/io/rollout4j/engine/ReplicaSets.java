@@ -10,6 +10,7 @@ import io.rollout4j.model.ObjectMeta;
 import io.rollout4j.model.PodMetadata;
 import io.rollout4j.model.PodTemplateSpec;
 import io.rollout4j.model.Rollout;
+import io.rollout4j.model.RolloutLabels;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -4,6 +4,7 @@ import io.rollout4j.analysis.AnalysisRuns;
 import io.rollout4j.analysis.Assessments;
 import io.rollout4j.manifest.Manifests;
 import io.rollout4j.manifest.Problem;
+import io.rollout4j.model.AnalysisPhase;
 import io.rollout4j.model.AnalysisRun;
 import io.rollout4j.model.AnalysisRunStatus;
 import io.rollout4j.model.AnalysisTemplate;
@@ -295,7 +296,7 @@ public final class RolloutEngine {
               run.metadata(),
               run.spec(),
               new io.rollout4j.model.AnalysisRunStatus(
-                  io.rollout4j.analysis.AnalysisPhase.ERROR,
+                  AnalysisPhase.ERROR,
                   "Analysis spec invalid: " + e.getMessage(),
                   List.of(),
                   now.toString(),
@@ -414,7 +415,7 @@ public final class RolloutEngine {
       // the provider echoed back never reaches the run's status.
       return new AnalysisRuns.Taken(
           metric.name(),
-          io.rollout4j.analysis.AnalysisPhase.ERROR,
+          AnalysisPhase.ERROR,
           redact(String.valueOf(e.getMessage()), secrets),
           null);
     }

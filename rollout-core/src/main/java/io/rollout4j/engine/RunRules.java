@@ -1,13 +1,14 @@
 package io.rollout4j.engine;
 
-import io.rollout4j.analysis.AnalysisPhase;
 import io.rollout4j.analysis.AnalysisRuns;
+import io.rollout4j.model.AnalysisPhase;
 import io.rollout4j.model.AnalysisRun;
 import io.rollout4j.model.AnalysisRunSpec;
 import io.rollout4j.model.AnalysisTemplateSpec;
 import io.rollout4j.model.ObjectMeta;
 import io.rollout4j.model.Rollout;
 import io.rollout4j.model.RolloutAnalysis;
+import io.rollout4j.model.RolloutLabels;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,5 @@
 package io.rollout4j.model;
 
-import io.rollout4j.analysis.AnalysisPhase;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;

@@ -378,8 +378,7 @@ public record RolloutStatus(
       @Nullable RunStatus postPromotionAnalysisRunStatus) {}
 
   /** The name and phase of an AnalysisRun a rollout is waiting on. */
-  public record RunStatus(
-      String name, io.rollout4j.analysis.AnalysisPhase status, @Nullable String message) {}
+  public record RunStatus(String name, AnalysisPhase status, @Nullable String message) {}
 
   /** {@code status.canary.weights}: the split last written to the router. */
   public record Weights(

@@ -2,6 +2,7 @@ package io.rollout4j.analysis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rollout4j.model.AnalysisPhase;
 import io.rollout4j.model.Metric;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,13 +1,14 @@
 package io.rollout4j.analysis;
 
-import static io.rollout4j.analysis.AnalysisPhase.ERROR;
-import static io.rollout4j.analysis.AnalysisPhase.FAILED;
-import static io.rollout4j.analysis.AnalysisPhase.INCONCLUSIVE;
-import static io.rollout4j.analysis.AnalysisPhase.PENDING;
-import static io.rollout4j.analysis.AnalysisPhase.RUNNING;
-import static io.rollout4j.analysis.AnalysisPhase.SUCCESSFUL;
+import static io.rollout4j.model.AnalysisPhase.ERROR;
+import static io.rollout4j.model.AnalysisPhase.FAILED;
+import static io.rollout4j.model.AnalysisPhase.INCONCLUSIVE;
+import static io.rollout4j.model.AnalysisPhase.PENDING;
+import static io.rollout4j.model.AnalysisPhase.RUNNING;
+import static io.rollout4j.model.AnalysisPhase.SUCCESSFUL;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rollout4j.model.AnalysisPhase;
 import io.rollout4j.model.IntOrString;
 import io.rollout4j.model.Metric;
 import io.rollout4j.model.MetricProvider;

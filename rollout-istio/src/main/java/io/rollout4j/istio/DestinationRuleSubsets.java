@@ -1,7 +1,7 @@
 package io.rollout4j.istio;
 
-import io.rollout4j.engine.RolloutLabels;
 import io.rollout4j.model.IstioTrafficRouting;
+import io.rollout4j.model.RolloutLabels;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;

@@ -2,7 +2,7 @@ package io.rollout4j.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rollout4j.analysis.AnalysisPhase;
+import io.rollout4j.model.AnalysisPhase;
 import io.rollout4j.model.AnalysisRun;
 import io.rollout4j.model.RolloutPhase;
 import io.rollout4j.model.RolloutStatus;

@@ -2,11 +2,11 @@ package io.rollout4j.skywalking;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rollout4j.analysis.AnalysisPhase;
 import io.rollout4j.analysis.AnalysisRuns;
 import io.rollout4j.analysis.Assessments;
 import io.rollout4j.analysis.providers.MetricProviders;
 import io.rollout4j.manifest.Manifests;
+import io.rollout4j.model.AnalysisPhase;
 import io.rollout4j.model.AnalysisRun;
 import io.rollout4j.model.AnalysisTemplate;
 import io.rollout4j.model.Metric;

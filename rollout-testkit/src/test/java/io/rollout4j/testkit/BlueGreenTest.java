@@ -2,7 +2,7 @@ package io.rollout4j.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rollout4j.analysis.AnalysisPhase;
+import io.rollout4j.model.AnalysisPhase;
 import io.rollout4j.model.AnalysisRun;
 import io.rollout4j.model.GenericResource;
 import io.rollout4j.model.PauseReason;

@@ -5,10 +5,10 @@ import static io.rollout4j.testkit.Seed.ROLLOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.rollout4j.analysis.AnalysisPhase;
 import io.rollout4j.analysis.Assessments;
 import io.rollout4j.analysis.providers.MetricProviders;
 import io.rollout4j.analysis.providers.PrometheusMetricProvider;
+import io.rollout4j.model.AnalysisPhase;
 import io.rollout4j.model.AnalysisRun;
 import io.rollout4j.model.AnalysisRunStatus;
 import io.rollout4j.model.Resource;

@@ -2,8 +2,8 @@ package io.rollout4j.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rollout4j.analysis.AnalysisPhase;
 import io.rollout4j.manifest.Manifests;
+import io.rollout4j.model.AnalysisPhase;
 import io.rollout4j.model.AnalysisRun;
 import io.rollout4j.model.RolloutPhase;
 import io.rollout4j.model.RolloutStatus;

@@ -4,8 +4,8 @@ import static io.rollout4j.testkit.Seed.NAMESPACE;
 import static io.rollout4j.testkit.Seed.ROLLOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rollout4j.analysis.AnalysisPhase;
 import io.rollout4j.analysis.providers.MetricProviders;
+import io.rollout4j.model.AnalysisPhase;
 import io.rollout4j.model.AnalysisRun;
 import io.rollout4j.model.AnalysisRunStatus;
 import io.rollout4j.model.RolloutPhase;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.rollout4j.analysis.AnalysisPhase;
 import io.rollout4j.analysis.Assessments;
+import io.rollout4j.model.AnalysisPhase;
 import io.rollout4j.port.MeasuredValue;
 import io.rollout4j.port.MetricRequest;
 import io.rollout4j.port.UnavailableException;

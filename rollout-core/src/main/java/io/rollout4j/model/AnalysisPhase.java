@@ -1,6 +1,4 @@
-package io.rollout4j.analysis;
-
-import io.rollout4j.model.ArgoEnum;
+package io.rollout4j.model;
 
 /** The phase of a measurement, a metric or an AnalysisRun, spelled as Argo spells it. */
 public enum AnalysisPhase implements ArgoEnum {

@@ -1,4 +1,4 @@
-package io.rollout4j.engine;
+package io.rollout4j.model;
 
 /** The labels and annotations Argo Rollouts writes, which Rollout4j writes identically. */
 public final class RolloutLabels {
