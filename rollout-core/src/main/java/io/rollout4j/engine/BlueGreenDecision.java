@@ -209,7 +209,7 @@ final class BlueGreenDecision extends DecisionSupport {
       if (!full
           && blueGreen.prePromotionAnalysis() != null
           && !analysisPassed(
-              rollout, hash, blueGreen.prePromotionAnalysis(), RunRules.PRE_PROMOTION)) {
+              rollout, hash, blueGreen.prePromotionAnalysis(), RunRole.PRE_PROMOTION)) {
         return;
       }
       if (!full && !pauseDone()) {
@@ -251,27 +251,27 @@ final class BlueGreenDecision extends DecisionSupport {
     if (!full
         && blueGreen.postPromotionAnalysis() != null
         && !analysisPassed(
-            rollout, hash, blueGreen.postPromotionAnalysis(), RunRules.POST_PROMOTION)) {
+            rollout, hash, blueGreen.postPromotionAnalysis(), RunRole.POST_PROMOTION)) {
       return;
     }
     markStable(hash, stableRs, full ? "Full promotion requested" : "Completed blue-green update");
   }
 
   private boolean analysisPassed(
-      Rollout rollout, String hash, RolloutAnalysis request, String type) {
-    AnalysisRun run = RunRules.latest(observation.analysisRuns(), hash, type, null);
+      Rollout rollout, String hash, RolloutAnalysis request, RunRole role) {
+    AnalysisRun run = RunRules.latest(observation.analysisRuns(), hash, role, null);
     if (run == null || needsNewRun(run)) {
       try {
         AnalysisRun created =
             RunRules.build(
-                rollout, request, observation, hash, status.stableRS(), revision, type, null);
+                rollout, request, observation, hash, status.stableRS(), revision, role, null);
         actions.add(new Action.CreateAnalysisRun(created));
         event(
             "Normal",
             "AnalysisRunRunning",
             "Analysis Run '" + created.name() + "' Status New: 'Running'");
         record(
-            type,
+            role,
             new RolloutStatus.RunStatus(
                 String.valueOf(created.name()), AnalysisPhase.PENDING, null));
       } catch (IllegalArgumentException e) {
@@ -281,7 +281,7 @@ final class BlueGreenDecision extends DecisionSupport {
     }
     AnalysisPhase phase = RunRules.phaseOf(run);
     record(
-        type,
+        role,
         new RolloutStatus.RunStatus(
             String.valueOf(run.name()),
             phase,
@@ -291,7 +291,7 @@ final class BlueGreenDecision extends DecisionSupport {
     }
     String message = run.status() == null ? null : run.status().message();
     if (phase == AnalysisPhase.FAILED || phase == AnalysisPhase.ERROR) {
-      String which = type.equals(RunRules.PRE_PROMOTION) ? "pre-promotion" : "post-promotion";
+      String which = role == RunRole.PRE_PROMOTION ? "pre-promotion" : "post-promotion";
       abortReason =
           "Blue/green "
               + which
@@ -317,8 +317,8 @@ final class BlueGreenDecision extends DecisionSupport {
         && status.abortedAt() != null;
   }
 
-  private void record(String type, RolloutStatus.RunStatus run) {
-    if (type.equals(RunRules.PRE_PROMOTION)) {
+  private void record(RunRole role, RolloutStatus.RunStatus run) {
+    if (role == RunRole.PRE_PROMOTION) {
       preRun = run;
     } else {
       postRun = run;

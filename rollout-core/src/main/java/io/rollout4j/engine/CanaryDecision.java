@@ -205,7 +205,7 @@ final class CanaryDecision extends DecisionSupport {
     // The background run's latest state is reported even after promotion or abort.
     if (backgroundRun == null && canary.analysis() != null) {
       io.rollout4j.model.AnalysisRun latest =
-          RunRules.latest(observation.analysisRuns(), hash, RunRules.BACKGROUND, null);
+          RunRules.latest(observation.analysisRuns(), hash, RunRole.BACKGROUND, null);
       if (latest != null) {
         backgroundRun = runStatus(latest);
       }
@@ -778,9 +778,9 @@ final class CanaryDecision extends DecisionSupport {
       return;
     }
     io.rollout4j.model.AnalysisRun run =
-        RunRules.latest(observation.analysisRuns(), hash, RunRules.BACKGROUND, null);
+        RunRules.latest(observation.analysisRuns(), hash, RunRole.BACKGROUND, null);
     if (run == null || needsNewRun(run)) {
-      createRun(rollout, request.analysis(), hash, RunRules.BACKGROUND, null);
+      createRun(rollout, request.analysis(), hash, RunRole.BACKGROUND, null);
       return;
     }
     backgroundRun = runStatus(run);
@@ -790,9 +790,9 @@ final class CanaryDecision extends DecisionSupport {
   /** An analysis step: create its run, then wait for it; true once it succeeded. */
   private boolean stepAnalysisDone(Rollout rollout, String hash, int index, Step.Analysis step) {
     io.rollout4j.model.AnalysisRun run =
-        RunRules.latest(observation.analysisRuns(), hash, RunRules.STEP, index);
+        RunRules.latest(observation.analysisRuns(), hash, RunRole.STEP, index);
     if (run == null || needsNewRun(run)) {
-      createRun(rollout, step.analysis(), hash, RunRules.STEP, index);
+      createRun(rollout, step.analysis(), hash, RunRole.STEP, index);
       return false;
     }
     stepRun = runStatus(run);
@@ -870,13 +870,13 @@ final class CanaryDecision extends DecisionSupport {
       Rollout rollout,
       io.rollout4j.model.RolloutAnalysis request,
       String hash,
-      String type,
+      RunRole role,
       @Nullable Integer step) {
     io.rollout4j.model.AnalysisRun run;
     try {
       run =
           RunRules.build(
-              rollout, request, observation, hash, status.stableRS(), revision, type, step);
+              rollout, request, observation, hash, status.stableRS(), revision, role, step);
     } catch (IllegalArgumentException e) {
       invalid(String.valueOf(e.getMessage()));
       return;
@@ -886,7 +886,7 @@ final class CanaryDecision extends DecisionSupport {
         "Normal", "AnalysisRunRunning", "Analysis Run '" + run.name() + "' Status New: 'Running'");
     RolloutStatus.RunStatus created =
         new RolloutStatus.RunStatus(String.valueOf(run.name()), AnalysisPhase.PENDING, null);
-    if (RunRules.STEP.equals(type)) {
+    if (role == RunRole.STEP) {
       stepRun = created;
     } else {
       backgroundRun = created;
@@ -911,7 +911,7 @@ final class CanaryDecision extends DecisionSupport {
         promoted,
         aborted,
         run ->
-            !RunRules.STEP.equals(run.metadata().labels().get(RunRules.TYPE))
+            !RunRole.STEP.labels(run)
                 || StatusRules.isDecimal(run.metadata().labels().get(RunRules.STEP_INDEX), index));
   }
 

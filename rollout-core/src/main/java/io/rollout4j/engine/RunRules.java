@@ -23,21 +23,17 @@ final class RunRules {
   static final String TYPE = "rollout-type";
   static final String STEP_INDEX = "step-index";
 
-  static final String BACKGROUND = "Background";
-  static final String STEP = "Step";
-  static final String PRE_PROMOTION = "PrePromotion";
-  static final String POST_PROMOTION = "PostPromotion";
   private static final Pattern LABEL_FIELD =
       Pattern.compile("metadata\\.(labels|annotations)\\['([^']+)'\\]");
 
   /** The newest run of this hash and role, or null. */
   static @Nullable AnalysisRun latest(
-      List<AnalysisRun> runs, String hash, String type, @Nullable Integer step) {
+      List<AnalysisRun> runs, String hash, RunRole role, @Nullable Integer step) {
     AnalysisRun found = null;
     for (AnalysisRun run : runs) {
       Map<String, String> labels = run.metadata().labels();
       if (!hash.equals(labels.get(RolloutLabels.POD_TEMPLATE_HASH))
-          || !type.equals(labels.get(TYPE))) {
+          || !role.label.equals(labels.get(TYPE))) {
         continue;
       }
       if (step != null && !StatusRules.isDecimal(labels.get(STEP_INDEX), step)) {
@@ -76,7 +72,7 @@ final class RunRules {
       String hash,
       @Nullable String stableHash,
       int revision,
-      String type,
+      RunRole role,
       @Nullable Integer step) {
     List<AnalysisTemplateSpec> templates = References.templates(request.templates(), observation);
     AnalysisRunSpec spec =
@@ -84,7 +80,7 @@ final class RunRules {
             templates,
             request,
             new AnalysisRuns.ArgumentSources(stableHash, hash, path -> field(rollout, path)));
-    String base = rollout.name() + "-" + hash + "-" + revision + nameSuffix(type, step);
+    String base = rollout.name() + "-" + hash + "-" + revision + nameSuffix(role, step);
     String name = base;
     for (int i = 1; taken(observation.analysisRuns(), name); i++) {
       name = base + "." + i;
@@ -94,7 +90,7 @@ final class RunRules {
       labels.putAll(request.analysisRunMetadata().labels());
     }
     labels.put(RolloutLabels.POD_TEMPLATE_HASH, hash);
-    labels.put(TYPE, type);
+    labels.put(TYPE, role.label);
     if (step != null) {
       labels.put(STEP_INDEX, Integer.toString(step));
     }
@@ -113,15 +109,8 @@ final class RunRules {
     return AnalysisRuns.create(metadata, spec);
   }
 
-  private static String nameSuffix(String type, @Nullable Integer step) {
-    if (step != null) {
-      return "-" + step;
-    }
-    return switch (type) {
-      case PRE_PROMOTION -> "-pre";
-      case POST_PROMOTION -> "-post";
-      default -> "";
-    };
+  private static String nameSuffix(RunRole role, @Nullable Integer step) {
+    return step != null ? "-" + step : role.nameSuffix;
   }
 
   private static boolean taken(List<AnalysisRun> runs, String name) {
