@@ -11,8 +11,6 @@ import io.rollout4j.model.RolloutAnalysis;
 import io.rollout4j.model.RolloutLabels;
 import io.rollout4j.model.RolloutStatus;
 import io.rollout4j.model.Timestamps;
-import io.rollout4j.strategy.bluegreen.BlueGreenReplicas;
-import io.rollout4j.strategy.bluegreen.ServiceSelectors;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;

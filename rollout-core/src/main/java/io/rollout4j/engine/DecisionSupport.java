@@ -439,15 +439,12 @@ abstract class DecisionSupport {
 
   /** Points a Service's {@code rollouts-pod-template-hash} selector at a hash. */
   void point(@Nullable GenericResource service, @Nullable String hash) {
-    if (service == null
-        || hash == null
-        || hash.equals(io.rollout4j.strategy.bluegreen.ServiceSelectors.hashOf(service))) {
+    if (service == null || hash == null || hash.equals(ServiceSelectors.hashOf(service))) {
       return;
     }
     actions.add(
         new Action.UpdateService(
-            io.rollout4j.strategy.bluegreen.ServiceSelectors.pointedAt(
-                service, hash, String.valueOf(stored.name()))));
+            ServiceSelectors.pointedAt(service, hash, String.valueOf(stored.name()))));
   }
 
   /** The observed Service a strategy names, or null when it names none or it does not exist. */

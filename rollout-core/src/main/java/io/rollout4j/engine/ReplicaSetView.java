@@ -3,7 +3,6 @@ package io.rollout4j.engine;
 import io.rollout4j.model.GenericResource;
 import io.rollout4j.model.RolloutLabels;
 import io.rollout4j.model.Timestamps;
-import io.rollout4j.strategy.canary.ReplicaSetState;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;

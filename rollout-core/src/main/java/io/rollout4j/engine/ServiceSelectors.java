@@ -1,21 +1,20 @@
-package io.rollout4j.strategy.bluegreen;
+package io.rollout4j.engine;
 
 import io.rollout4j.model.GenericResource;
 import io.rollout4j.model.ObjectMeta;
+import io.rollout4j.model.RolloutLabels;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /** Reading and moving the revision a Service selects, the way Argo's controller does it. */
-public final class ServiceSelectors {
+final class ServiceSelectors {
   private ServiceSelectors() {}
 
-  public static final String POD_TEMPLATE_HASH = "rollouts-pod-template-hash";
-  public static final String MANAGED_BY = "argo-rollouts.argoproj.io/managed-by-rollouts";
-
   /** The hash in {@code spec.selector.rollouts-pod-template-hash}, or null when it has none. */
-  public static @Nullable String hashOf(@Nullable GenericResource service) {
-    Object hash = service == null ? null : service.path("spec", "selector", POD_TEMPLATE_HASH);
+  static @Nullable String hashOf(@Nullable GenericResource service) {
+    Object hash =
+        service == null ? null : service.path("spec", "selector", RolloutLabels.POD_TEMPLATE_HASH);
     return hash instanceof String s ? s : null;
   }
 
@@ -23,14 +22,14 @@ public final class ServiceSelectors {
    * The Service with its selector pointed at {@code hash} and the managed-by annotation naming the
    * rollout; every other selector key, port and annotation is kept.
    */
-  public static GenericResource pointedAt(GenericResource service, String hash, String rollout) {
+  static GenericResource pointedAt(GenericResource service, String hash, String rollout) {
     Map<String, Object> spec = copy(service.get("spec"));
     Map<String, Object> selector = copy(spec.get("selector"));
-    selector.put(POD_TEMPLATE_HASH, hash);
+    selector.put(RolloutLabels.POD_TEMPLATE_HASH, hash);
     spec.put("selector", selector);
     ObjectMeta m = service.metadata();
     Map<String, String> annotations = new LinkedHashMap<>(m.annotations());
-    annotations.put(MANAGED_BY, rollout);
+    annotations.put(RolloutLabels.MANAGED_BY, rollout);
     return service
         .withBodyField("spec", spec)
         .withMetadata(

@@ -1,7 +1,7 @@
-package io.rollout4j.strategy.canary;
+package io.rollout4j.engine;
 
 /** A traffic split as the router reports it: canary and stable percentages. */
-public record TrafficWeights(int canaryWeight, int stableWeight) {
+record TrafficWeights(int canaryWeight, int stableWeight) {
 
   public TrafficWeights {
     if (canaryWeight < 0 || stableWeight < 0) {
@@ -10,7 +10,7 @@ public record TrafficWeights(int canaryWeight, int stableWeight) {
     }
   }
 
-  public static TrafficWeights of(int canaryWeight, int stableWeight) {
+  static TrafficWeights of(int canaryWeight, int stableWeight) {
     return new TrafficWeights(canaryWeight, stableWeight);
   }
 }

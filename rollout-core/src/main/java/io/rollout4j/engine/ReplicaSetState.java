@@ -1,11 +1,10 @@
-package io.rollout4j.strategy.canary;
+package io.rollout4j.engine;
 
 /**
  * What the arithmetic needs to know about a ReplicaSet: its name, pod-template hash, desired
  * replicas ({@code spec.replicas}) and available replicas ({@code status.availableReplicas}).
  */
-public record ReplicaSetState(
-    String name, String podTemplateHash, int replicas, int availableReplicas) {
+record ReplicaSetState(String name, String podTemplateHash, int replicas, int availableReplicas) {
 
   public ReplicaSetState {
     if (replicas < 0 || availableReplicas < 0) {
@@ -14,7 +13,7 @@ public record ReplicaSetState(
     }
   }
 
-  public static ReplicaSetState of(
+  static ReplicaSetState of(
       String name, String podTemplateHash, int replicas, int availableReplicas) {
     return new ReplicaSetState(name, podTemplateHash, replicas, availableReplicas);
   }

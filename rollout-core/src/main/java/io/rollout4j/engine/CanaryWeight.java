@@ -1,4 +1,4 @@
-package io.rollout4j.strategy.canary;
+package io.rollout4j.engine;
 
 import org.jspecify.annotations.Nullable;
 
@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
  * The canary's current target: a fixed replica count (from {@code setCanaryScale.replicas}) or a
  * weight in percent of {@code spec.replicas}.
  */
-public record CanaryWeight(@Nullable Integer replicas, int weight) {
+record CanaryWeight(@Nullable Integer replicas, int weight) {
 
   static CanaryWeight ofWeight(int weight) {
     return new CanaryWeight(null, weight);

@@ -1,11 +1,11 @@
-package io.rollout4j.strategy.bluegreen;
+package io.rollout4j.engine;
 
 import io.rollout4j.model.BlueGreenStrategy;
 import io.rollout4j.model.IntOrString;
 import io.rollout4j.model.Rollout;
 
 /** Argo's blue-green replica rules. */
-public final class BlueGreenReplicas {
+final class BlueGreenReplicas {
   private BlueGreenReplicas() {}
 
   private static final IntOrString DEFAULT_MAX_UNAVAILABLE = IntOrString.of("25%");
@@ -15,7 +15,7 @@ public final class BlueGreenReplicas {
    * full {@code replicas} once promotion has begun ({@code fullSize}: the scale-up checkpoint,
    * promote --full, the active Service already on it, or the first deploy).
    */
-  public static int newReplicaSetSize(BlueGreenStrategy strategy, int replicas, boolean fullSize) {
+  static int newReplicaSetSize(BlueGreenStrategy strategy, int replicas, boolean fullSize) {
     Integer preview = strategy.previewReplicaCount();
     return fullSize || preview == null ? replicas : Math.min(preview, replicas);
   }
@@ -24,7 +24,7 @@ public final class BlueGreenReplicas {
    * How many pods a restart ({@code spec.restartAt}) may take down at once: {@code maxUnavailable}
    * (25% by default) of {@code replicas}, rounded down, but at least one so a restart always moves.
    */
-  public static int maxUnavailable(Rollout rollout) {
+  static int maxUnavailable(Rollout rollout) {
     BlueGreenStrategy strategy = rollout.spec().blueGreen();
     IntOrString configured = strategy == null ? null : strategy.maxUnavailable();
     int replicas = rollout.spec().effectiveReplicas();

@@ -1,12 +1,12 @@
-package io.rollout4j.strategy.canary;
+package io.rollout4j.engine;
 
 import io.rollout4j.manifest.Manifests;
 import io.rollout4j.model.Rollout;
 import io.rollout4j.model.RolloutStatus;
 
 /** Rollouts in a given state for arithmetic tests. */
-final class Rollouts {
-  private Rollouts() {}
+final class CanaryFixtures {
+  private CanaryFixtures() {}
 
   static final String STABLE = "stable-hash";
   static final String CANARY = "canary-hash";

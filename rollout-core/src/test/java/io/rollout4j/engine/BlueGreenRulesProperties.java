@@ -1,4 +1,4 @@
-package io.rollout4j.strategy.bluegreen;
+package io.rollout4j.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,6 +6,7 @@ import io.rollout4j.manifest.Manifests;
 import io.rollout4j.model.BlueGreenStrategy;
 import io.rollout4j.model.GenericResource;
 import io.rollout4j.model.Rollout;
+import io.rollout4j.model.RolloutLabels;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -79,7 +80,7 @@ class BlueGreenRulesProperties {
     assertThat(pointed.path("spec", "ports")).isEqualTo(service.path("spec", "ports"));
     assertThat(pointed.metadata().annotations())
         .containsEntry("team", "shop")
-        .containsEntry(ServiceSelectors.MANAGED_BY, rolloutName);
+        .containsEntry(RolloutLabels.MANAGED_BY, rolloutName);
     assertThat(ServiceSelectors.hashOf(service)).isEqualTo("old");
   }
 }

@@ -1,9 +1,9 @@
-package io.rollout4j.strategy.canary;
+package io.rollout4j.engine;
 
-import static io.rollout4j.strategy.canary.Rollouts.basic;
-import static io.rollout4j.strategy.canary.Rollouts.canary;
-import static io.rollout4j.strategy.canary.Rollouts.canaryRs;
-import static io.rollout4j.strategy.canary.Rollouts.stable;
+import static io.rollout4j.engine.CanaryFixtures.basic;
+import static io.rollout4j.engine.CanaryFixtures.canary;
+import static io.rollout4j.engine.CanaryFixtures.canaryRs;
+import static io.rollout4j.engine.CanaryFixtures.stable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rollout4j.model.Rollout;
@@ -333,8 +333,8 @@ class CanaryReplicasTest {
         canary(10, "{" + ISTIO + ", steps: [{setWeight: 10}, {pause: {}}]}", 1, false)
             .withStatus(
                 RolloutStatus.builder()
-                    .stableRS(Rollouts.STABLE)
-                    .currentPodHash(Rollouts.CANARY)
+                    .stableRS(CanaryFixtures.STABLE)
+                    .currentPodHash(CanaryFixtures.CANARY)
                     .currentStepIndex(1)
                     .promoteFull(true)
                     .build());

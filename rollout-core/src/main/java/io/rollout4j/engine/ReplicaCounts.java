@@ -1,7 +1,7 @@
-package io.rollout4j.strategy.canary;
+package io.rollout4j.engine;
 
 /** Desired {@code spec.replicas} for the canary and the stable ReplicaSet. */
-public record ReplicaCounts(int canary, int stable) {
+record ReplicaCounts(int canary, int stable) {
 
   public ReplicaCounts {
     if (canary < 0 || stable < 0) {

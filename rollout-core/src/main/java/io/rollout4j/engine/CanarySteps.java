@@ -1,4 +1,4 @@
-package io.rollout4j.strategy.canary;
+package io.rollout4j.engine;
 
 import io.rollout4j.model.CanaryStrategy;
 import io.rollout4j.model.Rollout;
@@ -9,18 +9,18 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /** Reading the step list the way Argo does: current step, last setWeight, setCanaryScale. */
-public final class CanarySteps {
+final class CanarySteps {
   private CanarySteps() {}
 
   /** {@code status.currentStepIndex}, 0 when unset. */
-  public static int currentStepIndex(Rollout rollout) {
+  static int currentStepIndex(Rollout rollout) {
     RolloutStatus status = rollout.status();
     Integer index = status == null ? null : status.currentStepIndex();
     return index == null ? 0 : index;
   }
 
   /** The current step, empty when there are no steps or all of them are done. */
-  public static Optional<Step> currentStep(Rollout rollout) {
+  static Optional<Step> currentStep(Rollout rollout) {
     List<Step> steps = steps(rollout);
     int index = currentStepIndex(rollout);
     return index < steps.size() ? Optional.of(steps.get(index)) : Optional.empty();
@@ -32,7 +32,7 @@ public final class CanarySteps {
   }
 
   /** The step's {@code setWeight}, also inside a combined step. */
-  public static Optional<Integer> setWeightOf(Step step) {
+  static Optional<Integer> setWeightOf(Step step) {
     if (step instanceof Step.SetWeight w) {
       return Optional.of(w.weight());
     }
@@ -43,7 +43,7 @@ public final class CanarySteps {
   }
 
   /** The step's {@code setCanaryScale}, also inside a combined step. */
-  public static Optional<Step.SetCanaryScale> setCanaryScaleOf(Step step) {
+  static Optional<Step.SetCanaryScale> setCanaryScaleOf(Step step) {
     if (step instanceof Step.SetCanaryScale s) {
       return Optional.of(s);
     }
@@ -57,7 +57,7 @@ public final class CanarySteps {
    * The last {@code setWeight} at or before the current step: 0 when aborted or none has been
    * reached yet, 100 once every step is done.
    */
-  public static int currentSetWeight(Rollout rollout) {
+  static int currentSetWeight(Rollout rollout) {
     RolloutStatus status = rollout.status();
     if (status != null && status.isAborted()) {
       return 0;
@@ -81,7 +81,7 @@ public final class CanarySteps {
    * {@code matchTrafficWeight} came after it. Only with traffic routing, and not during an abort
    * unless {@code abortScaleDownDelaySeconds: 0} asked to keep the canary up.
    */
-  public static Optional<Step.SetCanaryScale> setCanaryScaleInEffect(Rollout rollout) {
+  static Optional<Step.SetCanaryScale> setCanaryScaleInEffect(Rollout rollout) {
     CanaryStrategy canary = rollout.spec().canary();
     if (canary == null || canary.trafficRouting() == null) {
       return Optional.empty();

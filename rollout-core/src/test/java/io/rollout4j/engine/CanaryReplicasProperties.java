@@ -1,4 +1,4 @@
-package io.rollout4j.strategy.canary;
+package io.rollout4j.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,7 +50,7 @@ class CanaryReplicasProperties {
     Assume.that(surge > 0 || unavailable > 0);
     Rollout rollout =
         aborting
-            ? Rollouts.canary(
+            ? CanaryFixtures.canary(
                 replicas,
                 "{maxSurge: "
                     + surge
@@ -61,7 +61,8 @@ class CanaryReplicasProperties {
                     + "}]}",
                 0,
                 true)
-            : Rollouts.basic(replicas, weight, String.valueOf(surge), String.valueOf(unavailable));
+            : CanaryFixtures.basic(
+                replicas, weight, String.valueOf(surge), String.valueOf(unavailable));
     int maxSurge = CanaryReplicas.maxSurge(rollout);
     int minAvailable = replicas - CanaryReplicas.maxUnavailable(rollout);
     // Aborting starts from a fully scaled canary and an empty stable, the reverse of an update.
@@ -74,8 +75,8 @@ class CanaryReplicasProperties {
       ReplicaCounts next =
           CanaryReplicas.desired(
               rollout,
-              Rollouts.canaryRs(canary, canary),
-              Rollouts.stable(stable, stable),
+              CanaryFixtures.canaryRs(canary, canary),
+              CanaryFixtures.stable(stable, stable),
               List.of(),
               null);
 
@@ -100,7 +101,7 @@ class CanaryReplicasProperties {
       @ForAll @IntRange(min = 1, max = 200) int replicas,
       @ForAll @IntRange(min = 0, max = 100) int weight) {
     Rollout rollout =
-        Rollouts.canary(
+        CanaryFixtures.canary(
             replicas,
             "{trafficRouting: {istio: {virtualService: {name: vs}, destinationRule: {name: d, canarySubsetName: c,"
                 + " stableSubsetName: s}}}, steps: [{setWeight: "
@@ -111,7 +112,11 @@ class CanaryReplicasProperties {
 
     ReplicaCounts counts =
         CanaryReplicas.desired(
-            rollout, Rollouts.canaryRs(0, 0), Rollouts.stable(replicas, replicas), List.of(), null);
+            rollout,
+            CanaryFixtures.canaryRs(0, 0),
+            CanaryFixtures.stable(replicas, replicas),
+            List.of(),
+            null);
 
     assertThat(counts.stable()).isEqualTo(replicas);
     assertThat(counts.canary()).isBetween(0, replicas);

@@ -1,4 +1,4 @@
-package io.rollout4j.strategy.canary;
+package io.rollout4j.engine;
 
 import io.rollout4j.model.CanaryStrategy;
 import io.rollout4j.model.Rollout;
@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  * instant, unless {@code dynamicStableScale} scales it with its traffic. maxSurge and
  * maxUnavailable are not consulted, as in Argo.
  */
-public final class CanaryReplicas {
+final class CanaryReplicas {
   private CanaryReplicas() {}
 
   /**
@@ -35,7 +35,7 @@ public final class CanaryReplicas {
    * @param observed the split last written to the router ({@code status.canary.weights}), used by
    *     dynamic stable scaling
    */
-  public static ReplicaCounts desired(
+  static ReplicaCounts desired(
       Rollout rollout,
       @Nullable ReplicaSetState canary,
       @Nullable ReplicaSetState stable,
@@ -60,8 +60,7 @@ public final class CanaryReplicas {
    * with an explicit {@code abortScaleDownDelaySeconds} only the former, or the canary's delayed
    * scale-down would hold the weight up forever.
    */
-  public static int abortStepWeight(
-      Rollout rollout, ReplicaSetState canary, ReplicaSetState stable) {
+  static int abortStepWeight(Rollout rollout, ReplicaSetState canary, ReplicaSetState stable) {
     CanaryStrategy strategy = java.util.Objects.requireNonNull(rollout.spec().canary());
     int replicas = rollout.spec().effectiveReplicas();
     int expected = replicas - stable.availableReplicas();
@@ -79,7 +78,7 @@ public final class CanaryReplicas {
   }
 
   /** Whether the abort steps back through the setWeight steps (see {@link #abortStepWeight}). */
-  public static boolean abortsStepByStep(
+  static boolean abortsStepByStep(
       Rollout rollout, @Nullable ReplicaSetState canary, @Nullable ReplicaSetState stable) {
     CanaryStrategy strategy = rollout.spec().canary();
     RolloutStatus status = rollout.status();
@@ -96,7 +95,7 @@ public final class CanaryReplicas {
    * The canary's target for the current state: a fixed replica count from a {@code setCanaryScale}
    * in effect, or a weight (Argo's {@code GetCanaryReplicasOrWeight}).
    */
-  public static CanaryWeight currentTarget(Rollout rollout) {
+  static CanaryWeight currentTarget(Rollout rollout) {
     RolloutStatus status = rollout.status();
     if ((status != null && Boolean.TRUE.equals(status.promoteFull()))
         || CanarySteps.fullyPromotedOrInitial(status)) {
@@ -115,12 +114,12 @@ public final class CanaryReplicas {
   }
 
   /** maxSurge resolved against {@code spec.replicas}, percentages rounded up. */
-  public static int maxSurge(Rollout rollout) {
+  static int maxSurge(Rollout rollout) {
     return fenceposts(rollout)[0];
   }
 
   /** maxUnavailable resolved against {@code spec.replicas}, rounded down, at most replicas. */
-  public static int maxUnavailable(Rollout rollout) {
+  static int maxUnavailable(Rollout rollout) {
     int replicas = rollout.spec().effectiveReplicas();
     if (replicas == 0) {
       return 0;
