@@ -181,7 +181,7 @@ final class Simulation {
       harness.advance(CHUNK);
       Rollout now = harness.rollout(namespace, name);
       Timeline.Outcome outcome = outcome(now, initialStable, pending.isEmpty());
-      if (outcome != null && endedAt == null) {
+      if (outcome != null) {
         endedAt = reachedCurrentPhase();
         timeline.outcome = outcome;
         harness.advance(SETTLE_AFTER_END);
