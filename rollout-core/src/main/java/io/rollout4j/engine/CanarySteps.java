@@ -1,9 +1,11 @@
 package io.rollout4j.engine;
 
+import io.rollout4j.manifest.Manifests;
 import io.rollout4j.model.CanaryStrategy;
 import io.rollout4j.model.Rollout;
 import io.rollout4j.model.RolloutStatus;
 import io.rollout4j.model.Step;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -116,5 +118,48 @@ final class CanarySteps {
       return true;
     }
     return status.stableRS().equals(status.currentPodHash());
+  }
+
+  // actionCount/actionAt walk a step's actions without a list per step: the route lookups visit
+  // every step up to the current one on each reconcile.
+  static int actionCount(Step step) {
+    return step instanceof Step.Combined c ? c.actions().size() : 1;
+  }
+
+  static Step actionAt(Step step, int index) {
+    return step instanceof Step.Combined c ? c.actions().get(index) : step;
+  }
+
+  private static final Memo<List<Step>, String> STEPS_HASHES =
+      new Memo<>(4096, CanarySteps::stepsHash);
+
+  private static final Memo<List<Step>, String> LEGACY_STEPS_HASHES =
+      new Memo<>(4096, CanarySteps::legacyStepsHash);
+
+  /**
+   * Whether {@code status.currentStepHash} names these steps: Argo's hash, or the one Rollout4j
+   * wrote before it computed Argo's, so neither a hand-over from Argo nor an upgrade starts the
+   * steps over.
+   */
+  static boolean sameSteps(List<Step> steps, @Nullable String recorded) {
+    return STEPS_HASHES.get(steps).equals(recorded)
+        || LEGACY_STEPS_HASHES.get(steps).equals(recorded);
+  }
+
+  /** Argo's steps hash, memoized: FNV-32a of Go's JSON of the steps, in the safe alphabet. */
+  static String hashOf(List<Step> steps) {
+    return STEPS_HASHES.get(steps);
+  }
+
+  static String stepsHash(List<Step> steps) {
+    // Argo hashes the Go slice: no steps is a nil slice, written as null.
+    Object tree = steps.isEmpty() ? null : Manifests.toTree(steps);
+    return PodTemplateHash.safeFnv(GoJson.encodeSteps(tree), null);
+  }
+
+  /** The steps hash of Rollout4j before Argo's: FNV-1a of the steps' Java text, in decimal. */
+  private static String legacyStepsHash(List<Step> steps) {
+    String json = String.valueOf(Manifests.toTree(steps));
+    return Integer.toUnsignedString(PodTemplateHash.fnv1a(json.getBytes(StandardCharsets.UTF_8)));
   }
 }

@@ -36,11 +36,7 @@ public final class PodTemplateHash {
    * decimal digits written in Kubernetes' safe alphabet: how Argo turns Go JSON into a hash.
    */
   static String safeFnv(byte[] json, @Nullable Integer collisionCount) {
-    int hash = 0x811c9dc5;
-    for (byte b : json) {
-      hash ^= b & 0xff;
-      hash *= 0x01000193;
-    }
+    int hash = fnv1a(json);
     if (collisionCount != null) {
       for (int i = 0; i < 8; i++) {
         hash ^= (int) (((long) collisionCount >>> (8 * i)) & 0xff);
@@ -53,5 +49,15 @@ public final class PodTemplateHash {
       out.append(ALPHABET.charAt((b & 0xff) % ALPHABET.length()));
     }
     return out.toString();
+  }
+
+  /** FNV-1a, 32 bit. */
+  static int fnv1a(byte[] bytes) {
+    int hash = 0x811c9dc5;
+    for (byte b : bytes) {
+      hash ^= b & 0xff;
+      hash *= 0x01000193;
+    }
+    return hash;
   }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.rollout4j.manifest.Manifests;
 import io.rollout4j.model.GenericResource;
 import io.rollout4j.model.ObjectMeta;
+import io.rollout4j.model.OwnerReference;
 import io.rollout4j.model.PodMetadata;
 import io.rollout4j.model.PodTemplateSpec;
 import io.rollout4j.model.Rollout;
@@ -47,7 +48,7 @@ final class ReplicaSets {
             rollout.namespace(),
             labels,
             annotations,
-            List.of(CanaryDecision.ownerOf(rollout)));
+            List.of(ownerOf(rollout)));
     Map<String, String> selector = new LinkedHashMap<>();
     if (rollout.spec().selector() != null) {
       selector.putAll(rollout.spec().selector().matchLabels());
@@ -197,5 +198,17 @@ final class ReplicaSets {
       out.putAll((Map<String, Object>) m);
     }
     return out;
+  }
+
+  /** The owner reference Argo puts on what a rollout creates: controller, blocking deletion. */
+  static OwnerReference ownerOf(Rollout rollout) {
+    String uid = rollout.metadata().uid();
+    return new OwnerReference(
+        Rollout.ARGO_API_VERSION,
+        Rollout.KIND,
+        String.valueOf(rollout.name()),
+        uid == null ? "" : uid,
+        true,
+        true);
   }
 }

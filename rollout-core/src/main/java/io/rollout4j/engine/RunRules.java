@@ -101,11 +101,7 @@ final class RunRules {
     annotations.put(RolloutLabels.REVISION, Integer.toString(revision));
     ObjectMeta metadata =
         ObjectMeta.owned(
-            name,
-            rollout.namespace(),
-            labels,
-            annotations,
-            List.of(CanaryDecision.ownerOf(rollout)));
+            name, rollout.namespace(), labels, annotations, List.of(ReplicaSets.ownerOf(rollout)));
     return AnalysisRuns.create(metadata, spec);
   }
 

@@ -2,9 +2,11 @@ package io.rollout4j.engine;
 
 import io.rollout4j.model.GenericResource;
 import io.rollout4j.model.ObjectMeta;
+import io.rollout4j.model.Rollout;
 import io.rollout4j.model.RolloutLabels;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /** Reading and moving the revision a Service selects, the way Argo's controller does it. */
@@ -42,5 +44,27 @@ final class ServiceSelectors {
       map.forEach((k, v) -> out.put(String.valueOf(k), v));
     }
     return out;
+  }
+
+  private record SelectorKey(Map<String, String> matchLabels, @Nullable String hash) {}
+
+  private static final Memo<SelectorKey, String> SELECTORS =
+      new Memo<>(4096, key -> selectorString(key.matchLabels(), key.hash()));
+
+  static String selectorString(Rollout rollout, @Nullable String hash) {
+    var selector = rollout.spec().selector();
+    return SELECTORS.get(
+        new SelectorKey(selector == null ? Map.of() : selector.matchLabels(), hash));
+  }
+
+  private static String selectorString(Map<String, String> matchLabels, @Nullable String hash) {
+    Map<String, String> labels = new TreeMap<>(matchLabels);
+    if (hash != null) {
+      labels.put(RolloutLabels.POD_TEMPLATE_HASH, hash);
+    }
+    StringBuilder out = new StringBuilder();
+    labels.forEach(
+        (k, v) -> out.append(out.length() == 0 ? "" : ",").append(k).append('=').append(v));
+    return out.toString();
   }
 }

@@ -26,13 +26,13 @@ class StepsHashTest {
 
   @Test
   void argosIstioExampleSteps() throws Exception {
-    assertThat(CanaryDecision.stepsHash(steps("[{\"setWeight\":10},{\"pause\":{}}]")))
+    assertThat(CanarySteps.stepsHash(steps("[{\"setWeight\":10},{\"pause\":{}}]")))
         .isEqualTo("849b756fd4");
   }
 
   @Test
   void noStepsIsArgosNilSlice() {
-    assertThat(CanaryDecision.stepsHash(List.of())).isEqualTo("5ffbfbbd64");
+    assertThat(CanarySteps.stepsHash(List.of())).isEqualTo("5ffbfbbd64");
   }
 
   @Test
@@ -49,6 +49,6 @@ class StepsHashTest {
          {"experiment":{"duration":"1m","templates":[{"name":"c","specRef":"canary","replicas":1}],
            "analyses":[{"name":"a","templateName":"t"}]}},
          {"plugin":{"name":"p","config":{"z":1,"a":[true,null]}}}]""";
-    assertThat(CanaryDecision.stepsHash(steps(json))).isEqualTo("94c69557b");
+    assertThat(CanarySteps.stepsHash(steps(json))).isEqualTo("94c69557b");
   }
 }
