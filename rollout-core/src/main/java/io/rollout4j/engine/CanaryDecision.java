@@ -92,7 +92,7 @@ final class CanaryDecision {
     // 3. Traffic, and the Services that follow it.
     TrafficSplit split = routed ? traffic.desiredSplit(canaryTarget) : null;
     if (split != null && !split.equals(plan.observation.traffic())) {
-      plan.actions.add(new Action.SetTraffic(split));
+      plan.actions.add(new Action.SetTraffic(split, plan.observation.traffic()));
     }
     TrafficSplit effective = split != null ? split : plan.observation.traffic();
     traffic.pointServices(effective);

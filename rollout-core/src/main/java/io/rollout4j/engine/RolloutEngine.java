@@ -1,35 +1,28 @@
 package io.rollout4j.engine;
 
-import io.rollout4j.analysis.AnalysisRuns;
-import io.rollout4j.analysis.Assessments;
-import io.rollout4j.manifest.Manifests;
 import io.rollout4j.manifest.Problem;
-import io.rollout4j.model.AnalysisPhase;
 import io.rollout4j.model.AnalysisRun;
-import io.rollout4j.model.AnalysisRunStatus;
 import io.rollout4j.model.AnalysisTemplate;
 import io.rollout4j.model.AnalysisTemplateSpec;
 import io.rollout4j.model.ClusterAnalysisTemplate;
 import io.rollout4j.model.GenericResource;
-import io.rollout4j.model.Metric;
-import io.rollout4j.model.MetricProvider;
 import io.rollout4j.model.ObjectMeta;
 import io.rollout4j.model.OwnerReference;
 import io.rollout4j.model.PodTemplateSpec;
 import io.rollout4j.model.Resource;
 import io.rollout4j.model.Rollout;
+import io.rollout4j.model.RolloutPhase;
 import io.rollout4j.model.RolloutStatus;
 import io.rollout4j.model.WorkloadRef;
 import io.rollout4j.port.ClusterPort;
 import io.rollout4j.port.InvalidReferenceException;
-import io.rollout4j.port.MeasuredValue;
 import io.rollout4j.port.MeshPort;
-import io.rollout4j.port.MetricRequest;
 import io.rollout4j.port.MetricsPort;
 import io.rollout4j.port.PortException;
 import io.rollout4j.port.TrafficSplit;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,16 +46,17 @@ public final class RolloutEngine {
 
   private final ClusterPort cluster;
   private final MeshPort mesh;
-  private final MetricsPort metrics;
-  private final JobMeasurements jobs;
+  private final AnalysisRunMeasurer measurer;
+  private final Applier applier;
   private final Clock clock;
 
   public RolloutEngine(ClusterPort cluster, MeshPort mesh, MetricsPort metrics, Clock clock) {
     this.cluster = Objects.requireNonNull(cluster, "cluster");
     this.mesh = Objects.requireNonNull(mesh, "mesh");
-    this.metrics = Objects.requireNonNull(metrics, "metrics");
-    this.jobs = new JobMeasurements(this.cluster);
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.applier = new Applier(this.cluster, this.mesh);
+    this.measurer =
+        new AnalysisRunMeasurer(this.cluster, Objects.requireNonNull(metrics, "metrics"), clock);
   }
 
   /** An engine without metric providers: every measurement is an Error saying so. */
@@ -77,9 +71,23 @@ public final class RolloutEngine {
         clock);
   }
 
-  /** The outcome of one reconcile. */
+  /**
+   * The outcome of one reconcile: whether the rollout exists, how many writes it made, when it
+   * wants to be looked at again, what failed, and the rollout's status afterwards (what was
+   * written, or what it had when the reconcile stopped; null when there is no rollout).
+   */
   public record Result(
-      boolean found, int writes, @Nullable Duration requeueAfter, @Nullable PortException error) {
+      boolean found,
+      int writes,
+      @Nullable Duration requeueAfter,
+      @Nullable PortException error,
+      @Nullable RolloutStatus status) {
+
+    public Result(
+        boolean found, int writes, @Nullable Duration requeueAfter, @Nullable PortException error) {
+      this(found, writes, requeueAfter, error, null);
+    }
+
     public Optional<Duration> requeue() {
       return Optional.ofNullable(requeueAfter);
     }
@@ -87,8 +95,18 @@ public final class RolloutEngine {
     public boolean failed() {
       return error != null;
     }
+
+    /** The rollout's phase after the reconcile, or null when unknown. */
+    public @Nullable RolloutPhase phase() {
+      return status == null ? null : status.phase();
+    }
+
+    Result withWrites(int more) {
+      return new Result(found, writes + more, requeueAfter, error, status);
+    }
   }
 
+  /** Reads the rollout and reconciles it; a rollout that does not exist is not found. */
   public Result reconcile(String namespace, String name) {
     Optional<Resource> found;
     try {
@@ -100,21 +118,30 @@ public final class RolloutEngine {
     if (found.isEmpty() || !(found.get() instanceof Rollout rollout)) {
       return new Result(false, 0, null, null);
     }
+    return reconcile(rollout);
+  }
+
+  /**
+   * Reconciles a rollout the caller has just read (from an informer, say), so it is not read again:
+   * its AnalysisRuns are measured, its objects observed, the decision applied.
+   */
+  public Result reconcile(Rollout rollout) {
     Decision decision;
-    java.time.Instant nextMeasurement;
+    Instant nextMeasurement;
     int runWrites;
     try {
-      RunProgress progress = advanceRuns(rollout);
+      AnalysisRunMeasurer.RunProgress progress = measurer.advanceRuns(rollout);
       nextMeasurement = progress.next();
       runWrites = progress.writes();
       decision = Reconciler.decide(rollout, observe(rollout), clock.instant());
     } catch (RuntimeException e) {
-      LOG.warn("rollout {}/{}: cannot observe: {}", namespace, name, e.getMessage());
-      return report(rollout, new Result(true, 0, null, asPortException(e)));
+      LOG.warn(
+          "rollout {}/{}: cannot observe: {}", rollout.namespace(), rollout.name(), e.getMessage());
+      return report(rollout, new Result(true, 0, null, asPortException(e), rollout.status()));
     }
-    Result result = apply(rollout, decision);
+    Result result = applier.apply(rollout, decision).withWrites(runWrites);
     if (result.failed()) {
-      return report(rollout, new Result(true, result.writes() + runWrites, null, result.error()));
+      return report(rollout, result);
     }
     Duration requeue = result.requeueAfter();
     if (nextMeasurement != null) {
@@ -122,11 +149,11 @@ public final class RolloutEngine {
       requeue =
           requeue == null || untilMeasurement.compareTo(requeue) < 0 ? untilMeasurement : requeue;
     }
-    return new Result(true, result.writes() + runWrites, requeue, result.error());
+    return new Result(true, result.writes(), requeue, null, result.status());
   }
 
   /** A port exception as is; anything else (a bug, a client library's own error) wrapped. */
-  private static PortException asPortException(RuntimeException e) {
+  static PortException asPortException(RuntimeException e) {
     if (e instanceof PortException port) {
       return port;
     }
@@ -151,6 +178,7 @@ public final class RolloutEngine {
       return failed;
     }
     int writes = failed.writes();
+    RolloutStatus after = stored;
     try {
       cluster.recordEvent(rollout, "Warning", RECONCILE_ERROR, reason + ": " + message);
     } catch (RuntimeException e) {
@@ -170,145 +198,20 @@ public final class RolloutEngine {
               .build();
       cluster.updateStatus(rollout.withStatus(reported));
       writes++;
+      after = reported;
     } catch (RuntimeException e) {
       LOG.debug("rollout {}: error status not written: {}", rollout.name(), e.getMessage());
     }
-    return new Result(true, writes, null, error);
+    return new Result(true, writes, null, error, after);
   }
 
   /** The condition type a failed reconcile leaves on the rollout (not one of Argo's). */
   public static final String RECONCILE_ERROR = "ReconcileError";
 
-  private record RunProgress(int writes, java.time.@Nullable Instant next) {}
-
-  /** How often a running Job measurement is looked at. */
-  static final java.time.Duration JOB_POLL = java.time.Duration.ofSeconds(5);
-
-  private static AnalysisRunStatus.@Nullable Measurement lastMeasurement(
-      AnalysisRun run, String metric) {
-    AnalysisRunStatus.MetricResult result = AnalysisRuns.result(run, metric);
-    return result == null || result.measurements().isEmpty()
-        ? null
-        : result.measurements().get(result.measurements().size() - 1);
-  }
-
   /** The time from now until {@code at}, zero when it has passed. */
-  private Duration until(java.time.Instant at) {
+  private Duration until(Instant at) {
     Duration left = Duration.between(clock.instant(), at);
     return left.isNegative() ? Duration.ZERO : left;
-  }
-
-  /**
-   * Takes the measurements that are due for the rollout's unfinished AnalysisRuns and records them;
-   * a run whose spec cannot be evaluated ends in Error with the reason.
-   */
-  private RunProgress advanceRuns(Rollout rollout) {
-    java.time.Instant next = null;
-    int writes = 0;
-    for (Resource r :
-        cluster.listOwnedBy(
-            AnalysisRun.KIND,
-            String.valueOf(rollout.namespace()),
-            String.valueOf(rollout.name()))) {
-      if (!(r instanceof AnalysisRun run) || !ownedBy(run.metadata(), rollout)) {
-        continue;
-      }
-      RunProgress progress = advanceRun(run);
-      writes += progress.writes();
-      if (progress.next() != null && (next == null || progress.next().isBefore(next))) {
-        next = progress.next();
-      }
-    }
-    return new RunProgress(writes, next);
-  }
-
-  /**
-   * One AnalysisRun's pass: the measurements that are due taken and recorded, in-flight Job
-   * measurements resumed or terminated, Jobs beyond retention deleted; a finished run with a {@code
-   * ttlStrategy} deleted once its time to live is over. Returns when to look again.
-   */
-  private RunProgress advanceRun(AnalysisRun run) {
-    java.time.Instant now = clock.instant();
-    if (run.status() != null
-        && run.status().phase() != null
-        && run.status().phase().isCompleted()) {
-      java.time.Instant expiry = AnalysisRuns.expiry(run);
-      if (expiry == null) {
-        return new RunProgress(0, null);
-      }
-      if (!now.isBefore(expiry)) {
-        cluster.delete(
-            AnalysisRun.KIND, String.valueOf(run.namespace()), String.valueOf(run.name()));
-        return new RunProgress(1, null);
-      }
-      return new RunProgress(0, expiry);
-    }
-    java.time.Instant next = null;
-    AnalysisRun updated;
-    try {
-      AnalysisRuns.Plan plan = AnalysisRuns.plan(run, now);
-      List<AnalysisRuns.Taken> taken = new ArrayList<>();
-      boolean terminating = AnalysisRuns.terminating(run);
-      for (Metric metric : plan.inFlight()) {
-        AnalysisRunStatus.Measurement last = lastMeasurement(run, metric.name());
-        taken.add(terminating ? jobs.terminate(run, metric, last) : jobs.resume(run, metric, last));
-      }
-      Map<String, String> secrets = plan.due().isEmpty() ? Map.of() : secretArgs(run);
-      // A run made from a Rollout has its plain values in place already; one a user created
-      // still has {{args.x}} for them, resolved here as Argo resolves every run's arguments.
-      Map<String, String> args = new LinkedHashMap<>();
-      for (io.rollout4j.model.Argument arg : run.spec().args()) {
-        if (arg.value() != null) {
-          args.put(arg.name(), arg.value());
-        }
-      }
-      args.putAll(secrets);
-      boolean jobStarted = false;
-      for (Metric metric : plan.due()) {
-        Metric resolved = args.isEmpty() ? metric : AnalysisRuns.substitute(metric, args);
-        if (JobMeasurements.isJob(resolved)) {
-          taken.add(jobs.start(run, resolved));
-          jobStarted = true;
-        } else {
-          taken.add(measure(resolved, now, secrets));
-        }
-      }
-      updated = AnalysisRuns.record(run, taken, now);
-      AnalysisRuns.Plan after = AnalysisRuns.plan(updated, now);
-      next = after.next();
-      if (!after.inFlight().isEmpty()) {
-        // No informer tells the engine that a Job finished: look again soon.
-        java.time.Instant poll = now.plus(JOB_POLL);
-        next = next == null || poll.isBefore(next) ? poll : next;
-      }
-      java.time.Instant expiry = AnalysisRuns.expiry(updated);
-      if (expiry != null && (next == null || expiry.isBefore(next))) {
-        next = expiry;
-      }
-      if (jobStarted) {
-        // Only a new Job can take a metric past its retention: no LIST on the other passes.
-        AnalysisRun current = updated;
-        jobs.collectGarbage(current, metric -> AnalysisRuns.retention(current, metric));
-      }
-    } catch (IllegalArgumentException e) {
-      updated =
-          new AnalysisRun(
-              run.metadata(),
-              run.spec(),
-              new io.rollout4j.model.AnalysisRunStatus(
-                  AnalysisPhase.ERROR,
-                  "Analysis spec invalid: " + e.getMessage(),
-                  List.of(),
-                  now.toString(),
-                  now.toString(),
-                  null,
-                  null));
-    }
-    if (updated.equals(run)) {
-      return new RunProgress(0, next);
-    }
-    cluster.update(updated);
-    return new RunProgress(1, next);
   }
 
   /**
@@ -330,94 +233,12 @@ public final class RolloutEngine {
       return new Result(true, 0, null, null);
     }
     try {
-      RunProgress progress = advanceRun(run);
+      AnalysisRunMeasurer.RunProgress progress = measurer.advanceRun(run);
       Duration requeue = progress.next() == null ? null : until(progress.next());
       return new Result(true, progress.writes(), requeue, null);
     } catch (RuntimeException e) {
       LOG.warn("analysis run {}/{}: {}", namespace, name, e.getMessage());
       return new Result(true, 0, null, asPortException(e));
-    }
-  }
-
-  /** Arguments read from Secrets, only at measurement time and never written to the run. */
-  private Map<String, String> secretArgs(AnalysisRun run) {
-    Map<String, String> values = new LinkedHashMap<>();
-    for (io.rollout4j.model.Argument arg : run.spec().args()) {
-      var from = arg.valueFrom();
-      if (arg.value() != null || from == null || from.secretKeyRef() == null) {
-        continue;
-      }
-      var ref = from.secretKeyRef();
-      Optional<Resource> secret =
-          cluster.get("Secret", String.valueOf(run.namespace()), ref.name());
-      Object data =
-          secret.isPresent() && secret.get() instanceof GenericResource g
-              ? g.path("data", ref.key())
-              : null;
-      Object plain =
-          secret.isPresent() && secret.get() instanceof GenericResource g
-              ? g.path("stringData", ref.key())
-              : null;
-      if (data instanceof String encoded) {
-        try {
-          values.put(
-              arg.name(),
-              new String(
-                  java.util.Base64.getDecoder().decode(encoded.strip()),
-                  java.nio.charset.StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException(
-              "secret " + ref.name() + " key " + ref.key() + " is not base64");
-        }
-      } else if (plain instanceof String text) {
-        values.put(arg.name(), text);
-      } else {
-        throw new IllegalArgumentException(
-            "secret " + ref.name() + " has no key " + ref.key() + " for args." + arg.name());
-      }
-    }
-    return values;
-  }
-
-  private static String redact(String message, Map<String, String> secrets) {
-    String out = message;
-    for (String secret : secrets.values()) {
-      if (!secret.isEmpty()) {
-        out = out.replace(secret, "*****");
-      }
-    }
-    return out;
-  }
-
-  private AnalysisRuns.Taken measure(
-      Metric metric, java.time.Instant now, Map<String, String> secrets) {
-    MetricProvider provider = metric.provider();
-    Map<String, Object> config = new LinkedHashMap<>();
-    Object tree = Manifests.toTree(provider);
-    if (tree instanceof Map<?, ?> outer && outer.get(provider.type()) instanceof Map<?, ?> inner) {
-      inner.forEach((k, v) -> config.put(String.valueOf(k), v));
-    }
-    try {
-      Object answer =
-          metrics.measure(new MetricRequest(metric.name(), provider.type(), config, now));
-      MeasuredValue measured =
-          answer instanceof MeasuredValue m
-              ? m
-              : new MeasuredValue(answer, AnalysisRuns.valueOf(answer), Map.of());
-      Assessments.Outcome outcome =
-          Assessments.measurement(
-              metric.successCondition(), metric.failureCondition(), measured.result());
-      String message = outcome.message() == null ? null : redact(outcome.message(), secrets);
-      return new AnalysisRuns.Taken(
-          metric.name(), outcome.phase(), message, measured.value(), measured.metadata());
-    } catch (RuntimeException e) {
-      // A provider that throws makes an Error measurement, never a failed reconcile; a secret
-      // the provider echoed back never reaches the run's status.
-      return new AnalysisRuns.Taken(
-          metric.name(),
-          AnalysisPhase.ERROR,
-          redact(String.valueOf(e.getMessage()), secrets),
-          null);
     }
   }
 
@@ -582,7 +403,7 @@ public final class RolloutEngine {
         && (blueGreen.prePromotionAnalysis() != null || blueGreen.postPromotionAnalysis() != null);
   }
 
-  private static boolean ownedBy(ObjectMeta metadata, Rollout rollout) {
+  static boolean ownedBy(ObjectMeta metadata, Rollout rollout) {
     for (OwnerReference owner : metadata.ownerReferences()) {
       if (owner.kind().equals(Rollout.KIND) && owner.name().equals(rollout.name())) {
         return true;
@@ -615,74 +436,5 @@ public final class RolloutEngine {
       values.forEach((k, v) -> out.put(String.valueOf(k), String.valueOf(v)));
     }
     return out;
-  }
-
-  private Result apply(Rollout rollout, Decision decision) {
-    int writes = 0;
-    String who = rollout.namespace() + "/" + rollout.name();
-    try {
-      for (Action action : decision.actions()) {
-        if (action instanceof Action.CreateReplicaSet create) {
-          cluster.create(create.replicaSet());
-          writes++;
-        } else if (action instanceof Action.UpdateReplicaSet update
-            && update.toReplicas() >= update.fromReplicas()) {
-          cluster.update(update.replicaSet());
-          writes++;
-        }
-      }
-      for (Action action : decision.actions()) {
-        if (action instanceof Action.SetTraffic traffic) {
-          mesh.apply(rollout, traffic.split());
-          writes++;
-        } else if (action instanceof Action.UpdateService service) {
-          cluster.update(service.service());
-          writes++;
-        }
-      }
-      for (Action action : decision.actions()) {
-        if (action instanceof Action.UpdateReplicaSet update
-            && update.toReplicas() < update.fromReplicas()) {
-          cluster.update(update.replicaSet());
-          writes++;
-        } else if (action instanceof Action.DeleteReplicaSet delete) {
-          cluster.delete("ReplicaSet", delete.namespace(), delete.name());
-          writes++;
-        } else if (action instanceof Action.UpdateWorkload workload) {
-          cluster.update(workload.workload());
-          writes++;
-        } else if (action instanceof Action.CreateAnalysisRun create) {
-          cluster.create(create.run());
-          writes++;
-        } else if (action instanceof Action.TerminateAnalysisRun terminate) {
-          cluster.update(terminate.run());
-          writes++;
-        } else if (action instanceof Action.DeleteAnalysisRun delete) {
-          cluster.delete(AnalysisRun.KIND, delete.namespace(), delete.name());
-          writes++;
-        } else if (action instanceof Action.EvictPod evict) {
-          cluster.evict(evict.namespace(), evict.name());
-          writes++;
-        }
-      }
-      for (Action action : decision.actions()) {
-        if (action instanceof Action.Event event) {
-          try {
-            cluster.recordEvent(rollout, event.type(), event.reason(), event.message());
-          } catch (PortException e) {
-            LOG.debug("rollout {}: event not recorded: {}", who, e.getMessage());
-          }
-        }
-      }
-      RolloutStatus next = StatusRules.without(decision.status(), RECONCILE_ERROR);
-      if (!next.equals(rollout.status())) {
-        cluster.updateStatus(rollout.withStatus(next));
-        writes++;
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("rollout {}: reconcile stopped after {} writes: {}", who, writes, e.getMessage());
-      return new Result(true, writes, null, asPortException(e));
-    }
-    return new Result(true, writes, decision.requeueAfter(), null);
   }
 }

@@ -3,6 +3,7 @@ package io.rollout4j.port;
 import io.rollout4j.model.Rollout;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** The service mesh (or ingress) that carries a rollout's traffic split. */
 public interface MeshPort {
@@ -13,6 +14,16 @@ public interface MeshPort {
    * can act on).
    */
   void apply(Rollout rollout, TrafficSplit split);
+
+  /**
+   * As {@link #apply(Rollout, TrafficSplit)}, given the split the caller read with {@link #current}
+   * before deciding on this one (null when none could be read). A port may use it instead of
+   * reading the mesh again, to order its writes by the direction traffic moves; the default ignores
+   * it.
+   */
+  default void apply(Rollout rollout, TrafficSplit split, @Nullable TrafficSplit observed) {
+    apply(rollout, split);
+  }
 
   /** The split actually present in the mesh, empty when it cannot be read. */
   Optional<TrafficSplit> current(Rollout rollout);

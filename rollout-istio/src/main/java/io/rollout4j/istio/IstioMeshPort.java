@@ -160,6 +160,12 @@ public final class IstioMeshPort implements MeshPort, AutoCloseable {
 
   @Override
   public void apply(Rollout rollout, TrafficSplit split) {
+    apply(rollout, split, null);
+  }
+
+  /** The observed split, when given, says which way traffic moves without reading the weights. */
+  @Override
+  public void apply(Rollout rollout, TrafficSplit split, @Nullable TrafficSplit observed) {
     Routing routing = Routing.of(rollout);
     Snapshot snapshot = read(routing);
     List<Write> writes = new ArrayList<>();
@@ -175,7 +181,7 @@ public final class IstioMeshPort implements MeshPort, AutoCloseable {
     }
     String host = snapshot.rule == null ? null : ruleHost(snapshot.rule);
     List<Write> serviceWrites = new ArrayList<>();
-    int currentWeight = -1;
+    int currentWeight = observed == null ? -1 : observed.canaryWeight();
     for (int n = 0; n < routing.virtualServices.size(); n++) {
       int i = n;
       IstioTrafficRouting.VirtualService ref = routing.virtualServices.get(i);

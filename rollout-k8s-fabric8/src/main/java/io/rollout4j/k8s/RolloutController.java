@@ -482,25 +482,26 @@ public final class RolloutController implements AutoCloseable {
     String name = path.substring(slash + 1);
     MDC.put("rollout", key);
     try {
-      if (!inShard(run ? AnalysisRun.KIND : Rollout.KIND, namespace, name)) {
+      Optional<Resource> object =
+          cluster.get(run ? AnalysisRun.KIND : Rollout.KIND, namespace, name);
+      if (!inShard(object)) {
         queue.forget(key);
         return;
       }
       long started = System.nanoTime();
-      RolloutEngine.Result result =
-          run ? engine.reconcileAnalysisRun(namespace, name) : engine.reconcile(namespace, name);
+      RolloutEngine.Result result;
+      if (run) {
+        result = engine.reconcileAnalysisRun(namespace, name);
+      } else if (object.isPresent() && object.get() instanceof Rollout rollout) {
+        result = engine.reconcile(rollout); // the rollout just read: the engine need not read it
+      } else {
+        result = engine.reconcile(namespace, name);
+      }
       reconciles.incrementAndGet();
       settings.observer.reconciled(
           key, Duration.ofNanos(System.nanoTime() - started), result.failed());
-      if (settings.observer != ControllerObserver.NONE && !run) {
-        // One more cache read (and decode) per reconcile, only when someone listens.
-        settings.observer.phase(
-            key,
-            cluster
-                .get(Rollout.KIND, namespace, name)
-                .map(r -> ((Rollout) r).status())
-                .map(io.rollout4j.model.RolloutStatus::phase)
-                .orElse(null));
+      if (!run) {
+        settings.observer.phase(key, result.phase());
       }
       if (result.failed()) {
         errors.incrementAndGet();
@@ -525,8 +526,7 @@ public final class RolloutController implements AutoCloseable {
     }
   }
 
-  private boolean inShard(String kind, String namespace, String name) {
-    Optional<Resource> object = cluster.get(kind, namespace, name);
+  private boolean inShard(Optional<Resource> object) {
     if (object.isEmpty()) {
       return true; // the engine handles a deleted rollout
     }
