@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * other field (host, trafficPolicy, other labels, other subsets) is carried over, and an unchanged
  * rule comes back equal so the caller can skip the write.
  */
-public final class DestinationRuleSubsets {
+final class DestinationRuleSubsets {
   private DestinationRuleSubsets() {}
 
   /**
@@ -21,13 +21,13 @@ public final class DestinationRuleSubsets {
    *
    * @throws IstioRouteException when either subset is missing from the rule
    */
-  public static Map<String, Object> withHashes(
+  static Map<String, Object> withHashes(
       Map<String, ?> spec,
       IstioTrafficRouting.DestinationRule ref,
       @Nullable String canaryHash,
       @Nullable String stableHash) {
-    Map<String, Object> copy = VirtualServiceRoutes.Trees.copy(spec);
-    List<Object> subsets = VirtualServiceRoutes.Trees.list(copy.get("subsets"));
+    Map<String, Object> copy = VirtualServiceRoutes.JsonTrees.copy(spec);
+    List<Object> subsets = VirtualServiceRoutes.JsonTrees.list(copy.get("subsets"));
     Map<String, Object> canary = find(subsets, ref.canarySubsetName(), "Canary");
     Map<String, Object> stable = find(subsets, ref.stableSubsetName(), "Stable");
     label(canary, canaryHash);
@@ -40,19 +40,20 @@ public final class DestinationRuleSubsets {
    *
    * @throws IstioRouteException naming the missing subset
    */
-  public static void requireSubsets(Map<String, ?> spec, IstioTrafficRouting.DestinationRule ref) {
-    List<Object> subsets = VirtualServiceRoutes.Trees.list(spec.get("subsets"));
+  static void requireSubsets(Map<String, ?> spec, IstioTrafficRouting.DestinationRule ref) {
+    List<Object> subsets = VirtualServiceRoutes.JsonTrees.list(spec.get("subsets"));
     find(subsets, ref.canarySubsetName(), "Canary");
     find(subsets, ref.stableSubsetName(), "Stable");
   }
 
   /** The hash a subset selects now, or null when it has none. */
-  public static @Nullable String hashOf(Map<String, ?> spec, String subsetName) {
-    for (Object subset : VirtualServiceRoutes.Trees.list(spec.get("subsets"))) {
-      Map<String, Object> s = VirtualServiceRoutes.Trees.map(subset);
+  static @Nullable String hashOf(Map<String, ?> spec, String subsetName) {
+    for (Object subset : VirtualServiceRoutes.JsonTrees.list(spec.get("subsets"))) {
+      Map<String, Object> s = VirtualServiceRoutes.JsonTrees.map(subset);
       if (subsetName.equals(s.get("name"))) {
         Object hash =
-            VirtualServiceRoutes.Trees.map(s.get("labels")).get(RolloutLabels.POD_TEMPLATE_HASH);
+            VirtualServiceRoutes.JsonTrees.map(s.get("labels"))
+                .get(RolloutLabels.POD_TEMPLATE_HASH);
         return hash == null ? null : String.valueOf(hash);
       }
     }
@@ -61,7 +62,7 @@ public final class DestinationRuleSubsets {
 
   private static Map<String, Object> find(List<Object> subsets, String name, String role) {
     for (Object subset : subsets) {
-      Map<String, Object> s = VirtualServiceRoutes.Trees.map(subset);
+      Map<String, Object> s = VirtualServiceRoutes.JsonTrees.map(subset);
       if (name.equals(s.get("name"))) {
         return s;
       }
@@ -74,7 +75,7 @@ public final class DestinationRuleSubsets {
     Object existing = subset.get("labels");
     Map<String, Object> labels =
         existing instanceof Map<?, ?>
-            ? VirtualServiceRoutes.Trees.map(existing)
+            ? VirtualServiceRoutes.JsonTrees.map(existing)
             : new java.util.LinkedHashMap<>();
     if (hash == null) {
       labels.remove(RolloutLabels.POD_TEMPLATE_HASH);

@@ -1,6 +1,5 @@
 package io.rollout4j.istio;
 
-import io.fabric8.kubernetes.api.model.APIGroup;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -8,20 +7,17 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
-import io.fabric8.kubernetes.client.informers.cache.Cache;
-import io.rollout4j.istio.VirtualServiceRoutes.Trees;
+import io.rollout4j.istio.VirtualServiceRoutes.JsonTrees;
+import io.rollout4j.k8s.store.KubernetesErrors;
+import io.rollout4j.k8s.store.ResourceStore;
 import io.rollout4j.model.CanaryStrategy;
 import io.rollout4j.model.IstioTrafficRouting;
 import io.rollout4j.model.Rollout;
 import io.rollout4j.model.RolloutLabels;
 import io.rollout4j.model.TrafficRouting;
-import io.rollout4j.port.ConflictException;
 import io.rollout4j.port.InvalidReferenceException;
 import io.rollout4j.port.MeshPort;
-import io.rollout4j.port.PortException;
 import io.rollout4j.port.TrafficSplit;
-import io.rollout4j.port.UnavailableException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -59,7 +55,7 @@ public final class IstioMeshPort implements MeshPort, AutoCloseable {
   static final String GROUP = "networking.istio.io";
   static final String VIRTUAL_SERVICE = "VirtualService";
   static final String DESTINATION_RULE = "DestinationRule";
-  private static final Set<String> VERSIONS = Set.of("v1alpha3", "v1beta1", "v1");
+  private static final List<String> VERSIONS = List.of("v1", "v1beta1", "v1alpha3");
   private static final String FALLBACK_VERSION = "v1beta1";
   private static final Set<String> ROUTERS = Set.of("istio");
 
@@ -67,35 +63,18 @@ public final class IstioMeshPort implements MeshPort, AutoCloseable {
   static final String MANAGED_BY = "argo-rollouts.argoproj.io/managed-by-rollouts";
 
   private final KubernetesClient client;
-  private final @Nullable String configuredVersion;
-  private final int conflictRetries;
-  private volatile @Nullable String discoveredVersion;
 
-  /**
-   * The version each object was last found in. A real API server converts between served versions;
-   * the mock server and some aggregated setups do not, so an object is looked up in the version it
-   * was last seen in first, then in every served version.
-   */
-  private final Map<String, String> versionByObject =
-      new java.util.concurrent.ConcurrentHashMap<>();
-
-  private final boolean informers;
-
-  /** Informers by kind, version and namespace, started when an object is first found there. */
-  private final Map<
-          String,
-          io.fabric8.kubernetes.client.informers.SharedIndexInformer<GenericKubernetesResource>>
-      informersByScope = new java.util.concurrent.ConcurrentHashMap<>();
-
-  /** What this port last wrote, served until the informer has that version (read-your-writes). */
-  private final Map<String, GenericKubernetesResource> written =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  /** Reads and writes VirtualServices and DestinationRules in the versions the cluster serves. */
+  private final ResourceStore store;
 
   private IstioMeshPort(Builder builder) {
     this.client = builder.client;
-    this.configuredVersion = builder.apiVersion;
-    this.conflictRetries = builder.conflictRetries;
-    this.informers = builder.informers;
+    this.store =
+        ResourceStore.builder(client, GROUP, VERSIONS, FALLBACK_VERSION)
+            .apiVersion(builder.apiVersion)
+            .conflictRetries(builder.conflictRetries)
+            .informers(builder.informers)
+            .build();
   }
 
   /** A port with the defaults: the API version the cluster prefers, 5 retries on conflict. */
@@ -352,8 +331,8 @@ public final class IstioMeshPort implements MeshPort, AutoCloseable {
     }
     String host = ruleHost;
     if (host == null && weighted != null) {
-      for (Object target : Trees.list(weighted.get("route"))) {
-        Map<String, Object> d = Trees.map(Trees.map(target).get("destination"));
+      for (Object target : JsonTrees.list(weighted.get("route"))) {
+        Map<String, Object> d = JsonTrees.map(JsonTrees.map(target).get("destination"));
         if (routing.rule.canarySubsetName().equals(d.get("subset"))) {
           host = String.valueOf(d.get("host"));
         }
@@ -418,103 +397,15 @@ public final class IstioMeshPort implements MeshPort, AutoCloseable {
   }
 
   private GenericKubernetesResource get(String kind, ObjectName name, String field) {
-    String known = versionByObject.get(kind + " " + name);
-    if (informers && known != null) {
-      GenericKubernetesResource hit = cached(kind, known, name);
-      if (hit != null) {
-        return hit;
-      }
-    }
-    return fetch(kind, name, field);
-  }
-
-  private @Nullable GenericKubernetesResource cached(String kind, String version, ObjectName name) {
-    var informer =
-        informersByScope.computeIfAbsent(
-            kind + "|" + version + "|" + name.namespace(),
-            scope -> {
-              var started =
-                  client
-                      .genericKubernetesResources(context(kind, version))
-                      .inNamespace(name.namespace())
-                      .runnableInformer(0);
-              // The port never reads managedFields (and a PUT without them keeps the server's):
-              // not keeping them roughly halves what each cached object holds.
-              started.itemStore(
-                  new BasicItemStore<>(Cache::metaNamespaceKeyFunc) {
-                    @Override
-                    public GenericKubernetesResource put(
-                        String key, GenericKubernetesResource object) {
-                      object.getMetadata().setManagedFields(null);
-                      return super.put(key, object);
-                    }
-                  });
-              started.run();
-              return started;
-            });
-    GenericKubernetesResource seen =
-        informer.getIndexer().getByKey(name.namespace() + "/" + name.name());
-    String key = kind + " " + name;
-    GenericKubernetesResource mine = written.get(key);
-    if (mine != null) {
-      if (seen == null || resourceVersion(seen) < resourceVersion(mine)) {
-        return mine;
-      }
-      written.remove(key, mine);
-    }
-    return seen;
-  }
-
-  private static long resourceVersion(GenericKubernetesResource object) {
-    try {
-      return Long.parseLong(object.getMetadata().getResourceVersion());
-    } catch (NumberFormatException | NullPointerException e) {
-      return 0;
-    }
+    return store
+        .get(kind, name.namespace(), name.name())
+        .orElseThrow(() -> notFound(field, name.name(), kind, name));
   }
 
   /** Stops the informers, if any. */
   @Override
   public void close() {
-    informersByScope.values().forEach(i -> i.stop());
-    for (var informer : informersByScope.values()) {
-      // Wait (briefly) until each watch is really gone, so a closing API server sees no request.
-      try {
-        informer.stopped().toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-        LOG.debug("an informer did not stop in time: {}", e.toString());
-      }
-    }
-    informersByScope.clear();
-  }
-
-  /** A fresh read from the API server, in the version last seen first. */
-  private GenericKubernetesResource fetch(String kind, ObjectName name, String field) {
-    GenericKubernetesResource found = null;
-    String key = kind + " " + name;
-    for (String version : versionsToTry(versionByObject.get(key))) {
-      try {
-        found =
-            client
-                .genericKubernetesResources(context(kind, version))
-                .inNamespace(name.namespace())
-                .withName(name.name())
-                .get();
-      } catch (KubernetesClientException e) {
-        throw translate(e, kind, name);
-      }
-      if (found != null) {
-        versionByObject.put(key, versionOf(found));
-        break;
-      }
-    }
-    if (found == null) {
-      throw notFound(field, name.name(), kind, name);
-    }
-    return found;
+    store.close();
   }
 
   /** One object to write, with the edit that is redone on a fresh read after a conflict. */
@@ -540,42 +431,13 @@ public final class IstioMeshPort implements MeshPort, AutoCloseable {
     }
 
     void perform(@Nullable GenericKubernetesResource desired) {
-      String kind = String.valueOf(read.getKind());
-      ObjectName name =
-          new ObjectName(read.getMetadata().getName(), read.getMetadata().getNamespace());
-      GenericKubernetesResource attempt = desired;
-      for (int conflicts = 0; attempt != null; conflicts++) {
-        try {
-          GenericKubernetesResource updated =
-              client
-                  .genericKubernetesResources(context(kind, versionOf(attempt)))
-                  .inNamespace(name.namespace())
-                  .resource(attempt)
-                  .update();
-          if (informers) {
-            written.put(kind + " " + name, updated);
-          }
-          LOG.debug("{} {} updated", kind, name);
-          return;
-        } catch (KubernetesClientException e) {
-          if (e.getCode() == 404) {
-            throw notFound(field, refName, kind, name);
-          }
-          if (e.getCode() != 409) {
-            throw translate(e, kind, name);
-          }
-          if (conflicts >= conflictRetries) {
-            throw new ConflictException(
-                kind
-                    + " "
-                    + name
-                    + " was changed by someone else "
-                    + (conflicts + 1)
-                    + " times in a row while the rollout wrote it");
-          }
-          LOG.debug("{} {} changed since it was read; re-reading", kind, name);
-          attempt = edit(fetch(kind, name, field));
-        }
+      if (desired != null && !store.update(desired, this::edit)) {
+        String kind = String.valueOf(read.getKind());
+        throw notFound(
+            field,
+            refName,
+            kind,
+            new ObjectName(read.getMetadata().getName(), read.getMetadata().getNamespace()));
       }
     }
   }
@@ -594,55 +456,6 @@ public final class IstioMeshPort implements MeshPort, AutoCloseable {
             + " \""
             + name.name()
             + "\" not found");
-  }
-
-  private static PortException translate(KubernetesClientException e, String kind, ObjectName n) {
-    int code = e.getCode();
-    String what = kind + " " + n + ": ";
-    if (code == 0 || code == 429 || code >= 500) {
-      return new UnavailableException(what + e.getMessage(), e);
-    }
-    if (code == 409) {
-      return new ConflictException(what + e.getMessage());
-    }
-    return new PortException(what + "HTTP " + code + ": " + e.getMessage(), e);
-  }
-
-  private String version() {
-    String configured = configuredVersion;
-    if (configured != null) {
-      return configured;
-    }
-    String version = discoveredVersion;
-    if (version == null) {
-      version = FALLBACK_VERSION;
-      try {
-        APIGroup group = client.getApiGroup(GROUP);
-        if (group != null
-            && group.getPreferredVersion() != null
-            && VERSIONS.contains(group.getPreferredVersion().getVersion())) {
-          version = group.getPreferredVersion().getVersion();
-        }
-      } catch (KubernetesClientException e) {
-        LOG.debug("API discovery of {} failed, using {}: {}", GROUP, version, e.getMessage());
-      }
-      discoveredVersion = version;
-    }
-    return version;
-  }
-
-  private List<String> versionsToTry(@Nullable String lastSeen) {
-    Set<String> order = new LinkedHashSet<>();
-    if (lastSeen != null) {
-      order.add(lastSeen);
-    }
-    order.add(version());
-    order.addAll(List.of("v1", "v1beta1", "v1alpha3"));
-    return List.copyOf(order);
-  }
-
-  private static String versionOf(GenericKubernetesResource resource) {
-    return versionOf(String.valueOf(resource.getApiVersion()));
   }
 
   /** {@code v1} of {@code networking.istio.io/v1}. */
@@ -670,7 +483,7 @@ public final class IstioMeshPort implements MeshPort, AutoCloseable {
     try {
       found = client.services().inNamespace(name.namespace()).withName(name.name()).get();
     } catch (KubernetesClientException e) {
-      throw translate(e, "Service", name);
+      throw KubernetesErrors.translate("Service " + name, e);
     }
     if (found == null || found.getSpec() == null || found.getSpec().getSelector() == null) {
       return null;
@@ -681,7 +494,7 @@ public final class IstioMeshPort implements MeshPort, AutoCloseable {
   // ---------------------------------------------------------------- generic resource helpers
 
   static Map<String, Object> specOf(GenericKubernetesResource resource) {
-    return Trees.map(resource.getAdditionalProperties().get("spec"));
+    return JsonTrees.map(resource.getAdditionalProperties().get("spec"));
   }
 
   private static @Nullable String ruleHost(GenericKubernetesResource rule) {

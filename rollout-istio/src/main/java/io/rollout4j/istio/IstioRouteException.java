@@ -5,7 +5,7 @@ package io.rollout4j.istio;
  * cluster (a route or destination is missing). The message is Argo's where Argo has one; nothing
  * has been written when it is thrown.
  */
-public final class IstioRouteException extends RuntimeException {
+final class IstioRouteException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   public IstioRouteException(String message) {

@@ -1,6 +1,6 @@
 package io.rollout4j.istio;
 
-import io.rollout4j.istio.VirtualServiceRoutes.Trees;
+import io.rollout4j.istio.VirtualServiceRoutes.JsonTrees;
 import io.rollout4j.port.TrafficSplit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,8 +37,8 @@ final class ManagedRoutes {
       return;
     }
     List<Object> userRoutes = new ArrayList<>();
-    for (Object route : Trees.list(spec.get("http"))) {
-      if (!managedNames.contains(String.valueOf(Trees.map(route).get("name")))) {
+    for (Object route : JsonTrees.list(spec.get("http"))) {
+      if (!managedNames.contains(String.valueOf(JsonTrees.map(route).get("name")))) {
         userRoutes.add(route);
       }
     }
@@ -71,8 +71,8 @@ final class ManagedRoutes {
         continue;
       }
       Map<String, Map<String, String>> headers = new TreeMap<>();
-      for (Object match : Trees.list(route.get("match"))) {
-        Trees.map(Trees.map(match).get("headers"))
+      for (Object match : JsonTrees.list(route.get("match"))) {
+        JsonTrees.map(JsonTrees.map(match).get("headers"))
             .forEach((header, value) -> headers.put(header, strings(value)));
       }
       out.add(new TrafficSplit.HeaderRoute(String.valueOf(route.get("name")), headers));
@@ -89,12 +89,12 @@ final class ManagedRoutes {
         continue;
       }
       List<Map<String, Object>> match = new ArrayList<>();
-      for (Object m : Trees.list(route.get("match"))) {
+      for (Object m : JsonTrees.list(route.get("match"))) {
         Map<String, Object> entry = new LinkedHashMap<>();
-        Trees.map(m).forEach((k, v) -> entry.put(k.equals("uri") ? "path" : k, v));
+        JsonTrees.map(m).forEach((k, v) -> entry.put(k.equals("uri") ? "path" : k, v));
         match.add(entry);
       }
-      Object value = Trees.map(route.get("mirrorPercentage")).get("value");
+      Object value = JsonTrees.map(route.get("mirrorPercentage")).get("value");
       int percentage = value instanceof Number n ? (int) Math.round(n.doubleValue()) : 100;
       out.add(new TrafficSplit.MirrorRoute(String.valueOf(route.get("name")), match, percentage));
     }
@@ -103,8 +103,8 @@ final class ManagedRoutes {
 
   private static List<Map<String, Object>> managed(Map<String, ?> spec, List<String> names) {
     Map<String, Map<String, Object>> byName = new LinkedHashMap<>();
-    for (Object route : Trees.list(spec.get("http"))) {
-      Map<String, Object> r = Trees.map(route);
+    for (Object route : JsonTrees.list(spec.get("http"))) {
+      Map<String, Object> r = JsonTrees.map(route);
       Object name = r.get("name");
       if (name != null && names.contains(String.valueOf(name))) {
         byName.putIfAbsent(String.valueOf(name), r);
@@ -133,13 +133,13 @@ final class ManagedRoutes {
               match.add(Map.of("headers", headers));
             });
     Map<String, Object> target = new LinkedHashMap<>();
-    target.put("destination", Trees.copy(destination));
+    target.put("destination", JsonTrees.copy(destination));
     target.put("weight", 100);
     Map<String, Object> route = new LinkedHashMap<>();
     route.put("name", header.name());
     route.put("match", match);
     route.put("route", List.of(target));
-    return Trees.copy(route);
+    return JsonTrees.copy(route);
   }
 
   private static Map<String, Object> mirrorRoute(
@@ -155,19 +155,19 @@ final class ManagedRoutes {
     Map<String, Object> route = new LinkedHashMap<>();
     route.put("name", mirror.name());
     route.put("match", match);
-    route.put("route", Trees.list(Trees.copy(weighted).get("route")));
-    route.put("mirror", Trees.copy(destination));
+    route.put("route", JsonTrees.list(JsonTrees.copy(weighted).get("route")));
+    route.put("mirror", JsonTrees.copy(destination));
     route.put("mirrorPercentage", Map.of("value", mirror.percentage()));
-    return Trees.copy(route);
+    return JsonTrees.copy(route);
   }
 
   private static Map<String, Object> withPort(
       Map<String, Object> destination, Map<String, Object> weighted) {
-    Map<String, Object> out = Trees.copy(destination);
-    List<Object> targets = Trees.list(weighted.get("route"));
+    Map<String, Object> out = JsonTrees.copy(destination);
+    List<Object> targets = JsonTrees.list(weighted.get("route"));
     if (!targets.isEmpty()) {
-      Object port = Trees.map(Trees.map(targets.get(0)).get("destination")).get("port");
-      Object number = Trees.map(port).get("number");
+      Object port = JsonTrees.map(JsonTrees.map(targets.get(0)).get("destination")).get("port");
+      Object number = JsonTrees.map(port).get("number");
       if (number != null) {
         out.put("port", Map.of("number", number));
       }
@@ -177,7 +177,7 @@ final class ManagedRoutes {
 
   private static Map<String, String> strings(@Nullable Object value) {
     Map<String, String> out = new TreeMap<>();
-    Trees.map(value).forEach((k, v) -> out.put(k, String.valueOf(v)));
+    JsonTrees.map(value).forEach((k, v) -> out.put(k, String.valueOf(v)));
     return out;
   }
 }

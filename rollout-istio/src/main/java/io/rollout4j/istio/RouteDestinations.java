@@ -8,18 +8,18 @@ import java.util.Set;
  * subset (subset-level splitting). Destinations whose subset is one of {@code additionalSubsets}
  * are kept and their weights left alone.
  */
-public record RouteDestinations(
+record RouteDestinations(
     boolean bySubset, String canary, String stable, Set<String> additionalSubsets) {
 
   public RouteDestinations {
     additionalSubsets = Set.copyOf(additionalSubsets);
   }
 
-  public static RouteDestinations bySubset(String canarySubset, String stableSubset) {
+  static RouteDestinations bySubset(String canarySubset, String stableSubset) {
     return new RouteDestinations(true, canarySubset, stableSubset, Set.of());
   }
 
-  public static RouteDestinations byHost(String canaryService, String stableService) {
+  static RouteDestinations byHost(String canaryService, String stableService) {
     return new RouteDestinations(false, canaryService, stableService, Set.of());
   }
 

@@ -16,14 +16,14 @@ import org.jspecify.annotations.Nullable;
  * weight read back. Everything else in the spec (matches, retries, timeouts, fault injection, other
  * routes, field order) is carried over untouched.
  */
-public final class VirtualServiceRoutes {
+final class VirtualServiceRoutes {
   private VirtualServiceRoutes() {}
 
   /** A managed route: its section ({@code http}, {@code tls}, {@code tcp}) and index. */
   record Selected(String section, int index) {
     /** The route itself, in {@code spec} (a view: changes to it change the spec). */
     Map<String, Object> route(Map<String, ?> spec) {
-      return Trees.map(Trees.list(spec.get(section)).get(index));
+      return JsonTrees.map(JsonTrees.list(spec.get(section)).get(index));
     }
 
     /**
@@ -32,7 +32,7 @@ public final class VirtualServiceRoutes {
      */
     List<Object> checkedTargets(Map<String, ?> spec, RouteDestinations destinations) {
       Map<String, Object> route = route(spec);
-      List<Object> targets = Trees.list(route.get("route"));
+      List<Object> targets = JsonTrees.list(route.get("route"));
       Object name = route.get("name");
       check(
           targets,
@@ -53,7 +53,7 @@ public final class VirtualServiceRoutes {
    * @throws IstioRouteException when a route or destination the rollout needs is missing, or a
    *     managed route has a destination that is neither canary, stable nor an additional subset
    */
-  public static Map<String, Object> withCanaryWeight(
+  static Map<String, Object> withCanaryWeight(
       Map<String, ?> spec,
       IstioTrafficRouting.VirtualService ref,
       RouteDestinations destinations,
@@ -62,19 +62,19 @@ public final class VirtualServiceRoutes {
     if (canaryWeight < 0 || canaryWeight > 100) {
       throw new IllegalArgumentException("canary weight must be 0..100, was " + canaryWeight);
     }
-    Map<String, Object> copy = Trees.copy(spec);
+    Map<String, Object> copy = JsonTrees.copy(spec);
     for (Selected selected : select(copy, ref, managedRouteNames)) {
       List<Object> targets = selected.checkedTargets(copy, destinations);
       int additional = 0;
       for (Object target : targets) {
-        Map<String, Object> t = Trees.map(target);
+        Map<String, Object> t = JsonTrees.map(target);
         if (destinations.roleOf(t.get("destination")) == RouteDestinations.Role.ADDITIONAL) {
           additional += weightOf(t);
         }
       }
       int stableWeight = Math.max(0, 100 - canaryWeight - additional);
       for (Object target : targets) {
-        Map<String, Object> t = Trees.map(target);
+        Map<String, Object> t = JsonTrees.map(target);
         switch (destinations.roleOf(t.get("destination"))) {
           case CANARY -> setWeight(t, canaryWeight);
           case STABLE -> setWeight(t, stableWeight);
@@ -91,7 +91,7 @@ public final class VirtualServiceRoutes {
    *
    * @throws IstioRouteException when a route or destination the rollout needs is missing
    */
-  public static List<Integer> canaryWeights(
+  static List<Integer> canaryWeights(
       Map<String, ?> spec,
       IstioTrafficRouting.VirtualService ref,
       RouteDestinations destinations,
@@ -99,7 +99,7 @@ public final class VirtualServiceRoutes {
     List<Integer> weights = new ArrayList<>();
     for (Selected selected : select(spec, ref, managedRouteNames)) {
       for (Object target : selected.checkedTargets(spec, destinations)) {
-        Map<String, Object> t = Trees.map(target);
+        Map<String, Object> t = JsonTrees.map(target);
         if (destinations.roleOf(t.get("destination")) == RouteDestinations.Role.CANARY) {
           weights.add(weightOf(t));
           break;
@@ -114,9 +114,9 @@ public final class VirtualServiceRoutes {
    */
   static List<Selected> select(
       Map<String, ?> spec, IstioTrafficRouting.VirtualService ref, Set<String> managedRouteNames) {
-    List<Object> http = Trees.list(spec.get("http"));
-    List<Object> tls = Trees.list(spec.get("tls"));
-    List<Object> tcp = Trees.list(spec.get("tcp"));
+    List<Object> http = JsonTrees.list(spec.get("http"));
+    List<Object> tls = JsonTrees.list(spec.get("tls"));
+    List<Object> tcp = JsonTrees.list(spec.get("tcp"));
     if (http.isEmpty() && tls.isEmpty() && tcp.isEmpty()) {
       throw new IstioRouteException(
           "Unable to get any of the HTTP, TCP or TLS routes for the Istio VirtualService");
@@ -130,7 +130,7 @@ public final class VirtualServiceRoutes {
       if (ref.routes().isEmpty()) {
         List<Integer> candidates = new ArrayList<>();
         for (int i = 0; i < http.size(); i++) {
-          Object name = Trees.map(http.get(i)).get("name");
+          Object name = JsonTrees.map(http.get(i)).get("name");
           if (name == null || !managedRouteNames.contains(String.valueOf(name))) {
             candidates.add(i);
           }
@@ -145,7 +145,7 @@ public final class VirtualServiceRoutes {
         for (String name : ref.routes()) {
           int index = -1;
           for (int i = 0; i < http.size(); i++) {
-            if (name.equals(Trees.map(http.get(i)).get("name"))) {
+            if (name.equals(JsonTrees.map(http.get(i)).get("name"))) {
               index = i;
               break;
             }
@@ -198,12 +198,12 @@ public final class VirtualServiceRoutes {
     for (int i = 0; i < routes.size(); i++) {
       Set<Long> ports = new HashSet<>();
       Set<String> snis = new HashSet<>();
-      for (Object match : Trees.list(Trees.map(routes.get(i)).get("match"))) {
-        Map<String, Object> m = Trees.map(match);
+      for (Object match : JsonTrees.list(JsonTrees.map(routes.get(i)).get("match"))) {
+        Map<String, Object> m = JsonTrees.map(match);
         if (m.get("port") instanceof Number n) {
           ports.add(n.longValue());
         }
-        Trees.list(m.get("sniHosts")).forEach(h -> snis.add(String.valueOf(h)));
+        JsonTrees.list(m.get("sniHosts")).forEach(h -> snis.add(String.valueOf(h)));
       }
       boolean portMatches = port == null || (ports.size() == 1 && ports.contains(port));
       boolean sniMatches = sniHosts.isEmpty() || snis.equals(new HashSet<>(sniHosts));
@@ -218,7 +218,7 @@ public final class VirtualServiceRoutes {
     boolean canary = false;
     boolean stable = false;
     for (Object target : targets) {
-      Object destination = Trees.map(target).get("destination");
+      Object destination = JsonTrees.map(target).get("destination");
       switch (destinations.roleOf(destination)) {
         case CANARY -> canary = true;
         case STABLE -> stable = true;
@@ -248,7 +248,7 @@ public final class VirtualServiceRoutes {
   }
 
   private static String describe(@Nullable Object destination) {
-    Map<String, Object> d = Trees.map(destination);
+    Map<String, Object> d = JsonTrees.map(destination);
     return "'"
         + d.get("host")
         + (d.get("subset") == null ? "" : "' subset '" + d.get("subset"))
@@ -266,8 +266,8 @@ public final class VirtualServiceRoutes {
   }
 
   /** Mutable deep copies of JSON trees and lenient views of their nodes. */
-  static final class Trees {
-    private Trees() {}
+  static final class JsonTrees {
+    private JsonTrees() {}
 
     static Map<String, Object> copy(Map<String, ?> tree) {
       Map<String, Object> out = new LinkedHashMap<>();

@@ -296,7 +296,7 @@ class VirtualServiceRoutesTest {
 
   @Test
   void managedHeaderRoutesDoNotCountAsTheUsersRoute() {
-    Map<String, Object> spec = VirtualServiceRoutes.Trees.copy(mixed());
+    Map<String, Object> spec = VirtualServiceRoutes.JsonTrees.copy(mixed());
     @SuppressWarnings("unchecked")
     List<Object> http = (List<Object>) spec.get("http");
     http.remove(1);

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.rollout4j.k8s.store.KubernetesErrors;
 import io.rollout4j.manifest.ManifestException;
 import io.rollout4j.manifest.Manifests;
 import io.rollout4j.model.AnalysisRun;
@@ -505,23 +506,7 @@ public final class Fabric8ClusterPort implements ClusterPort, AutoCloseable {
     try {
       return request.get();
     } catch (KubernetesClientException e) {
-      throw translate(what, e);
+      throw KubernetesErrors.translate(what, e);
     }
-  }
-
-  static PortException translate(String what, KubernetesClientException e) {
-    int code = e.getCode();
-    String reason =
-        e.getStatus() != null && e.getStatus().getMessage() != null
-            ? e.getStatus().getMessage()
-            : String.valueOf(e.getMessage());
-    String message = what + ": " + reason;
-    if (code == 409) {
-      return new ConflictException(message);
-    }
-    if (code == 0 || code == 429 || code >= 500) {
-      return new UnavailableException(message, e);
-    }
-    return new PortException(message, e);
   }
 }

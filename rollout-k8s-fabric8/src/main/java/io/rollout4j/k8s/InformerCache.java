@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.rollout4j.k8s.store.KubernetesErrors;
+import io.rollout4j.k8s.store.ResourceStore;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -326,29 +328,13 @@ final class InformerCache implements AutoCloseable {
     return Fabric8ClusterPort.kind(kind).namespaced() ? namespace + "/" + name : name;
   }
 
-  /** etcd revisions are numbers in every real API server and in the mock; anything else is 0. */
   private static long versionOf(GenericKubernetesResource object) {
-    try {
-      return Long.parseLong(object.getMetadata().getResourceVersion());
-    } catch (NumberFormatException | NullPointerException e) {
-      return 0;
-    }
+    return KubernetesErrors.resourceVersionOf(object);
   }
 
   @Override
   public void close() {
-    informers.values().forEach(SharedIndexInformer::stop);
-    for (SharedIndexInformer<GenericKubernetesResource> informer : informers.values()) {
-      // Wait (briefly) until each watch is really gone, so a closing API server sees no request.
-      try {
-        informer.stopped().toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-        // stopped as far as we are concerned
-      }
-    }
+    ResourceStore.stopAll(informers.values());
     informers.clear();
   }
 
