@@ -9,7 +9,6 @@ import io.rollout4j.model.Step;
 import io.rollout4j.port.TrafficSplit;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -61,17 +60,15 @@ final class CanaryDecision {
     plan.recordUserAbort(frame.revision());
 
     // 1. Replica targets for the new and stable ReplicaSets.
-    TrafficWeights observed = traffic.observedWeights();
+    TrafficSplit observed = traffic.observedWeights();
     ReplicaCounts counts =
         frame.initial()
             ? new ReplicaCounts(frame.replicas(), 0)
             : CanaryReplicas.desired(
                 rollout,
-                newRs == null
-                    ? ReplicaSetState.of(rollout.name() + "-" + hash, hash, 0, 0)
-                    : newRs.state(),
-                stableRs == null ? null : stableRs.state(),
-                states(frame.older()),
+                newRs == null ? ReplicaSetView.of(rollout.name() + "-" + hash, hash, 0, 0) : newRs,
+                stableRs,
+                frame.older(),
                 observed);
     if (rollout.spec().isPaused()) {
       // A manually paused rollout neither scales nor advances.
@@ -239,7 +236,7 @@ final class CanaryDecision {
       ReplicaSetPlan replicaSets,
       ReplicaSetView newRs,
       int target,
-      @Nullable TrafficWeights observed) {
+      @Nullable TrafficSplit observed) {
     if (target >= newRs.replicas()) {
       return target;
     }
@@ -429,16 +426,5 @@ final class CanaryDecision {
             weights,
             old.stablePingPong(),
             old.stepPluginStatuses());
-  }
-
-  private static List<ReplicaSetState> states(List<ReplicaSetView> sets) {
-    if (sets.isEmpty()) {
-      return List.of();
-    }
-    List<ReplicaSetState> states = new ArrayList<>(sets.size());
-    for (ReplicaSetView rs : sets) {
-      states.add(rs.state());
-    }
-    return states;
   }
 }

@@ -4,6 +4,7 @@ import io.rollout4j.model.CanaryStrategy;
 import io.rollout4j.model.Rollout;
 import io.rollout4j.model.RolloutStatus;
 import io.rollout4j.model.Step;
+import io.rollout4j.port.TrafficSplit;
 import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -37,10 +38,10 @@ final class CanaryReplicas {
    */
   static ReplicaCounts desired(
       Rollout rollout,
-      @Nullable ReplicaSetState canary,
-      @Nullable ReplicaSetState stable,
-      List<ReplicaSetState> older,
-      @Nullable TrafficWeights observed) {
+      @Nullable ReplicaSetView canary,
+      @Nullable ReplicaSetView stable,
+      List<ReplicaSetView> older,
+      @Nullable TrafficSplit observed) {
     CanaryStrategy strategy = rollout.spec().canary();
     if (strategy == null) {
       throw new IllegalArgumentException("rollout " + rollout.name() + " has no canary strategy");
@@ -60,7 +61,7 @@ final class CanaryReplicas {
    * with an explicit {@code abortScaleDownDelaySeconds} only the former, or the canary's delayed
    * scale-down would hold the weight up forever.
    */
-  static int abortStepWeight(Rollout rollout, ReplicaSetState canary, ReplicaSetState stable) {
+  static int abortStepWeight(Rollout rollout, ReplicaSetView canary, ReplicaSetView stable) {
     CanaryStrategy strategy = java.util.Objects.requireNonNull(rollout.spec().canary());
     int replicas = rollout.spec().effectiveReplicas();
     int expected = replicas - stable.availableReplicas();
@@ -79,7 +80,7 @@ final class CanaryReplicas {
 
   /** Whether the abort steps back through the setWeight steps (see {@link #abortStepWeight}). */
   static boolean abortsStepByStep(
-      Rollout rollout, @Nullable ReplicaSetState canary, @Nullable ReplicaSetState stable) {
+      Rollout rollout, @Nullable ReplicaSetView canary, @Nullable ReplicaSetView stable) {
     CanaryStrategy strategy = rollout.spec().canary();
     RolloutStatus status = rollout.status();
     return strategy != null
@@ -95,22 +96,22 @@ final class CanaryReplicas {
    * The canary's target for the current state: a fixed replica count from a {@code setCanaryScale}
    * in effect, or a weight (Argo's {@code GetCanaryReplicasOrWeight}).
    */
-  static CanaryWeight currentTarget(Rollout rollout) {
+  static CanaryTarget currentTarget(Rollout rollout) {
     RolloutStatus status = rollout.status();
     if ((status != null && Boolean.TRUE.equals(status.promoteFull()))
         || CanarySteps.fullyPromotedOrInitial(status)) {
-      return CanaryWeight.ofWeight(100);
+      return CanaryTarget.ofWeight(100);
     }
     Optional<Step.SetCanaryScale> scale = CanarySteps.setCanaryScaleInEffect(rollout);
     if (scale.isPresent()) {
       if (scale.get().replicas() != null) {
-        return CanaryWeight.ofReplicas(scale.get().replicas());
+        return CanaryTarget.ofReplicas(scale.get().replicas());
       }
       if (scale.get().weight() != null) {
-        return CanaryWeight.ofWeight(scale.get().weight());
+        return CanaryTarget.ofWeight(scale.get().weight());
       }
     }
-    return CanaryWeight.ofWeight(CanarySteps.currentSetWeight(rollout));
+    return CanaryTarget.ofWeight(CanarySteps.currentSetWeight(rollout));
   }
 
   /** maxSurge resolved against {@code spec.replicas}, percentages rounded up. */
@@ -147,14 +148,14 @@ final class CanaryReplicas {
   private static ReplicaCounts trafficRouted(
       Rollout rollout,
       CanaryStrategy strategy,
-      @Nullable ReplicaSetState canary,
-      @Nullable ReplicaSetState stable,
-      @Nullable TrafficWeights observed) {
+      @Nullable ReplicaSetView canary,
+      @Nullable ReplicaSetView stable,
+      @Nullable TrafficSplit observed) {
     int replicas = rollout.spec().effectiveReplicas();
-    CanaryWeight target = currentTarget(rollout);
+    CanaryTarget target = currentTarget(rollout);
     if (target.replicas() == null && abortsStepByStep(rollout, canary, stable)) {
       target =
-          CanaryWeight.ofWeight(
+          CanaryTarget.ofWeight(
               abortStepWeight(
                   rollout,
                   java.util.Objects.requireNonNull(canary),
@@ -200,9 +201,9 @@ final class CanaryReplicas {
   private static ReplicaCounts basic(
       Rollout rollout,
       CanaryStrategy strategy,
-      @Nullable ReplicaSetState canary,
-      @Nullable ReplicaSetState stable,
-      List<ReplicaSetState> older) {
+      @Nullable ReplicaSetView canary,
+      @Nullable ReplicaSetView stable,
+      List<ReplicaSetView> older) {
     int replicas = rollout.spec().effectiveReplicas();
     int maxSurge = maxSurge(rollout);
     int weight = currentTarget(rollout).weight();
@@ -211,7 +212,7 @@ final class CanaryReplicas {
     int desiredStable = split[1];
 
     // The stable ReplicaSet to shift from, if there is one distinct from the canary.
-    ReplicaSetState from =
+    ReplicaSetView from =
         stable != null && (canary == null || !canary.name().equals(stable.name())) ? stable : null;
     int canaryCount = canary == null ? 0 : canary.replicas();
     int stableCount = from == null ? 0 : from.replicas();
@@ -313,9 +314,9 @@ final class CanaryReplicas {
     return Math.abs(candidate[0] * 100.0 / candidate[1] - weight);
   }
 
-  private static int sumReplicas(List<ReplicaSetState> sets) {
+  private static int sumReplicas(List<ReplicaSetView> sets) {
     int sum = 0;
-    for (ReplicaSetState rs : sets) {
+    for (ReplicaSetView rs : sets) {
       sum += rs.replicas();
     }
     return sum;
@@ -325,7 +326,7 @@ final class CanaryReplicas {
    * Pods of a ReplicaSet that count when deciding how far to scale down: its spec when it is
    * already shrinking or when availability may be ignored, else its available pods.
    */
-  private static int forScaleDown(@Nullable ReplicaSetState rs, boolean ignoreAvailability) {
+  private static int forScaleDown(@Nullable ReplicaSetView rs, boolean ignoreAvailability) {
     if (rs == null) {
       return 0;
     }
@@ -336,7 +337,7 @@ final class CanaryReplicas {
   }
 
   private static int drainTowards(
-      @Nullable ReplicaSetState rs, int desired, int scaleDown, int current) {
+      @Nullable ReplicaSetView rs, int desired, int scaleDown, int current) {
     if (rs != null && rs.replicas() > desired) {
       return Math.max(desired, rs.replicas() - scaleDown);
     }
@@ -351,8 +352,8 @@ final class CanaryReplicas {
    * @return {drained, adjusted}
    */
   private static int[] withinLimits(
-      @Nullable ReplicaSetState drained,
-      @Nullable ReplicaSetState adjusted,
+      @Nullable ReplicaSetView drained,
+      @Nullable ReplicaSetView adjusted,
       int drainedCount,
       int adjustedCount,
       int maxTotal,

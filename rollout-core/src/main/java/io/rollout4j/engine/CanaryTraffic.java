@@ -32,16 +32,16 @@ final class CanaryTraffic {
   }
 
   /** The split the rollout last reported, or what the router reports when it has reported none. */
-  @Nullable TrafficWeights observedWeights() {
+  @Nullable TrafficSplit observedWeights() {
     RolloutStatus status = plan.status;
     RolloutStatus.Weights weights = status.canary() == null ? null : status.canary().weights();
     if (weights != null) {
-      return TrafficWeights.of(weights.canary().weight(), weights.stable().weight());
+      return TrafficSplit.of(
+          weights.canary().weight(),
+          weights.canary().podTemplateHash(),
+          weights.stable().podTemplateHash());
     }
-    TrafficSplit traffic = plan.observation.traffic();
-    return traffic == null
-        ? null
-        : TrafficWeights.of(traffic.canaryWeight(), traffic.stableWeight());
+    return plan.observation.traffic();
   }
 
   /**
@@ -90,8 +90,7 @@ final class CanaryTraffic {
       // Abort: traffic returns to stable as fast as stable can carry it; the canary subset
       // keeps its hash until the canary is scaled down. Managed routes go at once.
       int weight =
-          stableRs != null
-                  && CanaryReplicas.abortsStepByStep(rollout, newRs.state(), stableRs.state())
+          stableRs != null && CanaryReplicas.abortsStepByStep(rollout, newRs, stableRs)
               ? stepwiseAbortWeight(rollout, newRs, stableRs, current)
               : withinStableCapacity(rollout, stableRs, 0, currentWeight(current));
       return withRoutes(TrafficSplit.of(weight, hash, stableHash), List.of());
@@ -139,7 +138,7 @@ final class CanaryTraffic {
     if (replicas == 0) {
       return 0;
     }
-    int desired = CanaryReplicas.abortStepWeight(rollout, newRs.state(), stableRs.state());
+    int desired = CanaryReplicas.abortStepWeight(rollout, newRs, stableRs);
     int stableCarries = 100 * stableRs.availableReplicas() / replicas;
     int expected = Math.max(0, 100 - stableCarries);
     if (current == null) {

@@ -1,10 +1,12 @@
 package io.rollout4j.engine;
 
+import io.rollout4j.manifest.Manifests;
 import io.rollout4j.model.GenericResource;
 import io.rollout4j.model.RolloutLabels;
 import io.rollout4j.model.Timestamps;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -39,8 +41,37 @@ record ReplicaSetView(
         parseInstant(annotations.get(RolloutLabels.SCALE_DOWN_DEADLINE)));
   }
 
-  ReplicaSetState state() {
-    return ReplicaSetState.of(name, hash, replicas, availableReplicas);
+  /**
+   * A view from counts alone, for the replica arithmetic: a ReplicaSet about to be created, or one
+   * in a test.
+   */
+  static ReplicaSetView of(String name, String hash, int replicas, int availableReplicas) {
+    if (replicas < 0 || availableReplicas < 0) {
+      throw new IllegalArgumentException(
+          "replica counts must not be negative: " + replicas + ", " + availableReplicas);
+    }
+    Map<String, Object> tree = new LinkedHashMap<>();
+    tree.put("apiVersion", "apps/v1");
+    tree.put("kind", "ReplicaSet");
+    tree.put(
+        "metadata", Map.of("name", name, "labels", Map.of(RolloutLabels.POD_TEMPLATE_HASH, hash)));
+    tree.put("spec", Map.of("replicas", replicas));
+    tree.put("status", Map.of("availableReplicas", availableReplicas));
+    return new ReplicaSetView(
+        (GenericResource) Manifests.fromMap(tree),
+        name,
+        hash,
+        replicas,
+        0,
+        0,
+        availableReplicas,
+        0,
+        null);
+  }
+
+  /** Available pods that will remain once the ReplicaSet reaches its spec. */
+  int availableWithinSpec() {
+    return Math.min(replicas, availableReplicas);
   }
 
   boolean fullyAvailable() {

@@ -47,11 +47,11 @@ final class CanaryFixtures {
         false);
   }
 
-  static ReplicaSetState stable(int replicas, int available) {
-    return ReplicaSetState.of("r-" + STABLE, STABLE, replicas, available);
+  static ReplicaSetView stable(int replicas, int available) {
+    return ReplicaSetView.of("r-" + STABLE, STABLE, replicas, available);
   }
 
-  static ReplicaSetState canaryRs(int replicas, int available) {
-    return ReplicaSetState.of("r-" + CANARY, CANARY, replicas, available);
+  static ReplicaSetView canaryRs(int replicas, int available) {
+    return ReplicaSetView.of("r-" + CANARY, CANARY, replicas, available);
   }
 }

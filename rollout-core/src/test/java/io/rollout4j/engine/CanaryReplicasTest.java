@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rollout4j.model.Rollout;
 import io.rollout4j.model.RolloutStatus;
+import io.rollout4j.port.TrafficSplit;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -107,7 +108,7 @@ class CanaryReplicasTest {
             rollout,
             canaryRs(0, 0),
             stable(10, 10),
-            List.of(ReplicaSetState.of("r-old", "old", 2, 2)),
+            List.of(ReplicaSetView.of("r-old", "old", 2, 2)),
             null);
 
     assertThat(counts).isEqualTo(new ReplicaCounts(0, 10));
@@ -120,7 +121,7 @@ class CanaryReplicasTest {
 
     assertThat(
             CanaryReplicas.desired(
-                initial, ReplicaSetState.of("r-h1", "h1", 0, 0), null, List.of(), null))
+                initial, ReplicaSetView.of("r-h1", "h1", 0, 0), null, List.of(), null))
         .isEqualTo(new ReplicaCounts(5, 0));
   }
 
@@ -214,11 +215,15 @@ class CanaryReplicasTest {
 
     assertThat(
             CanaryReplicas.desired(
-                rollout, canaryRs(0, 0), stable(10, 10), List.of(), TrafficWeights.of(20, 80)))
+                rollout,
+                canaryRs(0, 0),
+                stable(10, 10),
+                List.of(),
+                TrafficSplit.of(20, null, null)))
         .isEqualTo(new ReplicaCounts(6, 8));
     assertThat(
             CanaryReplicas.desired(
-                rollout, canaryRs(6, 6), stable(8, 8), List.of(), TrafficWeights.of(60, 40)))
+                rollout, canaryRs(6, 6), stable(8, 8), List.of(), TrafficSplit.of(60, null, null)))
         .isEqualTo(new ReplicaCounts(6, 4));
   }
 
@@ -229,11 +234,11 @@ class CanaryReplicasTest {
 
     assertThat(
             CanaryReplicas.desired(
-                aborted, canaryRs(6, 6), stable(4, 4), List.of(), TrafficWeights.of(60, 40)))
+                aborted, canaryRs(6, 6), stable(4, 4), List.of(), TrafficSplit.of(60, null, null)))
         .isEqualTo(new ReplicaCounts(6, 10));
     assertThat(
             CanaryReplicas.desired(
-                aborted, canaryRs(6, 6), stable(10, 10), List.of(), TrafficWeights.of(0, 100)))
+                aborted, canaryRs(6, 6), stable(10, 10), List.of(), TrafficSplit.of(0, null, null)))
         .isEqualTo(new ReplicaCounts(0, 10));
   }
 
@@ -249,20 +254,21 @@ class CanaryReplicasTest {
     // Should scale stable replica up depending on next expected canary downscale step, if abort
     assertThat(
             CanaryReplicas.desired(
-                aborted, canaryRs(6, 6), stable(4, 4), List.of(), TrafficWeights.of(60, 40)))
+                aborted, canaryRs(6, 6), stable(4, 4), List.of(), TrafficSplit.of(60, null, null)))
         .isEqualTo(new ReplicaCounts(6, 8));
     // ... depending on available canary replicas, if fewer canaries than expected
     assertThat(
             CanaryReplicas.desired(
-                aborted, canaryRs(1, 1), stable(4, 4), List.of(), TrafficWeights.of(60, 40)))
+                aborted, canaryRs(1, 1), stable(4, 4), List.of(), TrafficSplit.of(60, null, null)))
         .isEqualTo(new ReplicaCounts(6, 8));
     // ... depending on available stable replicas
     assertThat(
             CanaryReplicas.desired(
-                aborted, canaryRs(2, 2), stable(8, 4), List.of(), TrafficWeights.of(60, 40)))
+                aborted, canaryRs(2, 2), stable(8, 4), List.of(), TrafficSplit.of(60, null, null)))
         .isEqualTo(new ReplicaCounts(6, 8));
     // ... as if canaries are scaled down to 0 when neither ReplicaSet is known
-    assertThat(CanaryReplicas.desired(aborted, null, null, List.of(), TrafficWeights.of(60, 40)))
+    assertThat(
+            CanaryReplicas.desired(aborted, null, null, List.of(), TrafficSplit.of(60, null, null)))
         .isEqualTo(new ReplicaCounts(6, 10));
 
     String tenPercent = "{" + ISTIO + ", dynamicStableScale: true, steps: [{setWeight: 10}]}";
@@ -270,7 +276,11 @@ class CanaryReplicasTest {
     // Should scale down stable
     assertThat(
             CanaryReplicas.desired(
-                canary(10, tenPercent, 0, false), null, null, List.of(), TrafficWeights.of(10, 90)))
+                canary(10, tenPercent, 0, false),
+                null,
+                null,
+                List.of(),
+                TrafficSplit.of(10, null, null)))
         .isEqualTo(new ReplicaCounts(1, 9));
     // Should take max of desired canary > actual
     assertThat(
@@ -279,7 +289,7 @@ class CanaryReplicasTest {
                 null,
                 null,
                 List.of(),
-                TrafficWeights.of(10, 90)))
+                TrafficSplit.of(10, null, null)))
         .isEqualTo(new ReplicaCounts(2, 9));
     // Should leave canary scaled up if there is still traffic to it on abort
     assertThat(
@@ -288,7 +298,7 @@ class CanaryReplicasTest {
                 null,
                 null,
                 List.of(),
-                TrafficWeights.of(20, 80)))
+                TrafficSplit.of(20, null, null)))
         .isEqualTo(new ReplicaCounts(2, 10));
     // Should reduce canary when there is less traffic to it on abort
     assertThat(
@@ -297,7 +307,7 @@ class CanaryReplicasTest {
                 null,
                 null,
                 List.of(),
-                TrafficWeights.of(10, 90)))
+                TrafficSplit.of(10, null, null)))
         .isEqualTo(new ReplicaCounts(1, 10));
   }
 
@@ -313,17 +323,17 @@ class CanaryReplicasTest {
     assertThat(CanaryReplicas.abortStepWeight(aborted, canaryRs(8, 8), stable(2, 2))).isEqualTo(40);
     assertThat(
             CanaryReplicas.desired(
-                aborted, canaryRs(8, 8), stable(2, 2), List.of(), TrafficWeights.of(80, 20)))
+                aborted, canaryRs(8, 8), stable(2, 2), List.of(), TrafficSplit.of(80, null, null)))
         .isEqualTo(new ReplicaCounts(8, 6));
     // Once traffic is at 40 % and the canary down to 4: next is 20 %, stable to 8.
     assertThat(
             CanaryReplicas.desired(
-                aborted, canaryRs(4, 4), stable(6, 6), List.of(), TrafficWeights.of(40, 60)))
+                aborted, canaryRs(4, 4), stable(6, 6), List.of(), TrafficSplit.of(40, null, null)))
         .isEqualTo(new ReplicaCounts(4, 8));
     // Below the first step: 0 %, stable to 10.
     assertThat(
             CanaryReplicas.desired(
-                aborted, canaryRs(2, 2), stable(8, 8), List.of(), TrafficWeights.of(20, 80)))
+                aborted, canaryRs(2, 2), stable(8, 8), List.of(), TrafficSplit.of(20, null, null)))
         .isEqualTo(new ReplicaCounts(2, 10));
   }
 
@@ -339,7 +349,7 @@ class CanaryReplicasTest {
                     .promoteFull(true)
                     .build());
 
-    assertThat(CanaryReplicas.currentTarget(full)).isEqualTo(new CanaryWeight(null, 100));
+    assertThat(CanaryReplicas.currentTarget(full)).isEqualTo(new CanaryTarget(null, 100));
     assertThat(
             CanaryReplicas.currentTarget(canary(10, "{steps: [{setWeight: 10}]}", 1, false))
                 .weight())

@@ -60,7 +60,7 @@ public final class IstioMeshPort implements MeshPort, AutoCloseable {
   private static final Set<String> ROUTERS = Set.of("istio");
 
   /** The annotation Argo writes on the DestinationRules it manages. */
-  static final String MANAGED_BY = "argo-rollouts.argoproj.io/managed-by-rollouts";
+  static final String MANAGED_BY = RolloutLabels.MANAGED_BY;
 
   private final KubernetesClient client;
 

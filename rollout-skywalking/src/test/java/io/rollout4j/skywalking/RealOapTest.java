@@ -52,13 +52,20 @@ class RealOapTest {
   private static final SkyWalkingMetricProvider PROVIDER =
       SkyWalkingMetricProvider.builder().build();
 
-  /** The first minute of the test run: back-filled data ends the minute before it. */
+  /**
+   * The first minute without back-filled data: the current minute, except in the first {@link
+   * #MINUTES} minutes of a UTC day. OAP's H2 storage keeps one table per day and makes them from
+   * the day it starts on, so minutes of the day before cannot be stored; the window then starts at
+   * midnight and reaches a little into the future, stamped ahead, which OAP accepts.
+   */
   static Instant thisMinute;
 
   @BeforeAll
   static void startOapAndFeedIt() throws IOException {
     oap = RealOap.start();
-    thisMinute = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+    Instant earliest = now.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofMinutes(MINUTES));
+    thisMinute = now.isBefore(earliest) ? earliest : now;
     List<Map<String, Object>> segments = new ArrayList<>();
     for (int m = MINUTES; m >= 1; m--) {
       Instant minute = thisMinute.minus(Duration.ofMinutes(m));

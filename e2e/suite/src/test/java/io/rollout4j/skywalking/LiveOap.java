@@ -71,6 +71,9 @@ public final class LiveOap {
       List<Map<String, Object>> segments = new ArrayList<>();
       for (int m = 5; m >= 1; m--) {
         Instant minute = thisMinute.minus(Duration.ofMinutes(m));
+        if (!minute.truncatedTo(ChronoUnit.DAYS).equals(thisMinute.truncatedTo(ChronoUnit.DAYS))) {
+          continue; // OAP's H2 storage has no table for the day before the one it started on
+        }
         for (int call = 0; call < 4; call++) {
           segments.add(
               RealOap.call(service, minute.plusSeconds(5 + 12L * call), latency.toMillis(), false));
