@@ -14,6 +14,7 @@ import io.rollout4j.k8s.mock.MockApiServer;
 import io.rollout4j.manifest.Manifests;
 import io.rollout4j.model.AnalysisRun;
 import io.rollout4j.model.AnalysisRunStatus;
+import io.rollout4j.model.CanaryStrategy;
 import io.rollout4j.model.GenericResource;
 import io.rollout4j.model.Resource;
 import io.rollout4j.model.Rollout;
@@ -30,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,6 +40,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -69,11 +73,10 @@ public final class BookinfoCanary {
   private BookinfoCanary() {}
 
   /** The mock API server logs every request through java.util.logging; kept quiet here. */
-  private static final java.util.logging.Logger MOCK_SERVER_LOG =
-      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+  private static final Logger MOCK_SERVER_LOG = Logger.getLogger("io.fabric8.mockwebserver");
 
   public static void main(String[] args) throws Exception {
-    MOCK_SERVER_LOG.setLevel(java.util.logging.Level.OFF);
+    MOCK_SERVER_LOG.setLevel(Level.OFF);
     boolean abort = List.of(args).contains("--abort");
     boolean cluster = List.of(args).contains("--kubeconfig");
     int shared = List.of(args).indexOf("--shared");
@@ -295,9 +298,9 @@ public final class BookinfoCanary {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> withNamespace(Map<String, Object> object) {
-      Map<String, Object> copy = new java.util.LinkedHashMap<>(object);
+      Map<String, Object> copy = new LinkedHashMap<>(object);
       Map<String, Object> metadata =
-          new java.util.LinkedHashMap<>((Map<String, Object>) object.get("metadata"));
+          new LinkedHashMap<>((Map<String, Object>) object.get("metadata"));
       metadata.put("namespace", NS);
       copy.put("metadata", metadata);
       return copy;
@@ -383,9 +386,7 @@ public final class BookinfoCanary {
         return "(no status yet)";
       }
       int steps =
-          rollout.spec().strategy() instanceof io.rollout4j.model.CanaryStrategy canary
-              ? canary.steps().size()
-              : 0;
+          rollout.spec().strategy() instanceof CanaryStrategy canary ? canary.steps().size() : 0;
       IstioMeshPort mesh = view;
       TrafficSplit split = mesh == null ? null : mesh.current(rollout).orElse(null);
       String weights =

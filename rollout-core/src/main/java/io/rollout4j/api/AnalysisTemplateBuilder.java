@@ -1,5 +1,7 @@
 package io.rollout4j.api;
 
+import io.rollout4j.manifest.AnalysisValidator;
+import io.rollout4j.manifest.Problem;
 import io.rollout4j.model.AnalysisTemplate;
 import io.rollout4j.model.AnalysisTemplateSpec;
 import io.rollout4j.model.Argument;
@@ -90,10 +92,8 @@ public final class AnalysisTemplateBuilder {
         new AnalysisTemplate(
             ObjectMeta.of(name, namespace),
             new AnalysisTemplateSpec(metrics, args, dryRun, retention, List.of()));
-    List<io.rollout4j.manifest.Problem> errors =
-        io.rollout4j.manifest.AnalysisValidator.validate(template).stream()
-            .filter(io.rollout4j.manifest.Problem::isError)
-            .toList();
+    List<Problem> errors =
+        AnalysisValidator.validate(template).stream().filter(Problem::isError).toList();
     if (!errors.isEmpty()) {
       throw new InvalidSpecException(errors);
     }

@@ -13,6 +13,8 @@ import io.rollout4j.model.Resource;
 import io.rollout4j.model.Rollout;
 import io.rollout4j.model.RolloutPhase;
 import io.rollout4j.model.RolloutStatus;
+import io.rollout4j.model.Step;
+import io.rollout4j.model.TrafficRouting;
 import io.rollout4j.model.WorkloadRef;
 import io.rollout4j.port.ClusterPort;
 import io.rollout4j.port.InvalidReferenceException;
@@ -20,15 +22,19 @@ import io.rollout4j.port.MeshPort;
 import io.rollout4j.port.MetricsPort;
 import io.rollout4j.port.PortException;
 import io.rollout4j.port.TrafficSplit;
+import io.rollout4j.port.UnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,7 +71,7 @@ public final class RolloutEngine {
         cluster,
         mesh,
         request -> {
-          throw new io.rollout4j.port.UnavailableException(
+          throw new UnavailableException(
               "no metric provider configured for '" + request.providerType() + "'");
         },
         clock);
@@ -169,7 +175,7 @@ public final class RolloutEngine {
    * again: nothing the reconcile learnt is lost, since all of it is still in the cluster.
    */
   private Result report(Rollout rollout, Result failed) {
-    PortException error = java.util.Objects.requireNonNull(failed.error());
+    PortException error = Objects.requireNonNull(failed.error());
     String reason = StatusRules.reconcileErrorReason(error);
     String message = String.valueOf(error.getMessage());
     RolloutStatus stored = Reconciler.statusOf(rollout);
@@ -305,7 +311,7 @@ public final class RolloutEngine {
     String restartAt = rollout.spec().restartAt();
     if (restartAt != null
         && (rollout.status() == null || !restartAt.equals(rollout.status().restartedAt()))) {
-      java.util.Set<String> owners = new java.util.HashSet<>();
+      Set<String> owners = new HashSet<>();
       replicaSets.forEach(rs -> owners.add(String.valueOf(rs.metadata().name())));
       for (Resource r : cluster.list("Pod", namespace)) {
         if (r instanceof GenericResource pod
@@ -368,8 +374,8 @@ public final class RolloutEngine {
   }
 
   /** Why no configured MeshPort can route this rollout, or null when one serves its routers. */
-  private @Nullable String unsupportedRouter(io.rollout4j.model.TrafficRouting routing) {
-    java.util.Set<String> served = mesh.routers();
+  private @Nullable String unsupportedRouter(TrafficRouting routing) {
+    Set<String> served = mesh.routers();
     for (String router : routing.routerIds()) {
       if (!served.contains(router)) {
         boolean plugin = routing.plugins() != null && routing.plugins().containsKey(router);
@@ -378,7 +384,7 @@ public final class RolloutEngine {
             + ": traffic router '"
             + router
             + "' is not served by this controller (it serves: "
-            + String.join(", ", new java.util.TreeSet<>(served))
+            + String.join(", ", new TreeSet<>(served))
             + "); nothing is changed until the rollout uses one of those or a MeshPort for '"
             + router
             + "' is configured";
@@ -394,9 +400,9 @@ public final class RolloutEngine {
           || canary.steps().stream()
               .anyMatch(
                   s ->
-                      s instanceof io.rollout4j.model.Step.Analysis
-                          || (s instanceof io.rollout4j.model.Step.Combined c
-                              && c.action(io.rollout4j.model.Step.Analysis.class).isPresent()));
+                      s instanceof Step.Analysis
+                          || (s instanceof Step.Combined c
+                              && c.action(Step.Analysis.class).isPresent()));
     }
     var blueGreen = rollout.spec().blueGreen();
     return blueGreen != null

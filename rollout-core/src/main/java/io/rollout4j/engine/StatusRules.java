@@ -3,6 +3,10 @@ package io.rollout4j.engine;
 import io.rollout4j.model.Rollout;
 import io.rollout4j.model.RolloutPhase;
 import io.rollout4j.model.RolloutStatus;
+import io.rollout4j.port.ConflictException;
+import io.rollout4j.port.InvalidReferenceException;
+import io.rollout4j.port.PortException;
+import io.rollout4j.port.UnavailableException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -149,19 +153,19 @@ final class StatusRules {
   }
 
   /** The reason a failed reconcile gives, by what failed. */
-  static String reconcileErrorReason(io.rollout4j.port.PortException error) {
-    if (error instanceof io.rollout4j.port.ConflictException) {
+  static String reconcileErrorReason(PortException error) {
+    if (error instanceof ConflictException) {
       return "Conflict";
     }
-    if (error instanceof io.rollout4j.port.UnavailableException) {
+    if (error instanceof UnavailableException) {
       return "PortUnavailable";
     }
-    if (error instanceof io.rollout4j.port.InvalidReferenceException) {
+    if (error instanceof InvalidReferenceException) {
       return "InvalidReference";
     }
-    return error.getClass() == io.rollout4j.port.PortException.class
+    return error.getClass() == PortException.class
             && error.getCause() != null
-            && !(error.getCause() instanceof io.rollout4j.port.PortException)
+            && !(error.getCause() instanceof PortException)
         ? "InternalError"
         : "PortError";
   }

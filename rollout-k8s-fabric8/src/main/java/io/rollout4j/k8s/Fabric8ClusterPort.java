@@ -1,6 +1,7 @@
 package io.rollout4j.k8s;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.MicroTime;
 import io.fabric8.kubernetes.api.model.events.v1.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -19,16 +20,19 @@ import io.rollout4j.port.ConflictException;
 import io.rollout4j.port.PortException;
 import io.rollout4j.port.UnavailableException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -141,7 +145,7 @@ public final class Fabric8ClusterPort implements ClusterPort, AutoCloseable {
    * informers concerns: the Rollout itself, or the owner of a ReplicaSet or AnalysisRun. The
    * controller's work queue listens here.
    */
-  public void onRolloutEvent(java.util.function.Consumer<String> listener) {
+  public void onRolloutEvent(Consumer<String> listener) {
     if (cache == null) {
       throw new IllegalStateException("built without informers: no events to listen to");
     }
@@ -166,7 +170,7 @@ public final class Fabric8ClusterPort implements ClusterPort, AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private String controllerName = "rollout4j";
     private boolean informers = true;
-    private java.time.Duration resync = java.time.Duration.ofMinutes(10);
+    private Duration resync = Duration.ofMinutes(10);
     private @Nullable Set<String> namespaces;
 
     private Builder(KubernetesClient client) {
@@ -199,12 +203,12 @@ public final class Fabric8ClusterPort implements ClusterPort, AutoCloseable {
     }
 
     /** How often informers re-deliver every cached object (the controller's safety resync). */
-    public Builder resync(java.time.Duration resync) {
+    public Builder resync(Duration resync) {
       this.resync = checkedResync(resync);
       return this;
     }
 
-    static java.time.Duration checkedResync(java.time.Duration resync) {
+    static Duration checkedResync(Duration resync) {
       if (resync.isNegative()) {
         throw new IllegalArgumentException("resync: expected zero (off) or positive");
       }
@@ -426,7 +430,7 @@ public final class Fabric8ClusterPort implements ClusterPort, AutoCloseable {
 
   private NonNamespaceOperation<
           GenericKubernetesResource,
-          io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
+          GenericKubernetesResourceList,
           Resource<GenericKubernetesResource>>
       scoped(String kind, String namespace) {
     Kind where = KINDS.get(kind);
@@ -440,7 +444,7 @@ public final class Fabric8ClusterPort implements ClusterPort, AutoCloseable {
     }
     MixedOperation<
             GenericKubernetesResource,
-            io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
+            GenericKubernetesResourceList,
             Resource<GenericKubernetesResource>>
         all = client.genericKubernetesResources(where.context());
     return where.namespaced() ? all.inNamespace(namespace) : all;
@@ -462,7 +466,7 @@ public final class Fabric8ClusterPort implements ClusterPort, AutoCloseable {
     Map<String, Object> tree = client.getKubernetesSerialization().convertValue(object, Map.class);
     Kind where = KINDS.get(kind);
     if (where != null && (tree.get("kind") == null || tree.get("apiVersion") == null)) {
-      tree = new java.util.LinkedHashMap<>(tree);
+      tree = new LinkedHashMap<>(tree);
       tree.put("kind", kind);
       tree.put(
           "apiVersion",

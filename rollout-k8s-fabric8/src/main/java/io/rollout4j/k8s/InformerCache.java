@@ -9,14 +9,19 @@ import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.rollout4j.k8s.store.KubernetesErrors;
 import io.rollout4j.k8s.store.ResourceStore;
+import io.rollout4j.model.AnalysisRun;
+import io.rollout4j.model.Rollout;
+import io.rollout4j.port.PortException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -120,7 +125,7 @@ final class InformerCache implements AutoCloseable {
       String kind,
       String namespace,
       List<GenericKubernetesResource> items,
-      java.util.function.Predicate<GenericKubernetesResource> belongs) {
+      Predicate<GenericKubernetesResource> belongs) {
     String prefix =
         kind + "|" + (Fabric8ClusterPort.kind(kind).namespaced() ? namespace + "/" : "");
     boolean any = false;
@@ -133,7 +138,7 @@ final class InformerCache implements AutoCloseable {
     if (!any) {
       return items;
     }
-    Map<String, GenericKubernetesResource> byName = new java.util.LinkedHashMap<>();
+    Map<String, GenericKubernetesResource> byName = new LinkedHashMap<>();
     for (GenericKubernetesResource item : items) {
       byName.put(item.getMetadata().getName(), item);
     }
@@ -159,7 +164,7 @@ final class InformerCache implements AutoCloseable {
     Set<String> scope = namespaces;
     boolean perNamespace = where.namespaced() && scope != null;
     if (scope != null && perNamespace && !scope.contains(namespace)) {
-      throw new io.rollout4j.port.PortException(
+      throw new PortException(
           "namespace " + namespace + " is outside this controller's namespaces " + namespaces);
     }
     String id = kind + "|" + (perNamespace ? namespace : "*");
@@ -177,7 +182,7 @@ final class InformerCache implements AutoCloseable {
                 : all.inAnyNamespace().runnableInformer(resyncMillis);
     informer.itemStore(new TrimmedStore());
     informer.addIndexers(
-        kind.equals(io.rollout4j.model.Rollout.KIND)
+        kind.equals(Rollout.KIND)
             ? Map.of(
                 OWNER_INDEX, InformerCache::ownerOf, REFERENCE_INDEX, InformerCache::referencesOf)
             : Map.of(OWNER_INDEX, InformerCache::ownerOf));
@@ -208,9 +213,9 @@ final class InformerCache implements AutoCloseable {
   private void announce(String kind, GenericKubernetesResource object) {
     String path = object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();
     List<String> keys =
-        kind.equals(io.rollout4j.model.Rollout.KIND)
+        kind.equals(Rollout.KIND)
             ? List.of(path)
-            : kind.equals(io.rollout4j.model.AnalysisRun.KIND) && ownerOf(object).isEmpty()
+            : kind.equals(AnalysisRun.KIND) && ownerOf(object).isEmpty()
                 ? List.of(RUN_KEY + path)
                 : concerned(kind, object);
     for (String key : keys) {
@@ -232,7 +237,7 @@ final class InformerCache implements AutoCloseable {
         referenceKey(kind, object.getMetadata().getNamespace(), object.getMetadata().getName());
     for (Map.Entry<String, SharedIndexInformer<GenericKubernetesResource>> e :
         informers.entrySet()) {
-      if (!e.getKey().startsWith(io.rollout4j.model.Rollout.KIND + "|")) {
+      if (!e.getKey().startsWith(Rollout.KIND + "|")) {
         continue;
       }
       for (GenericKubernetesResource rollout :
@@ -316,7 +321,7 @@ final class InformerCache implements AutoCloseable {
     List<OwnerReference> references = object.getMetadata().getOwnerReferences();
     if (references != null) {
       for (OwnerReference owner : references) {
-        if (io.rollout4j.model.Rollout.KIND.equals(owner.getKind())) {
+        if (Rollout.KIND.equals(owner.getKind())) {
           owners.add(object.getMetadata().getNamespace() + "/" + owner.getName());
         }
       }

@@ -1,9 +1,14 @@
 package io.rollout4j.k8s;
 
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.Interceptor;
 import io.rollout4j.action.RolloutActions;
 import io.rollout4j.action.RolloutChange;
 import io.rollout4j.analysis.providers.MetricProviders;
@@ -16,6 +21,7 @@ import io.rollout4j.model.WorkloadRef;
 import io.rollout4j.port.ConflictException;
 import io.rollout4j.port.MeshPort;
 import io.rollout4j.port.MetricsPort;
+import java.io.File;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +34,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,18 +108,16 @@ public final class RolloutController implements AutoCloseable {
   private static KubernetesClient budgeted(Builder builder) {
     RequestBudget.PerClient budget = new RequestBudget.PerClient(builder.qps, builder.burst);
     ControllerObserver observer = builder.observer;
-    return new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+    return new KubernetesClientBuilder()
         .withConfig(builder.client.getConfiguration())
         .withHttpClientBuilderConsumer(
             http ->
                 http.addOrReplaceInterceptor(
                     "rollout4j-budget",
-                    new io.fabric8.kubernetes.client.http.Interceptor() {
+                    new Interceptor() {
                       @Override
                       public void before(
-                          io.fabric8.kubernetes.client.http.BasicBuilder request,
-                          io.fabric8.kubernetes.client.http.HttpRequest http,
-                          io.fabric8.kubernetes.client.http.Interceptor.RequestTags tags) {
+                          BasicBuilder request, HttpRequest http, Interceptor.RequestTags tags) {
                         if (String.valueOf(http.uri().getQuery()).contains("watch=true")) {
                           return;
                         }
@@ -153,7 +160,7 @@ public final class RolloutController implements AutoCloseable {
      * request budget and are counted, e.g. {@code .mesh(IstioMeshPort::create)}. This or {@link
      * #mesh(MeshPort)} is required.
      */
-    public Builder mesh(java.util.function.Function<KubernetesClient, MeshPort> mesh) {
+    public Builder mesh(Function<KubernetesClient, MeshPort> mesh) {
       this.mesh = Objects.requireNonNull(mesh, "mesh");
       return this;
     }
@@ -279,8 +286,8 @@ public final class RolloutController implements AutoCloseable {
       return this;
     }
 
-    private java.util.function.Function<KubernetesClient, MeshPort> mesh() {
-      java.util.function.Function<KubernetesClient, MeshPort> configured = mesh;
+    private Function<KubernetesClient, MeshPort> mesh() {
+      Function<KubernetesClient, MeshPort> configured = mesh;
       if (configured == null) {
         throw new IllegalStateException("mesh: required, e.g. .mesh(IstioMeshPort::create)");
       }
@@ -309,7 +316,7 @@ public final class RolloutController implements AutoCloseable {
    * which kubeconfig, why, and how to point the controller elsewhere.
    */
   static IllegalStateException unreachable(KubernetesClient client, RuntimeException e) {
-    io.fabric8.kubernetes.client.Config config = client.getConfiguration();
+    Config config = client.getConfiguration();
     // The most telling cause: a network or TLS failure where there is one (refused, unknown host,
     // certificate), else the innermost.
     Throwable root = e;
@@ -320,7 +327,7 @@ public final class RolloutController implements AutoCloseable {
         break;
       }
     }
-    java.io.File file = config.getFile();
+    File file = config.getFile();
     String source =
         file != null
             ? "kubeconfig " + file.getAbsolutePath()
@@ -637,7 +644,7 @@ public final class RolloutController implements AutoCloseable {
   private static final int ACTION_ATTEMPTS = 5;
 
   private RolloutChange act(
-      String namespace, String name, java.util.function.Function<Rollout, RolloutChange> action) {
+      String namespace, String name, Function<Rollout, RolloutChange> action) {
     RolloutChange change = action.apply(rollout(namespace, name, false));
     if (!change.statusPatch().isEmpty()) {
       retryingConflicts(
@@ -683,8 +690,7 @@ public final class RolloutController implements AutoCloseable {
   }
 
   /** A write retried on a fresh read while someone else's write wins the race. */
-  private static void retryingConflicts(
-      java.util.function.Supplier<String> what, java.util.function.Consumer<Boolean> write) {
+  private static void retryingConflicts(Supplier<String> what, Consumer<Boolean> write) {
     ConflictException last = null;
     for (int attempt = 0; attempt < ACTION_ATTEMPTS; attempt++) {
       try {
@@ -695,7 +701,7 @@ public final class RolloutController implements AutoCloseable {
         LOG.debug("{} changed since it was read; reading it again", what.get());
       }
     }
-    throw java.util.Objects.requireNonNull(last);
+    throw Objects.requireNonNull(last);
   }
 
   /**

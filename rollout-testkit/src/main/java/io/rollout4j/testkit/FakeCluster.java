@@ -5,11 +5,13 @@ import io.rollout4j.model.AnalysisTemplate;
 import io.rollout4j.model.ClusterAnalysisTemplate;
 import io.rollout4j.model.GenericResource;
 import io.rollout4j.model.ObjectMeta;
+import io.rollout4j.model.OwnerReference;
 import io.rollout4j.model.Resource;
 import io.rollout4j.model.Rollout;
 import io.rollout4j.port.ClusterPort;
 import io.rollout4j.port.ConflictException;
 import io.rollout4j.port.PortException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +23,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
@@ -67,8 +70,7 @@ public final class FakeCluster implements ClusterPort {
   private Predicate<GenericResource> neverReady = rs -> false;
   private int capacity = Integer.MAX_VALUE;
   private Duration jobRunTime = Duration.ofSeconds(30);
-  private java.util.function.Function<GenericResource, JobOutcome> jobOutcome =
-      job -> JobOutcome.SUCCEED;
+  private Function<GenericResource, JobOutcome> jobOutcome = job -> JobOutcome.SUCCEED;
 
   /** How a Job the fake cluster runs ends. */
   public enum JobOutcome {
@@ -105,8 +107,7 @@ public final class FakeCluster implements ClusterPort {
    * Jobs run for {@code runTime} after they are created and then end as {@code outcome} says for
    * the Job (its labels, annotations and spec are there to tell them apart).
    */
-  public FakeCluster jobs(
-      Duration runTime, java.util.function.Function<GenericResource, JobOutcome> outcome) {
+  public FakeCluster jobs(Duration runTime, Function<GenericResource, JobOutcome> outcome) {
     this.jobRunTime = Objects.requireNonNull(runTime, "runTime");
     this.jobOutcome = Objects.requireNonNull(outcome, "outcome");
     return this;
@@ -265,8 +266,7 @@ public final class FakeCluster implements ClusterPort {
             m.name(),
             m.generateName(),
             key.namespace(),
-            UUID.nameUUIDFromBytes(
-                    (key + "/" + resourceVersion).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+            UUID.nameUUIDFromBytes((key + "/" + resourceVersion).getBytes(StandardCharsets.UTF_8))
                 .toString(),
             Long.toString(++resourceVersion),
             1L,
@@ -384,7 +384,7 @@ public final class FakeCluster implements ClusterPort {
                     labels,
                     Map.of(),
                     List.of(
-                        new io.rollout4j.model.OwnerReference(
+                        new OwnerReference(
                             "apps/v1",
                             "ReplicaSet",
                             key.name(),

@@ -4,7 +4,9 @@ import io.rollout4j.action.RolloutActions;
 import io.rollout4j.action.RolloutChange;
 import io.rollout4j.engine.RolloutEngine;
 import io.rollout4j.manifest.Manifests;
+import io.rollout4j.model.AnalysisRun;
 import io.rollout4j.model.ClusterAnalysisTemplate;
+import io.rollout4j.model.GenericResource;
 import io.rollout4j.model.Resource;
 import io.rollout4j.model.Rollout;
 import io.rollout4j.port.MeshPort;
@@ -15,7 +17,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,7 +41,7 @@ public final class RolloutHarness {
   private final MetricsPort metricsPort;
   private RolloutEngine engine;
   private final Map<String, Instant> wakeUps = new HashMap<>();
-  private final List<java.util.function.Consumer<RolloutHarness>> observers = new ArrayList<>();
+  private final List<Consumer<RolloutHarness>> observers = new ArrayList<>();
   private int reconciles;
 
   private RolloutHarness(Builder builder) {
@@ -78,13 +82,13 @@ public final class RolloutHarness {
 
     /** The instant the virtual clock starts at (default 2026-01-01T00:00:00Z). */
     public Builder startingAt(Instant start) {
-      this.start = java.util.Objects.requireNonNull(start, "start");
+      this.start = Objects.requireNonNull(start, "start");
       return this;
     }
 
     /** Traffic goes through this adapter instead of {@link FakeMesh}. */
     public Builder mesh(MeshPort mesh) {
-      this.mesh = java.util.Objects.requireNonNull(mesh, "mesh");
+      this.mesh = Objects.requireNonNull(mesh, "mesh");
       return this;
     }
 
@@ -93,7 +97,7 @@ public final class RolloutHarness {
      * instead of {@link FakeMetrics}; each is taken at the virtual clock's instant.
      */
     public Builder metrics(MetricsPort metrics) {
-      this.metrics = java.util.Objects.requireNonNull(metrics, "metrics");
+      this.metrics = Objects.requireNonNull(metrics, "metrics");
       return this;
     }
 
@@ -204,7 +208,7 @@ public final class RolloutHarness {
    * Calls {@code check} after every reconcile pass, at every virtual instant: the place to assert
    * invariants that must hold at all times, not only at the end.
    */
-  public RolloutHarness afterEveryPass(java.util.function.Consumer<RolloutHarness> check) {
+  public RolloutHarness afterEveryPass(Consumer<RolloutHarness> check) {
     observers.add(check);
     return this;
   }
@@ -257,9 +261,9 @@ public final class RolloutHarness {
    * referenced Deployment, without the hash label and ephemeral metadata.
    */
   public RolloutHarness undo(String namespace, String name, int toRevision) {
-    List<io.rollout4j.model.GenericResource> sets = new ArrayList<>();
+    List<GenericResource> sets = new ArrayList<>();
     for (Resource r : cluster.list("ReplicaSet", namespace)) {
-      if (r instanceof io.rollout4j.model.GenericResource rs) {
+      if (r instanceof GenericResource rs) {
         sets.add(rs);
       }
     }
@@ -293,8 +297,7 @@ public final class RolloutHarness {
                   () ->
                       new IllegalArgumentException(
                           "no " + ref.kind() + " " + namespace + "/" + ref.name()));
-      withoutFaults(
-          () -> cluster.update(change.withTemplate((io.rollout4j.model.GenericResource) workload)));
+      withoutFaults(() -> cluster.update(change.withTemplate((GenericResource) workload)));
     }
     return settleAfterAction();
   }
@@ -328,7 +331,7 @@ public final class RolloutHarness {
     }
     keys.sort(null);
     List<String> runKeys = new ArrayList<>();
-    for (Resource r : cluster.allOfKind(io.rollout4j.model.AnalysisRun.KIND)) {
+    for (Resource r : cluster.allOfKind(AnalysisRun.KIND)) {
       if (r.metadata().ownerReferences().stream().noneMatch(o -> o.kind().equals(Rollout.KIND))) {
         runKeys.add(RUN_KEY + r.namespace() + "/" + r.name());
       }
@@ -362,7 +365,7 @@ public final class RolloutHarness {
         wakeUps.remove(key);
       }
     }
-    for (java.util.function.Consumer<RolloutHarness> observer : observers) {
+    for (Consumer<RolloutHarness> observer : observers) {
       observer.accept(this);
     }
     return wrote;
