@@ -112,17 +112,7 @@ final class BlueGreenDecision {
     replicaSets.drainOlder(
         ReplicaSetPlan.sortedByRevision(frame.older(), true, rs -> !rs.hash().equals(selected)),
         blueGreen.scaleDownDelayRevisionLimit(),
-        new ReplicaSetPlan.Drain() {
-          @Override
-          public boolean serving(ReplicaSetView rs) {
-            return false;
-          }
-
-          @Override
-          public int target(ReplicaSetView rs) {
-            return 0;
-          }
-        });
+        ReplicaSetPlan.Drain.toZeroUnless(rs -> false));
 
     analysis.pruneHistory();
     // Pods are restarted (spec.restartAt) only between updates, maxUnavailable (25%) at a time.

@@ -271,19 +271,12 @@ final class CanaryDecision {
       replicaSets.drainOlder(
           ReplicaSetPlan.sortedByRevision(frame.older(), true, rs -> true),
           canary.scaleDownDelayRevisionLimit(),
-          new ReplicaSetPlan.Drain() {
-            @Override
-            public boolean serving(ReplicaSetView rs) {
-              return traffic != null
-                  && traffic.canaryWeight() > 0
-                  && rs.hash().equals(traffic.canaryHash());
-            }
-
-            @Override
-            public int target(ReplicaSetView rs) {
-              return 0;
-            }
-          });
+          // Still carries traffic: it is scaled down once the traffic has left it.
+          ReplicaSetPlan.Drain.toZeroUnless(
+              rs ->
+                  traffic != null
+                      && traffic.canaryWeight() > 0
+                      && rs.hash().equals(traffic.canaryHash())));
       return;
     }
     int available = 0;

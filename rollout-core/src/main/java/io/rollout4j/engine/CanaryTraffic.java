@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -234,69 +235,88 @@ final class CanaryTraffic {
 
   /** Mirror routes set by steps up to the current one, the latest per route name winning. */
   private List<TrafficSplit.MirrorRoute> mirrorRoutes(Rollout rollout) {
-    Map<String, TrafficSplit.MirrorRoute> routes = new LinkedHashMap<>();
-    List<Step> steps = canary.steps();
-    int index = Math.min(CanarySteps.currentStepIndex(rollout), steps.size() - 1);
-    for (int i = 0; i <= index; i++) {
-      Step step = steps.get(i);
-      for (int a = 0, n = CanarySteps.actionCount(step); a < n; a++) {
-        Step action = CanarySteps.actionAt(step, a);
-        if (action instanceof Step.SetMirrorRoute m && m.name() != null) {
-          if (m.match().isEmpty()) {
-            routes.remove(m.name());
-            continue;
-          }
-          List<Map<String, Object>> match = new ArrayList<>();
-          for (Step.RouteMatch r : m.match()) {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            if (r.method() != null) {
-              entry.put("method", Manifests.toTree(r.method()));
-            }
-            if (r.path() != null) {
-              entry.put("path", Manifests.toTree(r.path()));
-            }
-            if (!r.headers().isEmpty()) {
-              entry.put("headers", Manifests.toTree(r.headers()));
-            }
-            match.add(entry);
-          }
-          int percentage = m.percentage() == null ? 100 : m.percentage();
-          routes.put(m.name(), new TrafficSplit.MirrorRoute(m.name(), match, percentage));
-        }
+    return routesSoFar(
+        rollout,
+        Step.SetMirrorRoute.class,
+        Step.SetMirrorRoute::name,
+        m -> m.match().isEmpty() ? null : mirrorRoute(m));
+  }
+
+  private static TrafficSplit.MirrorRoute mirrorRoute(Step.SetMirrorRoute m) {
+    List<Map<String, Object>> match = new ArrayList<>();
+    for (Step.RouteMatch r : m.match()) {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      if (r.method() != null) {
+        entry.put("method", Manifests.toTree(r.method()));
       }
+      if (r.path() != null) {
+        entry.put("path", Manifests.toTree(r.path()));
+      }
+      if (!r.headers().isEmpty()) {
+        entry.put("headers", Manifests.toTree(r.headers()));
+      }
+      match.add(entry);
     }
-    return inManagedOrder(routes);
+    int percentage = m.percentage() == null ? 100 : m.percentage();
+    return new TrafficSplit.MirrorRoute(String.valueOf(m.name()), match, percentage);
   }
 
   /** Header routes set by steps up to the current one, the latest per route name winning. */
   private List<TrafficSplit.HeaderRoute> headerRoutes(Rollout rollout) {
-    Map<String, TrafficSplit.HeaderRoute> routes = new LinkedHashMap<>();
+    return routesSoFar(
+        rollout,
+        Step.SetHeaderRoute.class,
+        Step.SetHeaderRoute::name,
+        h -> h.match().isEmpty() ? null : headerRoute(h));
+  }
+
+  private static TrafficSplit.HeaderRoute headerRoute(Step.SetHeaderRoute h) {
+    Map<String, Map<String, String>> headers = new TreeMap<>();
+    for (Step.HeaderRoutingMatch m : h.match()) {
+      Map<String, String> value = new TreeMap<>();
+      if (m.headerValue().exact() != null) {
+        value.put("exact", m.headerValue().exact());
+      }
+      if (m.headerValue().regex() != null) {
+        value.put("regex", m.headerValue().regex());
+      }
+      if (m.headerValue().prefix() != null) {
+        value.put("prefix", m.headerValue().prefix());
+      }
+      headers.put(m.headerName(), value);
+    }
+    return new TrafficSplit.HeaderRoute(String.valueOf(h.name()), headers);
+  }
+
+  /**
+   * The routes of one kind that steps up to the current one set, by name, the latest step winning;
+   * a step whose route is null (no match) removes that name.
+   */
+  private <S extends Step, T> List<T> routesSoFar(
+      Rollout rollout,
+      Class<S> kind,
+      Function<S, @Nullable String> nameOf,
+      Function<S, @Nullable T> routeOf) {
+    Map<String, T> routes = new LinkedHashMap<>();
     List<Step> steps = canary.steps();
     int index = Math.min(CanarySteps.currentStepIndex(rollout), steps.size() - 1);
     for (int i = 0; i <= index; i++) {
       Step step = steps.get(i);
       for (int a = 0, n = CanarySteps.actionCount(step); a < n; a++) {
         Step action = CanarySteps.actionAt(step, a);
-        if (action instanceof Step.SetHeaderRoute h && h.name() != null) {
-          if (h.match().isEmpty()) {
-            routes.remove(h.name());
-          } else {
-            Map<String, Map<String, String>> headers = new TreeMap<>();
-            for (Step.HeaderRoutingMatch m : h.match()) {
-              Map<String, String> value = new TreeMap<>();
-              if (m.headerValue().exact() != null) {
-                value.put("exact", m.headerValue().exact());
-              }
-              if (m.headerValue().regex() != null) {
-                value.put("regex", m.headerValue().regex());
-              }
-              if (m.headerValue().prefix() != null) {
-                value.put("prefix", m.headerValue().prefix());
-              }
-              headers.put(m.headerName(), value);
-            }
-            routes.put(h.name(), new TrafficSplit.HeaderRoute(h.name(), headers));
-          }
+        if (!kind.isInstance(action)) {
+          continue;
+        }
+        S typed = kind.cast(action);
+        String name = nameOf.apply(typed);
+        if (name == null) {
+          continue;
+        }
+        T route = routeOf.apply(typed);
+        if (route == null) {
+          routes.remove(name);
+        } else {
+          routes.put(name, route);
         }
       }
     }

@@ -147,6 +147,21 @@ final class ReplicaSetPlan {
 
     /** The pods it keeps once its deadline has passed (0 unless availability must be kept). */
     int target(ReplicaSetView rs);
+
+    /** Every older ReplicaSet goes to 0 pods after its deadline, except those still serving. */
+    static Drain toZeroUnless(Predicate<ReplicaSetView> serving) {
+      return new Drain() {
+        @Override
+        public boolean serving(ReplicaSetView rs) {
+          return serving.test(rs);
+        }
+
+        @Override
+        public int target(ReplicaSetView rs) {
+          return 0;
+        }
+      };
+    }
   }
 
   /**

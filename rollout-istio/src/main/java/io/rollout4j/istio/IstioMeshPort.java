@@ -67,14 +67,9 @@ public final class IstioMeshPort implements MeshPort, AutoCloseable {
   /** Reads and writes VirtualServices and DestinationRules in the versions the cluster serves. */
   private final ResourceStore store;
 
-  private IstioMeshPort(Builder builder) {
-    this.client = builder.client;
-    this.store =
-        ResourceStore.builder(client, GROUP, VERSIONS, FALLBACK_VERSION)
-            .apiVersion(builder.apiVersion)
-            .conflictRetries(builder.conflictRetries)
-            .informers(builder.informers)
-            .build();
+  private IstioMeshPort(KubernetesClient client, ResourceStore store) {
+    this.client = client;
+    this.store = store;
   }
 
   /** A port with the defaults: the API version the cluster prefers, 5 retries on conflict. */
@@ -89,35 +84,27 @@ public final class IstioMeshPort implements MeshPort, AutoCloseable {
   /** Options of an {@link IstioMeshPort}; every setter checks its argument. */
   public static final class Builder {
     private final KubernetesClient client;
-    private @Nullable String apiVersion;
-    private int conflictRetries = 5;
-    private boolean informers;
+    private final ResourceStore.Builder store;
 
     private Builder(KubernetesClient client) {
       this.client = Objects.requireNonNull(client, "client");
+      this.store = ResourceStore.builder(client, GROUP, VERSIONS, FALLBACK_VERSION);
     }
 
     /**
-     * The {@code networking.istio.io} version reads try first ({@code v1alpha3}, {@code v1beta1} or
-     * {@code v1}); an object not found there is looked for in the other versions. Default: the
-     * group's preferred version from API discovery, {@code v1beta1} when discovery does not say.
+     * The {@code networking.istio.io} version reads try first ({@code v1}, {@code v1beta1} or
+     * {@code v1alpha3}); an object not found there is looked for in the other versions. Default:
+     * the group's preferred version from API discovery, {@code v1beta1} when discovery does not
+     * say.
      */
     public Builder apiVersion(String apiVersion) {
-      if (!VERSIONS.contains(apiVersion)) {
-        throw new IllegalArgumentException(
-            "apiVersion: expected one of v1alpha3, v1beta1, v1 but was '" + apiVersion + "'");
-      }
-      this.apiVersion = apiVersion;
+      store.apiVersion(apiVersion);
       return this;
     }
 
     /** How many times a write that lost a conflict (409) is redone on a fresh read; 0..100. */
     public Builder conflictRetries(int conflictRetries) {
-      if (conflictRetries < 0 || conflictRetries > 100) {
-        throw new IllegalArgumentException(
-            "conflictRetries: expected 0..100 but was " + conflictRetries);
-      }
-      this.conflictRetries = conflictRetries;
+      store.conflictRetries(conflictRetries);
       return this;
     }
 
@@ -128,12 +115,12 @@ public final class IstioMeshPort implements MeshPort, AutoCloseable {
      * them.
      */
     public Builder informers(boolean informers) {
-      this.informers = informers;
+      store.informers(informers);
       return this;
     }
 
     public IstioMeshPort build() {
-      return new IstioMeshPort(this);
+      return new IstioMeshPort(client, store.build());
     }
   }
 

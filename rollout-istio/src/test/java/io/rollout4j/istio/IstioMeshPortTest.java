@@ -528,7 +528,7 @@ class IstioMeshPortTest {
   @Test
   void builderOptionsAreChecked() {
     assertThatThrownBy(() -> IstioMeshPort.builder(client).apiVersion("v2"))
-        .hasMessage("apiVersion: expected one of v1alpha3, v1beta1, v1 but was 'v2'");
+        .hasMessage("apiVersion: expected one of v1, v1beta1, v1alpha3 but was 'v2'");
     assertThatThrownBy(() -> IstioMeshPort.builder(client).conflictRetries(-1))
         .hasMessage("conflictRetries: expected 0..100 but was -1");
   }
