@@ -9,10 +9,7 @@ import io.rollout4j.model.RolloutLabels;
 import io.rollout4j.model.RolloutStatus;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,7 +21,11 @@ import org.jspecify.annotations.Nullable;
 final class AnalysisPlan {
   private final Plan plan;
   private final Frame frame;
-  private final Map<RunRole, RolloutStatus.RunStatus> reported = new EnumMap<>(RunRole.class);
+  // One field per role rather than a map: a plan is made on every reconcile.
+  private RolloutStatus.@Nullable RunStatus background;
+  private RolloutStatus.@Nullable RunStatus step;
+  private RolloutStatus.@Nullable RunStatus prePromotion;
+  private RolloutStatus.@Nullable RunStatus postPromotion;
 
   AnalysisPlan(Plan plan, Frame frame) {
     this.plan = plan;
@@ -41,25 +42,51 @@ final class AnalysisPlan {
     if (run == null || needsNewRun(run)) {
       return create(request, role, step) ? AnalysisPhase.PENDING : null;
     }
-    reported.put(role, statusOf(run));
+    report(role, statusOf(run));
     react(run, role);
     return RunRules.phaseOf(run);
   }
 
   /** The latest run of this role reported in status even when nothing follows it any more. */
   void reportLatest(RunRole role) {
-    if (!reported.containsKey(role)) {
+    if (reported(role) == null) {
       AnalysisRun latest =
           RunRules.latest(plan.observation.analysisRuns(), frame.hash(), role, null);
       if (latest != null) {
-        reported.put(role, statusOf(latest));
+        report(role, statusOf(latest));
       }
     }
   }
 
   /** The status this reconcile reports for the role's run, or null to keep the recorded one. */
   RolloutStatus.@Nullable RunStatus reported(RunRole role) {
-    return reported.get(role);
+    switch (role) {
+      case BACKGROUND:
+        return background;
+      case STEP:
+        return step;
+      case PRE_PROMOTION:
+        return prePromotion;
+      default:
+        return postPromotion;
+    }
+  }
+
+  private void report(RunRole role, RolloutStatus.RunStatus status) {
+    switch (role) {
+      case BACKGROUND:
+        background = status;
+        break;
+      case STEP:
+        step = status;
+        break;
+      case PRE_PROMOTION:
+        prePromotion = status;
+        break;
+      default:
+        postPromotion = status;
+        break;
+    }
   }
 
   /**
@@ -145,7 +172,7 @@ final class AnalysisPlan {
     plan.actions.add(new Action.CreateAnalysisRun(run));
     plan.event(
         "Normal", "AnalysisRunRunning", "Analysis Run '" + run.name() + "' Status New: 'Running'");
-    reported.put(
+    report(
         role, new RolloutStatus.RunStatus(String.valueOf(run.name()), AnalysisPhase.PENDING, null));
     return true;
   }
@@ -159,9 +186,9 @@ final class AnalysisPlan {
 
   /**
    * Runs end when their part of the rollout is over: another revision is current, the update was
-   * promoted or aborted, or {@code stillWanted} says so (a step run whose step has passed).
+   * promoted or aborted, or a step run's step is no longer {@code currentStep}.
    */
-  void terminateStale(Predicate<AnalysisRun> stillWanted) {
+  void terminateStale(int currentStep) {
     for (AnalysisRun run : plan.observation.analysisRuns()) {
       if (RunRules.phaseOf(run).isCompleted() || Boolean.TRUE.equals(run.spec().terminate())) {
         continue;
@@ -171,7 +198,9 @@ final class AnalysisPlan {
               && !frame.promoted()
               && !frame.aborted()
               && !Boolean.TRUE.equals(plan.status.promoteFull())
-              && stillWanted.test(run);
+              && (!RunRole.STEP.labels(run)
+                  || StatusRules.isDecimal(
+                      run.metadata().labels().get(RunRules.STEP_INDEX), currentStep));
       if (!current) {
         AnalysisRunSpec s = run.spec();
         plan.actions.add(

@@ -85,7 +85,7 @@ final class BlueGreenDecision {
     replicaSets.scaleStable(frame.replicas(), blueGreen.activeMetadata());
 
     // 2. Services, runs and promotion.
-    analysis.terminateStale(run -> true);
+    analysis.terminateStale(0); // blue-green makes no step runs
     if (frame.aborted()) {
       // The preview keeps the aborted revision (as in Argo): testers can still reach it until
       // its pods are scaled down; only production traffic goes back to the stable revision.

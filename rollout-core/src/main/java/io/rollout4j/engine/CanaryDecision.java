@@ -96,11 +96,7 @@ final class CanaryDecision {
 
     // 4. Analysis: runs no longer wanted end, history is pruned, background analysis runs.
     int stepIndex = CanarySteps.currentStepIndex(rollout);
-    analysis.terminateStale(
-        run ->
-            !RunRole.STEP.labels(run)
-                || StatusRules.isDecimal(
-                    run.metadata().labels().get(RunRules.STEP_INDEX), stepIndex));
+    analysis.terminateStale(stepIndex);
     analysis.pruneHistory();
     var background = canary.analysis();
     if (!frame.aborted()
@@ -118,9 +114,11 @@ final class CanaryDecision {
           promote(replicaSets, frame, "Initial deploy");
         }
       } else if (!frame.promoted()) {
-        new CanaryStepProgress(
-                plan, frame, canary, analysis, reason -> promote(replicaSets, frame, reason))
-            .advance(counts, effective);
+        String complete =
+            new CanaryStepProgress(plan, frame, canary, analysis).advance(counts, effective);
+        if (complete != null) {
+          promote(replicaSets, frame, complete);
+        }
       }
     }
     endAbortedSteps(hash);

@@ -17,27 +17,23 @@ import org.jspecify.annotations.Nullable;
  * the last step (or on a full promotion) the update is promoted once the canary carries everything.
  */
 final class CanaryStepProgress {
-  /** What promoting the current revision does; the decision owns it (its scale-down rule). */
-  interface Promotion {
-    void promote(String reason);
-  }
-
   private final Plan plan;
   private final Frame frame;
   private final CanaryStrategy canary;
   private final AnalysisPlan analysis;
-  private final Promotion promotion;
 
-  CanaryStepProgress(
-      Plan plan, Frame frame, CanaryStrategy canary, AnalysisPlan analysis, Promotion promotion) {
+  CanaryStepProgress(Plan plan, Frame frame, CanaryStrategy canary, AnalysisPlan analysis) {
     this.plan = plan;
     this.frame = frame;
     this.canary = canary;
     this.analysis = analysis;
-    this.promotion = promotion;
   }
 
-  void advance(ReplicaCounts counts, @Nullable TrafficSplit traffic) {
+  /**
+   * Moves through the current step as far as the state allows. Returns why the update is complete
+   * when it is (the caller promotes it), or null.
+   */
+  @Nullable String advance(ReplicaCounts counts, @Nullable TrafficSplit traffic) {
     Rollout rollout = frame.rollout();
     ReplicaSetView newRs = frame.newRs();
     int replicas = frame.replicas();
@@ -46,12 +42,12 @@ final class CanaryStepProgress {
       if (newRs != null
           && newRs.availableReplicas() >= replicas
           && (!routed || atWeight(traffic, 100))) {
-        promotion.promote("Full promotion requested");
+        return "Full promotion requested";
       }
-      return;
+      return null;
     }
     if (plan.pausedFor(PauseReason.INCONCLUSIVE_ANALYSIS_RUN)) {
-      return; // an inconclusive analysis waits for a human
+      return null; // an inconclusive analysis waits for a human
     }
     List<Step> steps = canary.steps();
     int index = CanarySteps.currentStepIndex(rollout);
@@ -61,12 +57,11 @@ final class CanaryStepProgress {
       boolean basicDone =
           routed || frame.older().stream().allMatch(rs -> rs.availableReplicas() == 0);
       if (ready && basicDone && (!routed || atWeight(traffic, 100))) {
-        promotion.promote(
-            steps.isEmpty()
-                ? "Completed rolling update"
-                : "Completed all " + steps.size() + " canary steps");
+        return steps.isEmpty()
+            ? "Completed rolling update"
+            : "Completed all " + steps.size() + " canary steps";
       }
-      return;
+      return null;
     }
     Step step = steps.get(index);
     int parts = CanarySteps.actionCount(step);
@@ -74,7 +69,7 @@ final class CanaryStepProgress {
       Step part = CanarySteps.actionAt(step, a);
       if (part instanceof Step.Experiment || part instanceof Step.Plugin) {
         unsupported(index, part);
-        return;
+        return null;
       }
     }
     clearUnsupported();
@@ -92,17 +87,18 @@ final class CanaryStepProgress {
       }
     }
     if (needsTargets && !atTargets(counts, routed, traffic)) {
-      return;
+      return null;
     }
     if (analysisStep != null
         && analysis.follow(analysisStep.analysis(), RunRole.STEP, index)
             != AnalysisPhase.SUCCESSFUL) {
-      return;
+      return null;
     }
     if (pause != null && !pauseDone(pause)) {
-      return;
+      return null;
     }
     completeStep(index, steps.size(), step);
+    return null;
   }
 
   private boolean atWeight(@Nullable TrafficSplit traffic, int weight) {

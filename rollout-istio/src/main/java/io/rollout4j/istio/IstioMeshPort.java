@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.rollout4j.istio.VirtualServiceRoutes.JsonTrees;
 import io.rollout4j.k8s.store.KubernetesErrors;
 import io.rollout4j.k8s.store.ResourceStore;
@@ -443,22 +442,6 @@ public final class IstioMeshPort implements MeshPort, AutoCloseable {
             + " \""
             + name.name()
             + "\" not found");
-  }
-
-  /** {@code v1} of {@code networking.istio.io/v1}. */
-  static String versionOf(String apiVersion) {
-    int slash = apiVersion.indexOf('/');
-    return slash < 0 ? apiVersion : apiVersion.substring(slash + 1);
-  }
-
-  static ResourceDefinitionContext context(String kind, String version) {
-    return new ResourceDefinitionContext.Builder()
-        .withGroup(GROUP)
-        .withVersion(version)
-        .withKind(kind)
-        .withPlural(kind.toLowerCase(Locale.ROOT) + "s")
-        .withNamespaced(true)
-        .build();
   }
 
   private @Nullable String selectorHash(String namespace, @Nullable String service) {

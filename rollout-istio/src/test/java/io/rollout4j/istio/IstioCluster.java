@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.rollout4j.k8s.store.ResourceStore;
 import io.rollout4j.manifest.Manifests;
 import io.rollout4j.model.GenericResource;
 import io.rollout4j.model.Resource;
@@ -81,7 +82,7 @@ final class IstioCluster {
         } else {
           client
               .genericKubernetesResources(
-                  context(g.kind(), IstioMeshPort.versionOf(g.apiVersion())))
+                  context(g.kind(), ResourceStore.versionOf(g.apiVersion())))
               .inNamespace(namespace)
               .resource(object)
               .create();
@@ -115,7 +116,7 @@ final class IstioCluster {
   static void update(KubernetesClient client, GenericKubernetesResource resource) {
     client
         .genericKubernetesResources(
-            context(resource.getKind(), IstioMeshPort.versionOf(resource.getApiVersion())))
+            context(resource.getKind(), ResourceStore.versionOf(resource.getApiVersion())))
         .inNamespace(resource.getMetadata().getNamespace())
         .resource(resource)
         .update();
@@ -124,7 +125,7 @@ final class IstioCluster {
   static void delete(KubernetesClient client, String kind, String namespace, String name) {
     GenericKubernetesResource found = get(client, kind, namespace, name);
     client
-        .genericKubernetesResources(context(kind, IstioMeshPort.versionOf(found.getApiVersion())))
+        .genericKubernetesResources(context(kind, ResourceStore.versionOf(found.getApiVersion())))
         .inNamespace(namespace)
         .withName(name)
         .delete();
@@ -136,6 +137,6 @@ final class IstioCluster {
   }
 
   static ResourceDefinitionContext context(String kind, String version) {
-    return IstioMeshPort.context(kind, version);
+    return ResourceStore.context(IstioMeshPort.GROUP, kind, version);
   }
 }

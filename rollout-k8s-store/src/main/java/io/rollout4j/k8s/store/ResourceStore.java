@@ -335,13 +335,22 @@ public final class ResourceStore implements AutoCloseable {
   }
 
   private static String versionOf(GenericKubernetesResource resource) {
-    String apiVersion = String.valueOf(resource.getApiVersion());
+    return versionOf(String.valueOf(resource.getApiVersion()));
+  }
+
+  /** {@code v1} of {@code networking.istio.io/v1}. */
+  public static String versionOf(String apiVersion) {
     int slash = apiVersion.indexOf('/');
     return slash < 0 ? apiVersion : apiVersion.substring(slash + 1);
   }
 
   /** How the client addresses a namespaced kind of this group in a version. */
   public ResourceDefinitionContext context(String kind, String version) {
+    return context(group, kind, version);
+  }
+
+  /** How the client addresses a namespaced kind of a group in a version (plural: kind + "s"). */
+  public static ResourceDefinitionContext context(String group, String kind, String version) {
     return new ResourceDefinitionContext.Builder()
         .withGroup(group)
         .withVersion(version)
