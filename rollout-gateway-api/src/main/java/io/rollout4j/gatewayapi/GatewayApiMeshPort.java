@@ -208,7 +208,16 @@ public final class GatewayApiMeshPort implements MeshPort, AutoCloseable {
               split,
               PluginConfig.takesManagedRoutes(ref));
     } catch (RouteEdits.RouteException e) {
-      throw new InvalidReferenceException(ref.field(), noRuleMessage(ref, config));
+      throw new InvalidReferenceException(
+          ref.field(),
+          "Invalid value: \""
+              + ref.name()
+              + "\": "
+              + ref.kind().kind()
+              + " \""
+              + ref.name()
+              + "\": "
+              + e.getMessage());
     }
     Map<String, String> labels = new LinkedHashMap<>(labelsOf(route));
     boolean inProgress =

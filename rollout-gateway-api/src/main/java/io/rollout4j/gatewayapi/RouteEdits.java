@@ -45,12 +45,25 @@ final class RouteEdits {
       boolean managedRoutes) {
     List<Object> rules = new ArrayList<>();
     List<Map<String, Object>> weighted = new ArrayList<>();
-    for (Object rule : list(spec.get("rules"))) {
+    List<Object> given = list(spec.get("rules"));
+    for (int i = 0; i < given.size(); i++) {
+      Object rule = given.get(i);
       Map<String, Object> r = map(rule);
       if (isManaged(r, managedNames)) {
         continue; // re-made below from the split
       }
       if (isWeighted(r, stable, canary)) {
+        boolean toStable = sendsTo(r, stable);
+        if (!toStable || !sendsTo(r, canary)) {
+          throw new RouteException(
+              "rules["
+                  + i
+                  + "] has a backendRef to the "
+                  + (toStable ? "stable Service \"" + stable : "canary Service \"" + canary)
+                  + "\" but none to the "
+                  + (toStable ? "canary Service \"" + canary : "stable Service \"" + stable)
+                  + "\"");
+        }
         Map<String, Object> edited = withWeight(r, stable, canary, split.canaryWeight());
         weighted.add(edited);
         rules.add(edited);
@@ -347,6 +360,15 @@ final class RouteEdits {
         && managedNames.contains(name.substring(0, dash))
         && name.substring(dash + 1).chars().allMatch(Character::isDigit)
         && dash < name.length() - 1;
+  }
+
+  private static boolean sendsTo(Map<String, Object> rule, String service) {
+    for (Object ref : list(rule.get("backendRefs"))) {
+      if (service.equals(map(ref).get("name"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static boolean isWeighted(Map<String, Object> rule, String stable, String canary) {
