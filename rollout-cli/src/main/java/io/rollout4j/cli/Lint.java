@@ -1,6 +1,7 @@
 package io.rollout4j.cli;
 
 import io.rollout4j.engine.RolloutEngine;
+import io.rollout4j.gatewayapi.GatewayApiReferences;
 import io.rollout4j.istio.IstioReferences;
 import io.rollout4j.manifest.Problem;
 import io.rollout4j.model.CanaryStrategy;
@@ -26,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * Rollout4j does not are warnings: the manifest is valid, but Rollout4j would leave it alone.
  */
 final class Lint {
-  private static final Set<String> ROUTERS = Set.of("istio");
+  private static final Set<String> ROUTERS = Set.of("istio", GatewayApiReferences.PLUGIN);
 
   /** How a reference to an object that is not under the given paths counts. */
   enum MissingReferences {
@@ -65,7 +66,12 @@ final class Lint {
           missing == MissingReferences.ERROR ? Finding.Severity.ERROR : Finding.Severity.WARNING;
       List<Problem> problems = new ArrayList<>(engine.referenceProblems(rollout));
       problems.addAll(
-          IstioReferences.problems(rollout, (kind, ns, name) -> spec(items, kind, ns, name)));
+          IstioReferences.problems(
+              rollout, (kind, ns, name) -> spec(items, "networking.istio.io/", kind, ns, name)));
+      problems.addAll(
+          GatewayApiReferences.problems(
+              rollout,
+              (kind, ns, name) -> spec(items, GatewayApiReferences.GROUP + "/", kind, ns, name)));
       for (Problem p : problems) {
         findings.add(ManifestSet.finding(item, severity, "references", p.path(), p.message()));
       }
@@ -104,7 +110,7 @@ final class Lint {
                   base + ".trafficRouting." + (plugin ? "plugins" : router),
                   "traffic router '"
                       + router
-                      + "' is not supported by Rollout4j (it routes through Istio): Argo"
+                      + "' is not supported by Rollout4j (it routes through Istio and Gateway API): Argo"
                       + " Rollouts runs this rollout, Rollout4j's controller leaves it alone"));
         }
       }
@@ -141,11 +147,11 @@ final class Lint {
 
   @SuppressWarnings("unchecked")
   private static @Nullable Map<String, Object> spec(
-      List<ManifestSet.Item> items, String kind, String namespace, String name) {
+      List<ManifestSet.Item> items, String group, String kind, String namespace, String name) {
     for (ManifestSet.Item item : items) {
       if (item.resource() instanceof GenericResource g
           && g.kind().equals(kind)
-          && String.valueOf(g.apiVersion()).startsWith("networking.istio.io/")
+          && String.valueOf(g.apiVersion()).startsWith(group)
           && item.namespace().equals(namespace)
           && name.equals(g.name())) {
         return g.path("spec") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
@@ -155,8 +161,9 @@ final class Lint {
   }
 
   /**
-   * The mesh as lint sees it: Istio served, its objects checked by {@link IstioReferences}
-   * separately (so every problem is listed, not only the first).
+   * The mesh as lint sees it: Istio and Gateway API served, their objects checked by {@link
+   * IstioReferences} and {@link GatewayApiReferences} separately (so every problem is listed, not
+   * only the first).
    */
   private static final class NoMesh implements MeshPort {
     @Override

@@ -34,6 +34,34 @@ class LintCommandTest {
     assertThat(run.out()).endsWith("0 errors, 0 warnings\n");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"istio", "envoygateway", "cilium", "traefik"})
+  void theGatewayApiPluginsExamplesPassAndABrokenRouteIsAnError(String example, @TempDir Path copy)
+      throws Exception {
+    Path folder = Cli.conformance("gatewayapi-plugin/examples").resolve(example);
+    Cli.Run run = Cli.run("lint", folder.toString());
+    assertThat(run.exit()).as(run.out() + run.err()).isZero();
+    assertThat(run.out()).doesNotContain("unsupported").doesNotContain("error:");
+
+    // The same repository with the route's canary backend renamed: the controller would refuse it.
+    try (var files = Files.list(folder)) {
+      for (Path file : files.toList()) {
+        Files.copy(file, copy.resolve(file.getFileName()));
+      }
+    }
+    Path route =
+        Files.exists(copy.resolve("httproute.yml"))
+            ? copy.resolve("httproute.yml")
+            : copy.resolve("httproute.yaml");
+    Files.writeString(
+        route, Files.readString(route).replace("argo-rollouts-canary-service", "renamed"));
+    Cli.Run broken = Cli.run("lint", copy.toString());
+    assertThat(broken.exit()).as(broken.out()).isEqualTo(1);
+    assertThat(broken.out())
+        .contains("plugins[argoproj-labs/gatewayAPI].httpRoute: Invalid value:")
+        .contains("has a backendRef to the stable Service \"argo-rollouts-stable-service\"");
+  }
+
   @Test
   void templatesInOtherFilesResolveAndAMissingOneIsAnError() {
     Cli.Run alone = Cli.run("lint", ARGO.resolve("rollout-analysis-step.yaml").toString());

@@ -9,9 +9,11 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.rollout4j.analysis.providers.MetricProviders;
+import io.rollout4j.gatewayapi.GatewayApiMeshPort;
 import io.rollout4j.istio.IstioMeshPort;
 import io.rollout4j.k8s.MicrometerControllerObserver;
 import io.rollout4j.k8s.RolloutController;
+import io.rollout4j.port.MeshPorts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -205,7 +207,12 @@ public final class ControllerMain implements Callable<Integer> {
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
     RolloutController.Builder builder =
         RolloutController.builder(client)
-            .mesh(c -> IstioMeshPort.builder(c).informers(true).build())
+            // Istio and Gateway API: each rollout goes to the port of its router.
+            .mesh(
+                c ->
+                    MeshPorts.of(
+                        IstioMeshPort.builder(c).informers(true).build(),
+                        GatewayApiMeshPort.builder(c).informers(true).build()))
             .metrics(MetricProviders.builder().discover().build())
             .requestBudget(qps, burst)
             .workers(rolloutThreads)
