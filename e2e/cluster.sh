@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A real Kubernetes control plane on 127.0.0.1 for the e2e tier: etcd, kube-apiserver,
 # kube-controller-manager, kube-scheduler and kwok (one fake node whose Pods become Ready, and
-# whose Jobs' Pods complete), with Istio's CRDs and Rollout4j's CRDs and RBAC installed.
+# whose Jobs' Pods complete), with Istio's and Gateway API's CRDs and Rollout4j's CRDs and RBAC installed.
 #
 #   e2e/cluster.sh up       build what is missing (e2e/build.sh), start, print KUBECONFIG=<path> last
 #   e2e/cluster.sh down     stop exactly the processes `up` started (by PID) and remove their data
@@ -21,6 +21,7 @@ ETCD_PORT=${ROLLOUT4J_E2E_ETCD_PORT:-23790}
 API_PORT=${ROLLOUT4J_E2E_API_PORT:-26443}
 KWOK_VERSION=0.8.0
 ISTIO_API_VERSION=1.31.4
+GATEWAY_API_VERSION=1.6.3
 KUBECONFIG_FILE=$RUN/admin.kubeconfig
 COMPONENTS="etcd kube-apiserver kube-controller-manager kube-scheduler kwok"
 NODE_PODS=${ROLLOUT4J_E2E_NODE_PODS:-5000}   # the fake node's pod capacity (e2e/perf.sh raises it)
@@ -191,6 +192,17 @@ istio_crds() {
     -f "$dir/kubernetes/customresourcedefinitions.gen.yaml" > /dev/null
 }
 
+gateway_api_crds() {
+  local dir file
+  dir=$(cd "$CACHE/src" && go mod download -json "sigs.k8s.io/gateway-api@v$GATEWAY_API_VERSION" |
+    sed -n 's/.*"Dir": "\(.*\)",*/\1/p')
+  # The standard channel's route kinds (the Gateway API port reads and writes these four).
+  for file in httproutes grpcroutes tcproutes tlsroutes; do
+    "$BIN/kubectl" --kubeconfig="$KUBECONFIG_FILE" apply --server-side --force-conflicts \
+      -f "$dir/config/crd/standard/gateway.networking.k8s.io_$file.yaml" > /dev/null
+  done
+}
+
 up() {
   local started
   started=$(date +%s)
@@ -259,6 +271,7 @@ status:
 EOF
   wait_for kwok 60 $k wait --for=condition=Ready node/kwok-node-0 --timeout=1s
   istio_crds
+  gateway_api_crds
   $k apply --server-side -f "$REPO/rollout-k8s-fabric8/src/main/resources/io/rollout4j/k8s/crds.yaml" > /dev/null
   $k apply --server-side -f "$REPO/rollout-k8s-fabric8/src/main/resources/io/rollout4j/k8s/rbac.yaml" > /dev/null
   wait_for kube-apiserver 60 $k get serviceaccount default -n default

@@ -1,0 +1,274 @@
+package io.rollout4j.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A canary routed by an HTTPRoute on the real API server with Gateway API's own CRDs (standard
+ * channel), configured as Argo's Gateway API plugin: weights on every step, a header route and a
+ * mirror route as managed rules, a GitOps sync that puts the route back mid-canary (the plugin's
+ * issue #208) repaired by the controller, promotion, and an abort that takes everything back.
+ */
+class GatewayApiE2ETest {
+  private static final String ROUTE =
+      """
+      apiVersion: gateway.networking.k8s.io/v1
+      kind: HTTPRoute
+      metadata:
+        name: shop
+      spec:
+        parentRefs:
+          - name: shop-gateway
+        rules:
+          - matches:
+              - path: {type: PathPrefix, value: /}
+            backendRefs:
+              - name: shop-stable
+                port: 80
+              - name: shop-canary
+                port: 80
+      """;
+
+  private static final String APP =
+      """
+      apiVersion: v1
+      kind: Service
+      metadata: {name: shop-stable}
+      spec:
+        selector: {app: shop}
+        ports: [{port: 80, targetPort: 8080}]
+      ---
+      apiVersion: v1
+      kind: Service
+      metadata: {name: shop-canary}
+      spec:
+        selector: {app: shop}
+        ports: [{port: 80, targetPort: 8080}]
+      ---
+      apiVersion: argoproj.io/v1alpha1
+      kind: Rollout
+      metadata: {name: shop}
+      spec:
+        replicas: 2
+        selector: {matchLabels: {app: shop}}
+        template:
+          metadata: {labels: {app: shop}}
+          spec: {containers: [{name: shop, image: "shop:1"}]}
+        strategy:
+          canary:
+            canaryService: shop-canary
+            stableService: shop-stable
+            trafficRouting:
+              managedRoutes:
+                - name: by-header
+                - name: mirrored
+              plugins:
+                argoproj-labs/gatewayAPI:
+                  httpRoutes:
+                    - name: shop
+                      useHeaderRoutes: true
+                  namespace: NAMESPACE
+            steps:
+              - setWeight: 30
+              - setHeaderRoute:
+                  name: by-header
+                  match:
+                    - headerName: X-Canary
+                      headerValue: {exact: "yes"}
+              - setMirrorRoute:
+                  name: mirrored
+                  percentage: 50
+                  match:
+                    - path: {prefix: /api}
+              - pause: {}
+              - setWeight: 60
+              - pause: {duration: 5s}
+      """;
+
+  private static ResourceDefinitionContext httpRoutes() {
+    return new ResourceDefinitionContext.Builder()
+        .withGroup("gateway.networking.k8s.io")
+        .withVersion("v1")
+        .withKind("HTTPRoute")
+        .withPlural("httproutes")
+        .withNamespaced(true)
+        .build();
+  }
+
+  private static GenericKubernetesResource route(RealCluster cluster, String ns) {
+    return cluster
+        .client
+        .genericKubernetesResources(httpRoutes())
+        .inNamespace(ns)
+        .withName("shop")
+        .get();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> rules(GenericKubernetesResource route) {
+    Map<String, Object> spec = (Map<String, Object>) route.getAdditionalProperties().get("spec");
+    return (List<Map<String, Object>>) spec.get("rules");
+  }
+
+  /** The canary backendRef's weight on the route's first rule, null when it has none. */
+  @SuppressWarnings("unchecked")
+  private static Object canaryWeight(RealCluster cluster, String ns) {
+    for (Map<String, Object> ref :
+        (List<Map<String, Object>>) rules(route(cluster, ns)).get(0).get("backendRefs")) {
+      if ("shop-canary".equals(ref.get("name"))) {
+        return ref.get("weight");
+      }
+    }
+    return null;
+  }
+
+  private static List<Object> ruleNames(RealCluster cluster, String ns) {
+    return rules(route(cluster, ns)).stream()
+        .map(r -> (Object) r.get("name"))
+        .filter(Objects::nonNull)
+        .toList();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> status(RealCluster cluster, String ns) {
+    GenericKubernetesResource rollout = cluster.argo("Rollout", ns, "shop");
+    Object status = rollout == null ? null : rollout.getAdditionalProperties().get("status");
+    return status instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+  }
+
+  private static boolean labelled(RealCluster cluster, String ns) {
+    Map<String, String> labels = route(cluster, ns).getMetadata().getLabels();
+    return labels != null
+        && "in-progress".equals(labels.get("rollouts.argoproj.io/gatewayapi-canary"));
+  }
+
+  private static void setImage(RealCluster cluster, String ns, String image) {
+    cluster.kubectl(
+        "",
+        "-n",
+        ns,
+        "patch",
+        "rollouts.argoproj.io",
+        "shop",
+        "--type=merge",
+        "-p",
+        "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"shop\",\"image\":\""
+            + image
+            + "\"}]}}}}");
+  }
+
+  private static void patchStatus(RealCluster cluster, String ns, String patch) {
+    cluster.kubectl(
+        "",
+        "-n",
+        ns,
+        "patch",
+        "rollouts.argoproj.io",
+        "shop",
+        "--subresource=status",
+        "--type=merge",
+        "-p",
+        patch);
+  }
+
+  @Test
+  void aCanaryThroughAnHttpRouteWithHeaderAndMirrorRoutesSurvivesAGitOpsRevertAndAborts() {
+    try (RealCluster cluster = RealCluster.connect()) {
+      String ns = cluster.namespace("gateway");
+      // A short resync: nothing watches the route for the rollout, so a revert is seen at the
+      // next reconcile or resync (documented in docs/compatibility.md).
+      try (ControllerProcess controller =
+          ControllerProcess.start(
+              cluster.kubeconfig.toString(), ns, "--leader-elect=false", "--rollout-resync=5")) {
+        cluster.apply(ns, ROUTE);
+        cluster.apply(ns, APP.replace("NAMESPACE", ns));
+        RealCluster.await(
+            "revision 1 Healthy",
+            Duration.ofMinutes(2),
+            () -> "Healthy".equals(status(cluster, ns).get("phase")));
+        RealCluster.await(
+            "the route at 0% canary",
+            Duration.ofSeconds(60), () -> Integer.valueOf(0).equals(canaryWeight(cluster, ns)));
+        assertThat(labelled(cluster, ns)).isFalse();
+
+        setImage(cluster, ns, "shop:2");
+        RealCluster.await(
+            "paused at 30% with the header and mirror rules",
+            Duration.ofMinutes(2),
+            () ->
+                "Paused".equals(status(cluster, ns).get("phase"))
+                    && Integer.valueOf(30).equals(canaryWeight(cluster, ns))
+                    && ruleNames(cluster, ns).containsAll(List.of("by-header", "mirrored")));
+        assertThat(labelled(cluster, ns)).isTrue();
+        Map<String, Object> byHeader =
+            rules(route(cluster, ns)).stream()
+                .filter(r -> "by-header".equals(r.get("name")))
+                .findFirst()
+                .orElseThrow();
+        assertThat(byHeader.toString())
+            .contains("X-Canary")
+            .contains("shop-canary")
+            .doesNotContain("shop-stable");
+        Map<String, Object> mirrored =
+            rules(route(cluster, ns)).stream()
+                .filter(r -> "mirrored".equals(r.get("name")))
+                .findFirst()
+                .orElseThrow();
+        assertThat(mirrored.toString()).contains("RequestMirror").contains("/api");
+
+        // Argo CD syncs the route from Git: its rules replaced by the manifest's.
+        cluster.apply(ns, ROUTE);
+        long reverted = System.nanoTime();
+        assertThat(ruleNames(cluster, ns)).doesNotContain("by-header");
+        RealCluster.await(
+            "the route repaired",
+            Duration.ofSeconds(60),
+            () ->
+                Integer.valueOf(30).equals(canaryWeight(cluster, ns))
+                    && ruleNames(cluster, ns).containsAll(List.of("by-header", "mirrored")));
+        System.out.printf(
+            "gateway-api: route reverted by a sync repaired after %d ms (resync 5 s)%n",
+            Duration.ofNanos(System.nanoTime() - reverted).toMillis());
+
+        // kubectl argo rollouts promote: the pause ends, 60%, then the timed pause, then promotion.
+        patchStatus(cluster, ns, "{\"status\":{\"pauseConditions\":null}}");
+        RealCluster.await(
+            "revision 2 Healthy",
+            Duration.ofMinutes(2),
+            () -> "Healthy".equals(status(cluster, ns).get("phase")));
+        RealCluster.await(
+            "the route back to one rule, all to stable",
+            Duration.ofSeconds(60),
+            () ->
+                Integer.valueOf(0).equals(canaryWeight(cluster, ns))
+                    && ruleNames(cluster, ns).isEmpty()
+                    && !labelled(cluster, ns));
+
+        // A third revision, aborted at its first pause: traffic and managed rules go back.
+        setImage(cluster, ns, "shop:3");
+        RealCluster.await(
+            "paused at 30% again",
+            Duration.ofMinutes(2),
+            () ->
+                Integer.valueOf(30).equals(canaryWeight(cluster, ns))
+                    && "Paused".equals(status(cluster, ns).get("phase")));
+        patchStatus(cluster, ns, "{\"status\":{\"abort\":true}}");
+        RealCluster.await(
+            "aborted: all traffic to stable, no managed rule",
+            Duration.ofMinutes(1),
+            () ->
+                "Degraded".equals(status(cluster, ns).get("phase"))
+                    && Integer.valueOf(0).equals(canaryWeight(cluster, ns))
+                    && ruleNames(cluster, ns).isEmpty());
+        assertThat(controller.alive()).isTrue();
+      }
+    }
+  }
+}
