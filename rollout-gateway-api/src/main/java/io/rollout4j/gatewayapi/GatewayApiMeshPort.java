@@ -141,6 +141,7 @@ public final class GatewayApiMeshPort implements MeshPort, AutoCloseable {
     Set<String> managed = Set.copyOf(config.managedRouteNames());
     Set<Integer> weights = new LinkedHashSet<>();
     List<TrafficSplit.HeaderRoute> headers = null;
+    List<TrafficSplit.MirrorRoute> mirrors = null;
     for (PluginConfig.RouteRef ref : config.routes()) {
       Map<String, Object> spec = specOf(read(config, ref));
       List<Integer> found =
@@ -153,6 +154,14 @@ public final class GatewayApiMeshPort implements MeshPort, AutoCloseable {
         headers =
             RouteEdits.headerRoutes(
                 spec, config.stableService(), config.canaryService(), config.managedRouteNames());
+        mirrors =
+            ref.kind() == RouteKind.HTTP
+                ? RouteEdits.mirrorRoutes(
+                    spec,
+                    config.stableService(),
+                    config.canaryService(),
+                    config.managedRouteNames())
+                : List.of();
       }
     }
     if (weights.size() != 1) {
@@ -171,7 +180,7 @@ public final class GatewayApiMeshPort implements MeshPort, AutoCloseable {
             selectorHash(String.valueOf(rollout.namespace()), config.canaryService()),
             selectorHash(String.valueOf(rollout.namespace()), config.stableService()),
             headers == null ? List.of() : headers,
-            List.of()));
+            mirrors == null ? List.of() : mirrors));
   }
 
   /** Stops the informers, if any. */

@@ -167,18 +167,102 @@ final class RouteEdits {
           continue;
         }
         Map<String, Object> header = map(h);
-        String type = header.get("type") instanceof String t ? t : "Exact";
-        headers.put(
-            String.valueOf(header.get("name")),
-            Map.of(
-                type.equals("RegularExpression") ? "regex" : "exact",
-                String.valueOf(header.get("value"))));
+        headers.put(String.valueOf(header.get("name")), stringMatch(header));
       }
       if (!headers.isEmpty()) {
         routes.add(new TrafficSplit.HeaderRoute(name, headers));
       }
     }
     return routes;
+  }
+
+  /**
+   * The mirror routes present in the spec, in {@code managedNames} order, as the engine describes
+   * them: a rule with that name that goes to the stable Service and mirrors to the canary.
+   */
+  static List<TrafficSplit.MirrorRoute> mirrorRoutes(
+      Map<String, Object> spec, String stable, String canary, List<String> managedNames) {
+    Map<String, Map<String, Object>> byName = new LinkedHashMap<>();
+    for (Object rule : list(spec.get("rules"))) {
+      Map<String, Object> r = map(rule);
+      if (r.get("name") instanceof String name) {
+        byName.put(name, r);
+      }
+    }
+    List<TrafficSplit.MirrorRoute> routes = new ArrayList<>();
+    for (String name : managedNames) {
+      Map<String, Object> rule = byName.get(name);
+      if (rule == null) {
+        continue;
+      }
+      List<Object> refs = list(rule.get("backendRefs"));
+      Map<String, Object> mirror = null;
+      for (Object f : list(rule.get("filters"))) {
+        if ("RequestMirror".equals(map(f).get("type"))) {
+          mirror = map(map(f).get("requestMirror"));
+        }
+      }
+      if (mirror == null
+          || refs.size() != 1
+          || !stable.equals(map(refs.get(0)).get("name"))
+          || !canary.equals(map(mirror.get("backendRef")).get("name"))) {
+        continue;
+      }
+      List<Map<String, Object>> match = new ArrayList<>();
+      for (Object m : list(rule.get("matches"))) {
+        Map<String, Object> given = map(m);
+        Map<String, Object> entry = new LinkedHashMap<>();
+        if (given.get("method") instanceof String method) {
+          entry.put("method", Map.of("exact", method));
+        }
+        if (!map(given.get("path")).isEmpty()) {
+          entry.put("path", stringMatch(map(given.get("path"))));
+        }
+        Map<String, Object> headers = new LinkedHashMap<>();
+        for (Object h : list(given.get("headers"))) {
+          headers.put(String.valueOf(map(h).get("name")), stringMatch(map(h)));
+        }
+        if (!headers.isEmpty()) {
+          entry.put("headers", headers);
+        }
+        match.add(entry);
+      }
+      int percent = mirror.get("percent") instanceof Number n ? n.intValue() : 100;
+      routes.add(new TrafficSplit.MirrorRoute(name, match, percent));
+    }
+    return routes;
+  }
+
+  /**
+   * A Gateway API match ({@code type}, {@code value}) as Argo's string match: {@code Exact} →
+   * exact, {@code PathPrefix} → prefix, a regular expression this class wrote for a prefix →
+   * prefix, any other → regex.
+   */
+  private static Map<String, String> stringMatch(Map<String, Object> match) {
+    String type = match.get("type") instanceof String t ? t : "Exact";
+    String value = String.valueOf(match.get("value"));
+    if (type.equals("PathPrefix")) {
+      return Map.of("prefix", value);
+    }
+    if (type.equals("RegularExpression")) {
+      String prefix = quotedPrefix(value);
+      return prefix != null ? Map.of("prefix", prefix) : Map.of("regex", value);
+    }
+    return Map.of("exact", value);
+  }
+
+  /** The prefix of {@code ^\Q...\E.*}, as {@link #prefixPattern} writes it; null otherwise. */
+  private static @Nullable String quotedPrefix(String regex) {
+    if (!regex.startsWith("^\\Q") || !regex.endsWith("\\E.*")) {
+      return null;
+    }
+    String inner = regex.substring(3, regex.length() - 4);
+    return inner.contains("\\E") ? null : inner;
+  }
+
+  /** A regular expression matching every value that starts with {@code prefix}. */
+  private static String prefixPattern(String prefix) {
+    return "^" + Pattern.quote(prefix) + ".*";
   }
 
   // ---------------------------------------------------------------- rules
@@ -225,7 +309,7 @@ final class RouteEdits {
                 // Gateway API has no prefix match for headers: a regular expression anchored at
                 // the start says the same.
                 match.put("type", "RegularExpression");
-                match.put("value", "^" + Pattern.quote(value.getOrDefault("prefix", "")) + ".*");
+                match.put("value", prefixPattern(value.getOrDefault("prefix", "")));
               }
               added.add(match);
             });
@@ -290,9 +374,7 @@ final class RouteEdits {
                                 ? v.get("exact")
                                 : v.containsKey("regex")
                                     ? v.get("regex")
-                                    : "^"
-                                        + Pattern.quote(String.valueOf(v.get("prefix")))
-                                        + ".*")));
+                                    : prefixPattern(String.valueOf(v.get("prefix"))))));
               });
       if (!headers.isEmpty()) {
         match.put("headers", headers);

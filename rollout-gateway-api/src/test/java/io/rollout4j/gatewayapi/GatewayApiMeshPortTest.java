@@ -111,6 +111,37 @@ class GatewayApiMeshPortTest {
   }
 
   @Test
+  void headerAndMirrorRoutesReadBackAsTheEngineWroteThemSoAStepIsWrittenOnce() {
+    Rollout rollout = load("single-httproute");
+    TrafficSplit.MirrorRoute mirror =
+        new TrafficSplit.MirrorRoute(
+            "mirrored",
+            List.of(
+                Map.of(
+                    "method", Map.of("exact", "GET"),
+                    "path", Map.of("prefix", "/api"),
+                    "headers", Map.of("X-Debug", Map.of("regex", "on|yes")))),
+            50);
+    TrafficSplit.HeaderRoute prefixed =
+        new TrafficSplit.HeaderRoute("by-header", Map.of("X-Tenant", Map.of("prefix", "beta.")));
+    TrafficSplit wanted =
+        new TrafficSplit(30, "canary-hash", "stable-hash", List.of(prefixed), List.of(mirror));
+    Rollout managed =
+        Manifests.parseOne(
+            GatewayCluster.read("single-httproute/resources/rollout.yaml")
+                .replace(
+                    "        plugins:",
+                    "        managedRoutes: [{name: by-header}, {name: mirrored}]\n        plugins:"),
+            Rollout.class);
+    port.apply(managed, wanted);
+    GatewayCluster.point(client, "single-httproute-canary-service", "canary-hash");
+    GatewayCluster.point(client, "single-httproute-stable-service", "stable-hash");
+
+    // What the engine compares with the split it wants: equal, so it writes nothing again.
+    assertThat(port.current(managed)).contains(wanted);
+  }
+
+  @Test
   void aRouteAGitOpsSyncPutBackMidCanaryIsSeenAndRewritten() {
     Rollout rollout = load("advanced-header-based-httproute");
     TrafficSplit wanted = split(30, header("canary-route1", "X-Test", "test"));
