@@ -92,23 +92,52 @@ class GatewayApiE2ETest {
               - pause: {duration: 5s}
       """;
 
-  private static ResourceDefinitionContext httpRoutes() {
+  private static final String GRPC_ROUTE =
+      """
+      apiVersion: gateway.networking.k8s.io/v1
+      kind: GRPCRoute
+      metadata:
+        name: shop
+      spec:
+        parentRefs:
+          - name: shop-gateway
+        rules:
+          - matches:
+              - method: {service: shop.Cart}
+            backendRefs:
+              - name: shop-stable
+                port: 80
+              - name: shop-canary
+                port: 80
+      """;
+
+  private static ResourceDefinitionContext routes(String kind) {
     return new ResourceDefinitionContext.Builder()
         .withGroup("gateway.networking.k8s.io")
         .withVersion("v1")
-        .withKind("HTTPRoute")
-        .withPlural("httproutes")
+        .withKind(kind)
+        .withPlural(kind.toLowerCase(java.util.Locale.ROOT) + "s")
         .withNamespaced(true)
         .build();
   }
 
+  /** The namespace's route "shop": its HTTPRoute, or its GRPCRoute (each test makes one). */
   private static GenericKubernetesResource route(RealCluster cluster, String ns) {
-    return cluster
-        .client
-        .genericKubernetesResources(httpRoutes())
-        .inNamespace(ns)
-        .withName("shop")
-        .get();
+    GenericKubernetesResource http =
+        cluster
+            .client
+            .genericKubernetesResources(routes("HTTPRoute"))
+            .inNamespace(ns)
+            .withName("shop")
+            .get();
+    return http != null
+        ? http
+        : cluster
+            .client
+            .genericKubernetesResources(routes("GRPCRoute"))
+            .inNamespace(ns)
+            .withName("shop")
+            .get();
   }
 
   @SuppressWarnings("unchecked")
@@ -265,6 +294,62 @@ class GatewayApiE2ETest {
             Duration.ofMinutes(1),
             () ->
                 "Degraded".equals(status(cluster, ns).get("phase"))
+                    && Integer.valueOf(0).equals(canaryWeight(cluster, ns))
+                    && ruleNames(cluster, ns).isEmpty());
+        assertThat(controller.alive()).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void aCanaryThroughAGrpcRouteWithAHeaderRouteSurvivesAGitOpsRevert() {
+    String app =
+        APP.replace("httpRoutes:", "grpcRoutes:")
+            .replaceAll("(?m)^ {8}- setMirrorRoute:\n( {12}.*\n)+", "");
+    assertThat(app).doesNotContain("setMirrorRoute").contains("grpcRoutes:");
+    try (RealCluster cluster = RealCluster.connect()) {
+      String ns = cluster.namespace("grpc");
+      try (ControllerProcess controller =
+          ControllerProcess.start(
+              cluster.kubeconfig.toString(), ns, "--leader-elect=false", "--rollout-resync=5")) {
+        cluster.apply(ns, GRPC_ROUTE);
+        cluster.apply(ns, app.replace("NAMESPACE", ns));
+        RealCluster.await(
+            "revision 1 Healthy, the route at 0% canary",
+            Duration.ofMinutes(2),
+            () ->
+                "Healthy".equals(status(cluster, ns).get("phase"))
+                    && Integer.valueOf(0).equals(canaryWeight(cluster, ns)));
+
+        setImage(cluster, ns, "shop:2");
+        RealCluster.await(
+            "paused at 30% with the header rule",
+            Duration.ofMinutes(2),
+            () ->
+                "Paused".equals(status(cluster, ns).get("phase"))
+                    && Integer.valueOf(30).equals(canaryWeight(cluster, ns))
+                    && ruleNames(cluster, ns).contains("by-header"));
+        Map<String, Object> byHeader =
+            rules(route(cluster, ns)).stream()
+                .filter(r -> "by-header".equals(r.get("name")))
+                .findFirst()
+                .orElseThrow();
+        assertThat(byHeader.toString()).contains("X-Canary").contains("shop.Cart");
+
+        cluster.apply(ns, GRPC_ROUTE);
+        RealCluster.await(
+            "the GRPCRoute repaired",
+            Duration.ofSeconds(60),
+            () ->
+                Integer.valueOf(30).equals(canaryWeight(cluster, ns))
+                    && ruleNames(cluster, ns).contains("by-header"));
+
+        patchStatus(cluster, ns, "{\"status\":{\"pauseConditions\":null}}");
+        RealCluster.await(
+            "revision 2 Healthy, the route back to one rule",
+            Duration.ofMinutes(2),
+            () ->
+                "Healthy".equals(status(cluster, ns).get("phase"))
                     && Integer.valueOf(0).equals(canaryWeight(cluster, ns))
                     && ruleNames(cluster, ns).isEmpty());
         assertThat(controller.alive()).isTrue();
