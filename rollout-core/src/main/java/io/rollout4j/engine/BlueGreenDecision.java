@@ -50,6 +50,7 @@ final class BlueGreenDecision {
     if (!hash.equals(plan.status.currentPodHash())) {
       startUpdate(hash);
     }
+    plan.startFullPromotion(null);
     Frame frame = Frame.of(plan, template, hash, sets, false);
     Rollout rollout = frame.rollout();
     ReplicaSetView newRs = frame.newRs();

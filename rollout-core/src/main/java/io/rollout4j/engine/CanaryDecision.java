@@ -49,6 +49,7 @@ final class CanaryDecision {
       plan.status =
           plan.status.toBuilder().currentStepHash(CanarySteps.hashOf(canary.steps())).build();
     }
+    plan.startFullPromotion(canary.steps().size());
     Frame frame = Frame.of(plan, template, hash, sets, true);
     Rollout rollout = frame.rollout();
     ReplicaSetView newRs = frame.newRs();

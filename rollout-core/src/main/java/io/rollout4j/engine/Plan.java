@@ -85,6 +85,27 @@ final class Plan {
     }
   }
 
+  /**
+   * A full promotion ({@code promote --full}) ends every pause and the abort at once, as Argo does:
+   * while the new revision scales up the rollout shows as progressing, not as paused or aborted. A
+   * canary with steps also skips to the end of them ({@code stepCount}; null for blue-green).
+   */
+  void startFullPromotion(@Nullable Integer stepCount) {
+    if (!Boolean.TRUE.equals(status.promoteFull())) {
+      return;
+    }
+    RolloutStatus.Builder b =
+        status.toBuilder()
+            .pauseConditions(List.of())
+            .controllerPause(null)
+            .abort(null)
+            .abortedAt(null);
+    if (stepCount != null && stepCount > 0) {
+      b.currentStepIndex(stepCount);
+    }
+    status = b.build();
+  }
+
   /** Why this reconcile aborted the update, or null when it did not. */
   @Nullable String abortReason() {
     return abortReason;

@@ -67,6 +67,37 @@ class UserActionsTest {
   }
 
   @Test
+  void promoteFullShowsTheRolloutProgressingAtOnceWhileTheCanaryScalesUp() {
+    int steps = harness.rollout(NAMESPACE, ROLLOUT).spec().canary().steps().size();
+
+    harness.promoteFull(NAMESPACE, ROLLOUT);
+
+    // As Argo: the pause ends and the remaining steps are skipped in the first reconcile, so
+    // kubectl argo rollouts shows Progressing (not Paused) while the new pods come up.
+    RolloutStatus status = status();
+    assertThat(status.stableRS()).as("the canary's new pods are not ready yet").isEqualTo(hash1);
+    assertThat(status.phase()).isEqualTo(RolloutPhase.PROGRESSING);
+    assertThat(status.pauseConditions()).isEmpty();
+    assertThat(status.controllerPause()).isNotEqualTo(Boolean.TRUE);
+    assertThat(status.currentStepIndex()).isEqualTo(steps);
+  }
+
+  @Test
+  void promoteFullOfAnAbortedUpdateEndsTheAbortAndPromotes() {
+    harness.abort(NAMESPACE, ROLLOUT);
+    assertThat(status().phase()).isEqualTo(RolloutPhase.DEGRADED);
+
+    harness.promoteFull(NAMESPACE, ROLLOUT);
+
+    assertThat(status().isAborted()).isFalse();
+    assertThat(status().phase()).isEqualTo(RolloutPhase.PROGRESSING);
+    harness.advance(Duration.ofMinutes(1));
+    assertThat(status().stableRS()).isEqualTo(status().currentPodHash()).isNotEqualTo(hash1);
+    assertThat(status().phase()).isEqualTo(RolloutPhase.HEALTHY);
+    assertThat(weight()).isZero();
+  }
+
+  @Test
   void abortSendsAllTrafficToStableAndScalesTheCanaryDownAfterThirtySeconds() {
     String hash2 = status().currentPodHash();
 
