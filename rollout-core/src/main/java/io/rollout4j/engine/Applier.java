@@ -41,8 +41,7 @@ final class Applier {
           } catch (PortException e) {
             LOG.debug("rollout {}: event not recorded: {}", who, e.getMessage());
           }
-        } else {
-          perform(rollout, action);
+        } else if (perform(rollout, action)) {
           writes++;
         }
       }
@@ -59,7 +58,8 @@ final class Applier {
     return new RolloutEngine.Result(true, writes, decision.requeueAfter(), null, decision.status());
   }
 
-  private void perform(Rollout rollout, Action action) {
+  /** Performs one action; false when it turned out to change nothing. */
+  private boolean perform(Rollout rollout, Action action) {
     if (action instanceof Action.CreateReplicaSet create) {
       cluster.create(create.replicaSet());
     } else if (action instanceof Action.UpdateReplicaSet update) {
@@ -67,7 +67,7 @@ final class Applier {
     } else if (action instanceof Action.DeleteReplicaSet delete) {
       cluster.delete("ReplicaSet", delete.namespace(), delete.name());
     } else if (action instanceof Action.SetTraffic traffic) {
-      mesh.apply(rollout, traffic.split(), traffic.observed());
+      return mesh.apply(rollout, traffic.split(), traffic.observed());
     } else if (action instanceof Action.UpdateService service) {
       cluster.update(service.service());
     } else if (action instanceof Action.UpdateWorkload workload) {
@@ -83,5 +83,6 @@ final class Applier {
     } else {
       throw new IllegalStateException("no port applies " + action);
     }
+    return true;
   }
 }

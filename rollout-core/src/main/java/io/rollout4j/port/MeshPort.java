@@ -20,9 +20,16 @@ public interface MeshPort {
    * before deciding on this one (null when none could be read). A port may use it instead of
    * reading the mesh again, to order its writes by the direction traffic moves; the default ignores
    * it.
+   *
+   * <p>Returns whether the mesh changed. A port that finds its objects already routing as {@code
+   * split} writes nothing and returns false, and the engine then does not count the call as a
+   * write: a controller looks again at once after a write, so a port whose {@link #current} cannot
+   * describe some part of a split it carries (the engine re-sends that split every reconcile) would
+   * otherwise keep the rollout in a loop. The default applies and returns true.
    */
-  default void apply(Rollout rollout, TrafficSplit split, @Nullable TrafficSplit observed) {
+  default boolean apply(Rollout rollout, TrafficSplit split, @Nullable TrafficSplit observed) {
     apply(rollout, split);
+    return true;
   }
 
   /** The split actually present in the mesh, empty when it cannot be read. */

@@ -59,10 +59,12 @@ public final class MeshPorts implements MeshPort, AutoCloseable {
   }
 
   @Override
-  public void apply(Rollout rollout, TrafficSplit split, @Nullable TrafficSplit observed) {
+  public boolean apply(Rollout rollout, TrafficSplit split, @Nullable TrafficSplit observed) {
+    boolean changed = false;
     for (MeshPort port : serving(rollout)) {
-      port.apply(rollout, split, observed);
+      changed |= port.apply(rollout, split, observed);
     }
+    return changed;
   }
 
   @Override

@@ -109,6 +109,12 @@ public final class GatewayApiMeshPort implements MeshPort, AutoCloseable {
 
   @Override
   public void apply(Rollout rollout, TrafficSplit split) {
+    apply(rollout, split, null);
+  }
+
+  /** Routes already carrying the split are not written; false when none needed a write. */
+  @Override
+  public boolean apply(Rollout rollout, TrafficSplit split, @Nullable TrafficSplit observed) {
     PluginConfig config = PluginConfig.of(rollout);
     Set<String> managed = Set.copyOf(config.managedRouteNames());
     List<GenericKubernetesResource> planned = new ArrayList<>();
@@ -133,6 +139,7 @@ public final class GatewayApiMeshPort implements MeshPort, AutoCloseable {
           "{} {}/{} routes {}% to the canary",
           ref.kind().kind(), config.namespace(), ref.name(), split.canaryWeight());
     }
+    return !planned.isEmpty();
   }
 
   @Override

@@ -130,7 +130,7 @@ public final class IstioMeshPort implements MeshPort, AutoCloseable {
 
   /** The observed split, when given, says which way traffic moves without reading the weights. */
   @Override
-  public void apply(Rollout rollout, TrafficSplit split, @Nullable TrafficSplit observed) {
+  public boolean apply(Rollout rollout, TrafficSplit split, @Nullable TrafficSplit observed) {
     Routing routing = Routing.of(rollout);
     Snapshot snapshot = read(routing);
     List<Write> writes = new ArrayList<>();
@@ -179,9 +179,11 @@ public final class IstioMeshPort implements MeshPort, AutoCloseable {
     for (Write write : writes) {
       planned.add(write.edit(write.read));
     }
+    boolean changed = false;
     for (int i = 0; i < writes.size(); i++) {
-      writes.get(i).perform(planned.get(i));
+      changed |= writes.get(i).perform(planned.get(i));
     }
+    return changed;
   }
 
   /** Istio only: the engine sends no rollout with another router here. */
@@ -416,8 +418,12 @@ public final class IstioMeshPort implements MeshPort, AutoCloseable {
       return editor.apply(current);
     }
 
-    void perform(@Nullable GenericKubernetesResource desired) {
-      if (desired != null && !store.update(desired, this::edit)) {
+    /** Writes {@code desired}; false when there is nothing to write (already as desired). */
+    boolean perform(@Nullable GenericKubernetesResource desired) {
+      if (desired == null) {
+        return false;
+      }
+      if (!store.update(desired, this::edit)) {
         String kind = String.valueOf(read.getKind());
         throw notFound(
             field,
@@ -425,6 +431,7 @@ public final class IstioMeshPort implements MeshPort, AutoCloseable {
             kind,
             new ObjectName(read.getMetadata().getName(), read.getMetadata().getNamespace()));
       }
+      return true;
     }
   }
 

@@ -68,6 +68,14 @@ public final class FakeMesh implements MeshPort {
             split));
   }
 
+  /** As the real ports: every call is recorded, and false when the split was already there. */
+  @Override
+  public boolean apply(Rollout rollout, TrafficSplit split, @Nullable TrafficSplit observed) {
+    boolean changed = !split.equals(current.get(key(rollout.namespace(), rollout.name())));
+    apply(rollout, split);
+    return changed;
+  }
+
   @Override
   public Optional<TrafficSplit> current(Rollout rollout) {
     faults.beforeRead("traffic of rollout " + rollout.namespace() + "/" + rollout.name());

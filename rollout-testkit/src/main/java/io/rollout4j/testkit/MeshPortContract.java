@@ -64,6 +64,12 @@ public abstract class MeshPortContract {
     apply(split);
 
     assertThat(port.current(rollout)).contains(first);
+    assertThat(port.apply(rollout, split, first))
+        .as("a split already in place is reported as no change (the engine counts no write)")
+        .isFalse();
+    assertThat(port.apply(rollout, TrafficSplit.of(20, "canary-hash", "stable-hash"), first))
+        .as("a new weight is a change")
+        .isTrue();
   }
 
   @Test

@@ -4,10 +4,17 @@ import static io.rollout4j.testkit.Seed.NAMESPACE;
 import static io.rollout4j.testkit.Seed.ROLLOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rollout4j.model.Rollout;
 import io.rollout4j.model.RolloutPhase;
 import io.rollout4j.model.RolloutStatus;
+import io.rollout4j.port.MeshPort;
 import io.rollout4j.port.TrafficSplit;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /** Header and mirror routes, the rollback window and dynamic stable scaling on the seed. */
@@ -42,7 +49,10 @@ class RoutingFeaturesTest {
       """;
 
   private static RolloutHarness seedWith(String change) {
-    RolloutHarness harness = RolloutHarness.create();
+    return seedWith(RolloutHarness.create(), change);
+  }
+
+  private static RolloutHarness seedWith(RolloutHarness harness, String change) {
     harness.metrics().script("skywalking", request -> Seed.apdex(9950));
     harness.apply(NAMESPACE, Seed.bookinfo());
     harness.apply(NAMESPACE, Seed.read("tse-gitops-demo/argo/tse/conf.yaml"));
@@ -96,6 +106,58 @@ class RoutingFeaturesTest {
         .isEqualTo(RolloutPhase.HEALTHY);
     assertThat(after.headerRoutes()).isEmpty();
     assertThat(after.mirrorRoutes()).isEmpty();
+  }
+
+  @Test
+  void aSplitTheMeshCannotReadBackIsNotResentInALoop() {
+    // A router whose current() cannot describe header and mirror routes: the engine asks for them
+    // again on every reconcile, and the port, finding its objects already so, writes nothing and
+    // says so. Counted as a write, it would have the controller look again at once, forever.
+    FakeMesh stored = new FakeMesh(Clock.systemUTC());
+    MeshPort lossy =
+        new MeshPort() {
+          @Override
+          public void apply(Rollout rollout, TrafficSplit split) {
+            stored.apply(rollout, split);
+          }
+
+          @Override
+          public boolean apply(
+              Rollout rollout, TrafficSplit split, @Nullable TrafficSplit observed) {
+            return stored.apply(rollout, split, observed);
+          }
+
+          @Override
+          public Optional<TrafficSplit> current(Rollout rollout) {
+            return stored
+                .current(rollout)
+                .map(
+                    s ->
+                        new TrafficSplit(
+                            s.canaryWeight(),
+                            s.canaryHash(),
+                            s.stableHash(),
+                            List.of(),
+                            List.of()));
+          }
+
+          @Override
+          public Set<String> routers() {
+            return stored.routers();
+          }
+        };
+    RolloutHarness harness = seedWith(RolloutHarness.withMesh(lossy), "routes");
+    Seed.pushV2(harness);
+    harness.advance(Duration.ofMinutes(1));
+    assertThat(stored.current(NAMESPACE, ROLLOUT).orElseThrow().headerRoutes()).singleElement();
+    assertThat(harness.rollout(NAMESPACE, ROLLOUT).status().phase()).isEqualTo(RolloutPhase.PAUSED);
+
+    int before = harness.reconciles();
+    harness.advance(Duration.ofMinutes(1));
+
+    assertThat(harness.reconciles() - before)
+        .as("reconciles of a paused rollout in a minute")
+        .isLessThan(10);
   }
 
   @Test
