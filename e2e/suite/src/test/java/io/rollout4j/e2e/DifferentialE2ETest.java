@@ -43,6 +43,9 @@ class DifferentialE2ETest {
   private static HttpServer metricStub;
   private static final AtomicReference<String> METRIC = new AtomicReference<>("{}");
   private static final List<String> SUMMARY = new ArrayList<>();
+  // Printed after the summary (the end of CI's output): each unexplained difference with the
+  // durations of the values on both sides, enough to tell a decision from a timing.
+  private static final List<String> UNEXPLAINED = new ArrayList<>();
   private static int unexplained;
 
   @BeforeAll
@@ -74,8 +77,10 @@ class DifferentialE2ETest {
             + " scenarios, "
             + unexplained
             + " unexplained differences");
-    Files.write(report, SUMMARY);
-    SUMMARY.forEach(System.out::println);
+    List<String> lines = new ArrayList<>(SUMMARY);
+    lines.addAll(UNEXPLAINED);
+    Files.write(report, lines);
+    lines.forEach(System.out::println);
     if (metricStub != null) {
       metricStub.stop(0);
     }
@@ -255,6 +260,18 @@ class DifferentialE2ETest {
           String.format(
               "%-40s %3d differences, %3d unexplained",
               scenario.name(), differences.size(), notExplained));
+      for (TraceDiff.Difference d : differences) {
+        if (!d.explained()) {
+          UNEXPLAINED.add(
+              scenario.name()
+                  + ": "
+                  + d.field()
+                  + "\n    rollout4j: "
+                  + timedOr(TraceDiff.timed(oursTrace.states(), d.field()), d.ours())
+                  + "\n    argo:      "
+                  + timedOr(TraceDiff.timed(argoTrace.states(), d.field()), d.argo()));
+        }
+      }
       assertThat(argo.alive()).as("Argo's controller still runs").isTrue();
       assertThat(notExplained)
           .as("unexplained differences, see " + report.toAbsolutePath())
@@ -264,6 +281,11 @@ class DifferentialE2ETest {
         oap.stop(oapService);
       }
     }
+  }
+
+  /** A field's timed history, or the compared values for a field the traces do not hold. */
+  private static String timedOr(String timed, List<String> values) {
+    return timed.equals("(none)") ? String.join(" -> ", values) : timed;
   }
 
   private static List<String> pluginArguments(Scenario scenario, Scenario.Step step) {

@@ -69,7 +69,7 @@ final class TraceDiff {
     for (String field : fields) {
       List<String> a = history(ours, field);
       List<String> b = history(argo, field);
-      if (!a.equals(b)) {
+      if (!a.equals(b) && !alignable(changes(ours, field), changes(argo, field))) {
         String reason = null;
         for (Expected e : expected) {
           if (e.field().matcher(field).find()) {
@@ -111,6 +111,71 @@ final class TraceDiff {
       }
     }
     return states;
+  }
+
+  /** One value a field took, and whether it held too briefly to say a controller decided it. */
+  record Change(String value, boolean brief) {}
+
+  /** The values a field took, each change once, each marked brief when it held under SETTLED. */
+  static List<Change> changes(List<Trace.State> states, String field) {
+    states = fromFirstWrite(states);
+    List<Change> out = new ArrayList<>();
+    String value = null;
+    java.time.Instant since = null;
+    for (Trace.State state : states) {
+      String v = state.fields().getOrDefault(field, "(none)");
+      if (!v.equals(value)) {
+        if (value != null) {
+          out.add(new Change(value, since.plus(SETTLED).isAfter(state.at())));
+        }
+        value = v;
+        since = state.at();
+      }
+    }
+    if (value != null) {
+      out.add(new Change(value, false));
+    }
+    while (out.size() > 1 && out.get(0).value().equals("(none)")) {
+      out.remove(0);
+    }
+    return out;
+  }
+
+  /**
+   * Whether both sides went through the same values once a brief value is allowed to be there or
+   * not on either side. {@link #history} drops every brief value; but a state both controllers pass
+   * through (Progressing while a step's pods come up, say) can last 0.9 s on one side and 1.1 s on
+   * the other, and is then kept on one side only. Here a brief value may match the other side's
+   * value or be left out, and values left adjacent and equal merge; every value that held must be
+   * matched.
+   */
+  static boolean alignable(List<Change> ours, List<Change> argo) {
+    return align(ours, argo, 0, 0, null, new java.util.HashMap<>());
+  }
+
+  private static boolean align(
+      List<Change> a, List<Change> b, int i, int j, String last, Map<String, Boolean> memo) {
+    if (i == a.size() && j == b.size()) {
+      return true;
+    }
+    String key = i + "," + j + "," + last;
+    Boolean known = memo.get(key);
+    if (known != null) {
+      return known;
+    }
+    boolean ok =
+        (i < a.size()
+                && (a.get(i).value().equals(last) || a.get(i).brief())
+                && align(a, b, i + 1, j, last, memo))
+            || (j < b.size()
+                && (b.get(j).value().equals(last) || b.get(j).brief())
+                && align(a, b, i, j + 1, last, memo))
+            || (i < a.size()
+                && j < b.size()
+                && a.get(i).value().equals(b.get(j).value())
+                && align(a, b, i + 1, j + 1, a.get(i).value(), memo));
+    memo.put(key, ok);
+    return ok;
   }
 
   /** The values a field took, each change once; numeric runs reduced to where they turn. */
@@ -184,6 +249,33 @@ final class TraceDiff {
       }
     }
     return out.toString();
+  }
+
+  /**
+   * Each value a field took, unfiltered, with how long it held ("Paused 2.31s -> Healthy"): for an
+   * unexplained difference, shows whether it is a decision or a value near {@link #SETTLED}.
+   */
+  static String timed(List<Trace.State> states, String field) {
+    states = fromFirstWrite(states);
+    StringBuilder out = new StringBuilder();
+    String value = null;
+    java.time.Instant since = null;
+    for (Trace.State state : states) {
+      String v = state.fields().getOrDefault(field, "(none)");
+      if (!v.equals(value)) {
+        if (value != null) {
+          out.append(value)
+              .append(' ')
+              .append(
+                  String.format(
+                      "%.2fs", java.time.Duration.between(since, state.at()).toMillis() / 1000.0))
+              .append(" -> ");
+        }
+        value = v;
+        since = state.at();
+      }
+    }
+    return out.append(value).toString();
   }
 
   /** Every recorded state, for the report file. */

@@ -32,6 +32,56 @@ class TraceDiffTest {
   }
 
   @Test
+  void anUnexplainedDifferenceIsPrintedWithHowLongEachValueHeld() {
+    List<Trace.State> states =
+        List.of(
+            new Trace.State(Instant.EPOCH, Map.of("rollout phase", "Healthy")),
+            new Trace.State(Instant.EPOCH.plusSeconds(2), Map.of("rollout phase", "Paused")),
+            new Trace.State(Instant.EPOCH.plusMillis(4950), Map.of("rollout phase", "Progressing")),
+            new Trace.State(Instant.EPOCH.plusMillis(5980), Map.of("rollout phase", "Healthy")));
+    assertThat(TraceDiff.timed(states, "rollout phase"))
+        .isEqualTo("Healthy 2.00s -> Paused 2.95s -> Progressing 1.03s -> Healthy");
+  }
+
+  /** A field's values, each held for the given number of milliseconds. */
+  private static List<Trace.State> timedTrace(String field, Object... valueThenMillis) {
+    List<Trace.State> out = new ArrayList<>();
+    long at = 0;
+    for (int i = 0; i < valueThenMillis.length; i += 2) {
+      out.add(
+          new Trace.State(
+              Instant.EPOCH.plusMillis(at), Map.of(field, (String) valueThenMillis[i])));
+      at += ((Number) valueThenMillis[i + 1]).longValue();
+    }
+    return out;
+  }
+
+  @Test
+  void aStateBothSidesPassThroughIsTheSameWhetherItHeldJustOverOrJustUnderASecond() {
+    // Progressing while a step's pods come up: 1.05 s on one side, 0.95 s on the other.
+    var ours =
+        timedTrace(
+            "rollout phase", "Healthy", 3000, "Paused", 2000, "Progressing", 1050, "Paused", 9);
+    var argo =
+        timedTrace(
+            "rollout phase", "Healthy", 3000, "Paused", 2000, "Progressing", 950, "Paused", 9);
+    assertThat(TraceDiff.compare(ours, argo, List.of())).isEmpty();
+    // A state one side held and the other never reached is still a difference...
+    var never = timedTrace("rollout phase", "Healthy", 3000, "Paused", 4000, "Healthy", 9);
+    var held =
+        timedTrace(
+            "rollout phase", "Healthy", 3000, "Paused", 2000, "Degraded", 1500, "Healthy", 9);
+    assertThat(TraceDiff.compare(held, never, List.of())).singleElement();
+    // ... and so is a brief value that stands where the other side held a different one.
+    var brief =
+        timedTrace("rollout phase", "Healthy", 3000, "Paused", 2000, "Degraded", 300, "Healthy", 9);
+    var other =
+        timedTrace(
+            "rollout phase", "Healthy", 3000, "Paused", 2000, "Progressing", 1500, "Healthy", 9);
+    assertThat(TraceDiff.compare(brief, other, List.of())).singleElement();
+  }
+
+  @Test
   void theFirstDeploymentIsComparedFromWhereItBecomesHealthy() {
     // One controller's first revision came up within a second, the other's took longer: how long
     // kwok takes to make the first pods ready is not behaviour. What follows is compared.
