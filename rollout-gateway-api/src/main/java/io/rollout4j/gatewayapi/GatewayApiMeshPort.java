@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -224,16 +223,7 @@ public final class GatewayApiMeshPort implements MeshPort, AutoCloseable {
               split,
               PluginConfig.takesManagedRoutes(ref));
     } catch (RouteEdits.RouteException e) {
-      throw new InvalidReferenceException(
-          ref.field(),
-          "Invalid value: \""
-              + ref.name()
-              + "\": "
-              + ref.kind().kind()
-              + " \""
-              + ref.name()
-              + "\": "
-              + e.getMessage());
+      throw new InvalidReferenceException(ref.field(), ref.unusable(e.getMessage()));
     }
     Map<String, String> labels = new LinkedHashMap<>(labelsOf(route));
     boolean inProgress =
@@ -274,19 +264,7 @@ public final class GatewayApiMeshPort implements MeshPort, AutoCloseable {
   }
 
   private static InvalidReferenceException notFound(PluginConfig.RouteRef ref, String namespace) {
-    return new InvalidReferenceException(
-        ref.field(),
-        "Invalid value: \""
-            + ref.name()
-            + "\": "
-            + ref.kind().kind().toLowerCase(Locale.ROOT)
-            + "."
-            + GROUP
-            + " \""
-            + namespace
-            + "/"
-            + ref.name()
-            + "\" not found");
+    return new InvalidReferenceException(ref.field(), ref.notFound(namespace));
   }
 
   private @Nullable String selectorHash(String namespace, String service) {

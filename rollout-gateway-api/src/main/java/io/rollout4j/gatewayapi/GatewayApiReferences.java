@@ -6,7 +6,6 @@ import io.rollout4j.port.InvalidReferenceException;
 import io.rollout4j.port.TrafficSplit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -47,20 +46,7 @@ public final class GatewayApiReferences {
     for (PluginConfig.RouteRef ref : config.routes()) {
       Map<String, Object> spec = lookup.spec(ref.kind().kind(), config.namespace(), ref.name());
       if (spec == null) {
-        problems.add(
-            Problem.error(
-                ref.field(),
-                "Invalid value: \""
-                    + ref.name()
-                    + "\": "
-                    + ref.kind().kind().toLowerCase(Locale.ROOT)
-                    + "."
-                    + GROUP
-                    + " \""
-                    + config.namespace()
-                    + "/"
-                    + ref.name()
-                    + "\" not found"));
+        problems.add(Problem.error(ref.field(), ref.notFound(config.namespace())));
         continue;
       }
       try {
@@ -73,17 +59,7 @@ public final class GatewayApiReferences {
             TrafficSplit.of(0, null, null),
             false);
       } catch (RouteEdits.RouteException e) {
-        problems.add(
-            Problem.error(
-                ref.field(),
-                "Invalid value: \""
-                    + ref.name()
-                    + "\": "
-                    + ref.kind().kind()
-                    + " \""
-                    + ref.name()
-                    + "\": "
-                    + e.getMessage()));
+        problems.add(Problem.error(ref.field(), ref.unusable(e.getMessage())));
       }
     }
     return problems;

@@ -6,7 +6,9 @@ import io.rollout4j.model.TrafficRouting;
 import io.rollout4j.port.InvalidReferenceException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A rollout's {@code trafficRouting.plugins["argoproj-labs/gatewayAPI"]}, read as Argo's Gateway
@@ -26,7 +28,31 @@ record PluginConfig(
   static final String FIELD = "spec.strategy.canary.trafficRouting.plugins[" + PLUGIN + "]";
 
   /** One route the rollout names, and whether its header and mirror routes go there. */
-  record RouteRef(RouteKind kind, String name, boolean useHeaderRoutes, String field) {}
+  record RouteRef(RouteKind kind, String name, boolean useHeaderRoutes, String field) {
+
+    /**
+     * In Argo's words for a missing object: {@code Invalid value: "x": httproute.<group> "ns/x" not
+     * found}.
+     */
+    String notFound(String namespace) {
+      return "Invalid value: \""
+          + name
+          + "\": "
+          + kind.kind().toLowerCase(Locale.ROOT)
+          + "."
+          + GatewayApiMeshPort.GROUP
+          + " \""
+          + namespace
+          + "/"
+          + name
+          + "\" not found";
+    }
+
+    /** A route that exists but cannot take the split ({@code detail} says which rule and why). */
+    String unusable(@Nullable String detail) {
+      return "Invalid value: \"" + name + "\": " + kind.kind() + " \"" + name + "\": " + detail;
+    }
+  }
 
   static PluginConfig of(Rollout rollout) {
     CanaryStrategy canary = rollout.spec().canary();

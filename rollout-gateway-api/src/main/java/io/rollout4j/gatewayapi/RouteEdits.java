@@ -329,7 +329,7 @@ final class RouteEdits {
     Map<String, Object> rule = new LinkedHashMap<>();
     rule.put("name", index == 0 ? route.name() : route.name() + "-" + index);
     rule.put("matches", matches);
-    rule.put("backendRefs", List.of(canaryRef(source, canary)));
+    rule.put("backendRefs", List.of(refTo(source, canary)));
     if (source.get("filters") != null) {
       rule.put("filters", source.get("filters")); // the plugin keeps the rule's filters
     }
@@ -381,7 +381,7 @@ final class RouteEdits {
       }
       matches.add(match);
     }
-    Map<String, Object> mirrored = new LinkedHashMap<>(canaryRef(source, canary));
+    Map<String, Object> mirrored = new LinkedHashMap<>(refTo(source, canary));
     Map<String, Object> rule = new LinkedHashMap<>();
     rule.put("name", route.name());
     if (!matches.isEmpty()) {
@@ -395,19 +395,11 @@ final class RouteEdits {
                 "RequestMirror",
                 "requestMirror",
                 Map.of("backendRef", mirrored, "percent", route.percentage()))));
-    rule.put("backendRefs", List.of(stableRef(source, stable)));
+    rule.put("backendRefs", List.of(refTo(source, stable)));
     return rule;
   }
 
-  /** The rule's canary backendRef without its weight (name, namespace, port, ...). */
-  private static Map<String, Object> canaryRef(Map<String, Object> rule, String canary) {
-    return refTo(rule, canary);
-  }
-
-  private static Map<String, Object> stableRef(Map<String, Object> rule, String stable) {
-    return refTo(rule, stable);
-  }
-
+  /** The rule's backendRef to {@code service} without its weight (name, namespace, port, ...). */
   private static Map<String, Object> refTo(Map<String, Object> rule, String service) {
     for (Object ref : list(rule.get("backendRefs"))) {
       Map<String, Object> b = map(ref);
