@@ -207,10 +207,74 @@ class GatewayApiE2ETest {
         patch);
   }
 
+  /** The steps both routes go through, awaited on one namespace's rollout "shop" and its route. */
+  private record Shop(RealCluster cluster, String ns) {
+    void awaitHealthyAtZero(String what) {
+      RealCluster.await(
+          what,
+          Duration.ofMinutes(2),
+          () ->
+              "Healthy".equals(status(cluster, ns).get("phase"))
+                  && Integer.valueOf(0).equals(canaryWeight(cluster, ns)));
+    }
+
+    void awaitPausedAt30With(List<String> managedRules) {
+      RealCluster.await(
+          "paused at 30% with the rules " + managedRules,
+          Duration.ofMinutes(2),
+          () ->
+              "Paused".equals(status(cluster, ns).get("phase"))
+                  && Integer.valueOf(30).equals(canaryWeight(cluster, ns))
+                  && ruleNames(cluster, ns).containsAll(managedRules));
+    }
+
+    String managedRule(String name) {
+      return rules(route(cluster, ns)).stream()
+          .filter(r -> name.equals(r.get("name")))
+          .findFirst()
+          .orElseThrow()
+          .toString();
+    }
+
+    /**
+     * Argo CD syncs the route from Git (its rules replaced by the manifest's) and the controller
+     * puts the canary's back. The sync's write and the repair each change the spec; the repair can
+     * come before the test looks, so the reverted state itself is not asserted.
+     */
+    long revertAndAwaitRepair(String manifest, List<String> managedRules) {
+      long generation = route(cluster, ns).getMetadata().getGeneration();
+      cluster.apply(ns, manifest);
+      long reverted = System.nanoTime();
+      RealCluster.await(
+          "the route repaired",
+          Duration.ofSeconds(60),
+          () ->
+              route(cluster, ns).getMetadata().getGeneration() >= generation + 2
+                  && Integer.valueOf(30).equals(canaryWeight(cluster, ns))
+                  && ruleNames(cluster, ns).containsAll(managedRules));
+      return Duration.ofNanos(System.nanoTime() - reverted).toMillis();
+    }
+
+    /** kubectl argo rollouts promote: the pause ends, then every later step, then promotion. */
+    void promoteAndAwaitOneRule() {
+      patchStatus(cluster, ns, "{\"status\":{\"pauseConditions\":null}}");
+      RealCluster.await(
+          "promoted, the route back to one rule, all to stable",
+          Duration.ofMinutes(2),
+          () ->
+              "Healthy".equals(status(cluster, ns).get("phase"))
+                  && Integer.valueOf(0).equals(canaryWeight(cluster, ns))
+                  && ruleNames(cluster, ns).isEmpty()
+                  && !labelled(cluster, ns));
+    }
+  }
+
   @Test
   void aCanaryThroughAnHttpRouteWithHeaderAndMirrorRoutesSurvivesAGitOpsRevertAndAborts() {
     try (RealCluster cluster = RealCluster.connect()) {
       String ns = cluster.namespace("gateway");
+      Shop shop = new Shop(cluster, ns);
+      List<String> managed = List.of("by-header", "mirrored");
       // A short resync: nothing watches the route for the rollout, so a revert is seen at the
       // next reconcile or resync (documented in docs/compatibility.md).
       try (ControllerProcess controller =
@@ -218,79 +282,27 @@ class GatewayApiE2ETest {
               cluster.kubeconfig.toString(), ns, "--leader-elect=false", "--rollout-resync=5")) {
         cluster.apply(ns, ROUTE);
         cluster.apply(ns, APP.replace("NAMESPACE", ns));
-        RealCluster.await(
-            "revision 1 Healthy",
-            Duration.ofMinutes(2),
-            () -> "Healthy".equals(status(cluster, ns).get("phase")));
-        RealCluster.await(
-            "the route at 0% canary",
-            Duration.ofSeconds(60), () -> Integer.valueOf(0).equals(canaryWeight(cluster, ns)));
+        shop.awaitHealthyAtZero("revision 1 Healthy, the route at 0% canary");
         assertThat(labelled(cluster, ns)).isFalse();
 
         setImage(cluster, ns, "shop:2");
-        RealCluster.await(
-            "paused at 30% with the header and mirror rules",
-            Duration.ofMinutes(2),
-            () ->
-                "Paused".equals(status(cluster, ns).get("phase"))
-                    && Integer.valueOf(30).equals(canaryWeight(cluster, ns))
-                    && ruleNames(cluster, ns).containsAll(List.of("by-header", "mirrored")));
+        shop.awaitPausedAt30With(managed);
         assertThat(labelled(cluster, ns)).isTrue();
-        Map<String, Object> byHeader =
-            rules(route(cluster, ns)).stream()
-                .filter(r -> "by-header".equals(r.get("name")))
-                .findFirst()
-                .orElseThrow();
-        assertThat(byHeader.toString())
+        assertThat(shop.managedRule("by-header"))
             .contains("X-Canary")
             .contains("shop-canary")
             .doesNotContain("shop-stable");
-        Map<String, Object> mirrored =
-            rules(route(cluster, ns)).stream()
-                .filter(r -> "mirrored".equals(r.get("name")))
-                .findFirst()
-                .orElseThrow();
-        assertThat(mirrored.toString()).contains("RequestMirror").contains("/api");
+        assertThat(shop.managedRule("mirrored")).contains("RequestMirror").contains("/api");
 
-        // Argo CD syncs the route from Git: its rules replaced by the manifest's.
-        long generation = route(cluster, ns).getMetadata().getGeneration();
-        cluster.apply(ns, ROUTE);
-        long reverted = System.nanoTime();
-        // The sync's write and the controller's repair each change the spec (the repair can come
-        // before the test looks, so the reverted state itself is not asserted).
-        RealCluster.await(
-            "the route repaired",
-            Duration.ofSeconds(60),
-            () ->
-                route(cluster, ns).getMetadata().getGeneration() >= generation + 2
-                    && Integer.valueOf(30).equals(canaryWeight(cluster, ns))
-                    && ruleNames(cluster, ns).containsAll(List.of("by-header", "mirrored")));
+        long repaired = shop.revertAndAwaitRepair(ROUTE, managed);
         System.out.printf(
-            "gateway-api: route reverted by a sync repaired after %d ms (resync 5 s)%n",
-            Duration.ofNanos(System.nanoTime() - reverted).toMillis());
+            "gateway-api: route reverted by a sync repaired after %d ms (resync 5 s)%n", repaired);
 
-        // kubectl argo rollouts promote: the pause ends, 60%, then the timed pause, then promotion.
-        patchStatus(cluster, ns, "{\"status\":{\"pauseConditions\":null}}");
-        RealCluster.await(
-            "revision 2 Healthy",
-            Duration.ofMinutes(2),
-            () -> "Healthy".equals(status(cluster, ns).get("phase")));
-        RealCluster.await(
-            "the route back to one rule, all to stable",
-            Duration.ofSeconds(60),
-            () ->
-                Integer.valueOf(0).equals(canaryWeight(cluster, ns))
-                    && ruleNames(cluster, ns).isEmpty()
-                    && !labelled(cluster, ns));
+        shop.promoteAndAwaitOneRule();
 
         // A third revision, aborted at its first pause: traffic and managed rules go back.
         setImage(cluster, ns, "shop:3");
-        RealCluster.await(
-            "paused at 30% again",
-            Duration.ofMinutes(2),
-            () ->
-                Integer.valueOf(30).equals(canaryWeight(cluster, ns))
-                    && "Paused".equals(status(cluster, ns).get("phase")));
+        shop.awaitPausedAt30With(managed);
         patchStatus(cluster, ns, "{\"status\":{\"abort\":true}}");
         RealCluster.await(
             "aborted: all traffic to stable, no managed rule",
@@ -312,51 +324,21 @@ class GatewayApiE2ETest {
     assertThat(app).doesNotContain("setMirrorRoute").contains("grpcRoutes:");
     try (RealCluster cluster = RealCluster.connect()) {
       String ns = cluster.namespace("grpc");
+      Shop shop = new Shop(cluster, ns);
       try (ControllerProcess controller =
           ControllerProcess.start(
               cluster.kubeconfig.toString(), ns, "--leader-elect=false", "--rollout-resync=5")) {
         cluster.apply(ns, GRPC_ROUTE);
         cluster.apply(ns, app.replace("NAMESPACE", ns));
-        RealCluster.await(
-            "revision 1 Healthy, the route at 0% canary",
-            Duration.ofMinutes(2),
-            () ->
-                "Healthy".equals(status(cluster, ns).get("phase"))
-                    && Integer.valueOf(0).equals(canaryWeight(cluster, ns)));
+        shop.awaitHealthyAtZero("revision 1 Healthy, the route at 0% canary");
 
         setImage(cluster, ns, "shop:2");
-        RealCluster.await(
-            "paused at 30% with the header rule",
-            Duration.ofMinutes(2),
-            () ->
-                "Paused".equals(status(cluster, ns).get("phase"))
-                    && Integer.valueOf(30).equals(canaryWeight(cluster, ns))
-                    && ruleNames(cluster, ns).contains("by-header"));
-        Map<String, Object> byHeader =
-            rules(route(cluster, ns)).stream()
-                .filter(r -> "by-header".equals(r.get("name")))
-                .findFirst()
-                .orElseThrow();
-        assertThat(byHeader.toString()).contains("X-Canary").contains("shop.Cart");
+        shop.awaitPausedAt30With(List.of("by-header"));
+        assertThat(shop.managedRule("by-header")).contains("X-Canary").contains("shop.Cart");
 
-        long generation = route(cluster, ns).getMetadata().getGeneration();
-        cluster.apply(ns, GRPC_ROUTE);
-        RealCluster.await(
-            "the GRPCRoute repaired",
-            Duration.ofSeconds(60),
-            () ->
-                route(cluster, ns).getMetadata().getGeneration() >= generation + 2
-                    && Integer.valueOf(30).equals(canaryWeight(cluster, ns))
-                    && ruleNames(cluster, ns).contains("by-header"));
+        shop.revertAndAwaitRepair(GRPC_ROUTE, List.of("by-header"));
 
-        patchStatus(cluster, ns, "{\"status\":{\"pauseConditions\":null}}");
-        RealCluster.await(
-            "revision 2 Healthy, the route back to one rule",
-            Duration.ofMinutes(2),
-            () ->
-                "Healthy".equals(status(cluster, ns).get("phase"))
-                    && Integer.valueOf(0).equals(canaryWeight(cluster, ns))
-                    && ruleNames(cluster, ns).isEmpty());
+        shop.promoteAndAwaitOneRule();
         assertThat(controller.alive()).isTrue();
       }
     }
