@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Two traces of the same scenario compared field by field: for each field, the sequence of values
@@ -113,27 +114,38 @@ final class TraceDiff {
     return states;
   }
 
-  /** One value a field took, and whether it held too briefly to say a controller decided it. */
-  record Change(String value, boolean brief) {}
+  /** One value a field took and how long it held (null for the value it ended with). */
+  record Change(String value, java.time.@Nullable Duration held) {
+    /** Held too briefly to say a controller decided it: when one happened to look. */
+    boolean brief() {
+      return held != null && held.compareTo(SETTLED) < 0;
+    }
 
-  /** The values a field took, each change once, each marked brief when it held under SETTLED. */
+    @Override
+    public String toString() {
+      return held == null
+          ? value
+          : String.format(java.util.Locale.ROOT, "%s %.2fs", value, held.toMillis() / 1000.0);
+    }
+  }
+
+  /** The values a field took from the first status write, each change once, with how long. */
   static List<Change> changes(List<Trace.State> states, String field) {
-    states = fromFirstWrite(states);
     List<Change> out = new ArrayList<>();
     String value = null;
     java.time.Instant since = null;
-    for (Trace.State state : states) {
+    for (Trace.State state : fromFirstWrite(states)) {
       String v = state.fields().getOrDefault(field, "(none)");
       if (!v.equals(value)) {
         if (value != null) {
-          out.add(new Change(value, since.plus(SETTLED).isAfter(state.at())));
+          out.add(new Change(value, java.time.Duration.between(since, state.at())));
         }
         value = v;
         since = state.at();
       }
     }
     if (value != null) {
-      out.add(new Change(value, false));
+      out.add(new Change(value, null));
     }
     while (out.size() > 1 && out.get(0).value().equals("(none)")) {
       out.remove(0);
@@ -256,26 +268,7 @@ final class TraceDiff {
    * unexplained difference, shows whether it is a decision or a value near {@link #SETTLED}.
    */
   static String timed(List<Trace.State> states, String field) {
-    states = fromFirstWrite(states);
-    StringBuilder out = new StringBuilder();
-    String value = null;
-    java.time.Instant since = null;
-    for (Trace.State state : states) {
-      String v = state.fields().getOrDefault(field, "(none)");
-      if (!v.equals(value)) {
-        if (value != null) {
-          out.append(value)
-              .append(' ')
-              .append(
-                  String.format(
-                      "%.2fs", java.time.Duration.between(since, state.at()).toMillis() / 1000.0))
-              .append(" -> ");
-        }
-        value = v;
-        since = state.at();
-      }
-    }
-    return out.append(value).toString();
+    return String.join(" -> ", changes(states, field).stream().map(Change::toString).toList());
   }
 
   /** Every recorded state, for the report file. */
