@@ -20,29 +20,6 @@ class TraceDiffTest {
     return out;
   }
 
-  @Test
-  void aValueThatHeldForLessThanASecondIsWhenAControllerLookedNotWhatItDecided() {
-    List<Trace.State> states =
-        List.of(
-            new Trace.State(Instant.EPOCH, Map.of("rollout message", "")),
-            new Trace.State(Instant.EPOCH.plusSeconds(3), Map.of("rollout message", "still")),
-            new Trace.State(Instant.EPOCH.plusMillis(3200), Map.of("rollout message", "")),
-            new Trace.State(Instant.EPOCH.plusSeconds(5), Map.of("rollout message", "done")));
-    assertThat(TraceDiff.history(states, "rollout message")).containsExactly("", "done");
-  }
-
-  @Test
-  void anUnexplainedDifferenceIsPrintedWithHowLongEachValueHeld() {
-    List<Trace.State> states =
-        List.of(
-            new Trace.State(Instant.EPOCH, Map.of("rollout phase", "Healthy")),
-            new Trace.State(Instant.EPOCH.plusSeconds(2), Map.of("rollout phase", "Paused")),
-            new Trace.State(Instant.EPOCH.plusMillis(4950), Map.of("rollout phase", "Progressing")),
-            new Trace.State(Instant.EPOCH.plusMillis(5980), Map.of("rollout phase", "Healthy")));
-    assertThat(TraceDiff.timed(states, "rollout phase"))
-        .isEqualTo("Healthy 2.00s -> Paused 2.95s -> Progressing 1.03s -> Healthy");
-  }
-
   /** A field's values, each held for the given number of milliseconds. */
   private static List<Trace.State> timedTrace(String field, Object... valueThenMillis) {
     List<Trace.State> out = new ArrayList<>();
@@ -54,6 +31,21 @@ class TraceDiffTest {
       at += ((Number) valueThenMillis[i + 1]).longValue();
     }
     return out;
+  }
+
+  @Test
+  void aValueThatHeldForLessThanASecondIsWhenAControllerLookedNotWhatItDecided() {
+    var states = timedTrace("rollout message", "", 3000, "still", 200, "", 1800, "done", 9);
+    assertThat(TraceDiff.history(states, "rollout message")).containsExactly("", "done");
+  }
+
+  @Test
+  void anUnexplainedDifferenceIsPrintedWithHowLongEachValueHeld() {
+    var states =
+        timedTrace(
+            "rollout phase", "Healthy", 2000, "Paused", 2950, "Progressing", 1030, "Healthy", 9);
+    assertThat(TraceDiff.timed(states, "rollout phase"))
+        .isEqualTo("Healthy 2.00s -> Paused 2.95s -> Progressing 1.03s -> Healthy");
   }
 
   @Test
