@@ -9,7 +9,8 @@
 # analysis with the web provider against a local stub, Istio subset routing) in ceil(N/250)
 # namespaces are created and brought to Healthy, all updated at once, then left idle
 # (ROLLOUT4J_PERF_IDLE seconds, default 300). Both controllers run with --qps 40 --burst 80
-# --rollout-threads 10. The runner is FleetPerfE2ETest; results accumulate in
+# --rollout-threads 10; each wait (fleet Healthy, settled) gives up after 30 + N/10 minutes (Argo
+# took 15 minutes to update 500). The runner is FleetPerfE2ETest; results accumulate in
 # e2e/suite/target/perf/results.tsv, and the table is printed at the end, with as its last line
 # the ratio of Rollout4j to Argo for the largest N. Not a timed test: a report.
 #
@@ -46,7 +47,8 @@ for n in "${sizes[@]}"; do
     log=e2e/suite/target/perf/run-$n-$controller.log
     if ! mvn -B -ntp -Pe2e -pl e2e/suite surefire:test -Dtest=FleetPerfE2ETest \
         -Drollout4j.perf.n="$n" -Drollout4j.perf.controller="$controller" \
-        -Drollout4j.perf.idleSeconds="$idle" > "$log" 2>&1; then
+        -Drollout4j.perf.idleSeconds="$idle" -Drollout4j.perf.deadlineMinutes=$(( 30 + n / 10 )) \
+        > "$log" 2>&1; then
       echo "perf: N=$n on $controller failed; see $log" >&2
       tail -30 "$log" >&2
       exit 1
