@@ -16,6 +16,8 @@
 #
 # ROLLOUT4J_PERF_CONTROLLERS="rollout4j" measures one side only; JAVA_OPTS reaches Rollout4j's
 # controller (bin/rollout4j-controller), e.g. -XX:NativeMemoryTracking=summary for the report.
+# ROLLOUT4J_PERF_APPEND=1 keeps the rows of earlier runs in results.tsv, so the two sides of a
+# long run (Argo's update of 2,000 canaries takes over an hour) can be measured one at a time.
 #
 # It restarts the e2e cluster for every run: do not run it while the e2e tier runs.
 set -euo pipefail
@@ -32,7 +34,7 @@ if [ -z "${ROLLOUT4J_SKIP_INSTALL:-}" ]; then
 fi
 results=e2e/suite/target/perf/results.tsv
 mkdir -p "$(dirname "$results")"
-: > "$results"
+[ -n "${ROLLOUT4J_PERF_APPEND:-}" ] || : > "$results"
 if e2e/cluster.sh status 2>/dev/null | grep -q '^kube-apiserver: running'; then
   e2e/cluster.sh down > /dev/null
 fi
