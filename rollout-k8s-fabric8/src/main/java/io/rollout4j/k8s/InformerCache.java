@@ -5,8 +5,8 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.rollout4j.k8s.store.CompactItemStore;
 import io.rollout4j.k8s.store.KubernetesErrors;
 import io.rollout4j.k8s.store.ResourceStore;
 import io.rollout4j.model.AnalysisRun;
@@ -180,7 +180,7 @@ final class InformerCache implements AutoCloseable {
             : perNamespace
                 ? all.inNamespace(namespace).runnableInformer(resyncMillis)
                 : all.inAnyNamespace().runnableInformer(resyncMillis);
-    informer.itemStore(new TrimmedStore());
+    informer.itemStore(new CompactItemStore());
     informer.addIndexers(
         kind.equals(Rollout.KIND)
             ? Map.of(
@@ -341,24 +341,5 @@ final class InformerCache implements AutoCloseable {
   public void close() {
     ResourceStore.stopAll(informers.values());
     informers.clear();
-  }
-
-  /**
-   * The informer's store without {@code metadata.managedFields}: the engine never reads them, and
-   * they are the largest part of many objects' metadata. Nothing is lost on writes: an update
-   * without managedFields keeps the server's.
-   */
-  static final class TrimmedStore extends BasicItemStore<GenericKubernetesResource> {
-    TrimmedStore() {
-      super(Cache::metaNamespaceKeyFunc);
-    }
-
-    @Override
-    public GenericKubernetesResource put(String key, GenericKubernetesResource object) {
-      if (object.getMetadata() != null) {
-        object.getMetadata().setManagedFields(null);
-      }
-      return super.put(key, object);
-    }
   }
 }
