@@ -150,8 +150,7 @@ class FleetPerfE2ETest {
         // Idle means nothing left to do: the old ReplicaSets scaled down after their delay and
         // every AnalysisRun finished; the idle window starts then.
         awaitSettled(cluster, namespaces, n, deadline);
-        // The last status writes (conditions after the scale-down) trail the objects by seconds.
-        Thread.sleep(15_000);
+        awaitRolloutsUnchanged(cluster, namespaces);
         Instant settled = Instant.now();
         Sample beforeIdle = controller.sample();
 
@@ -318,6 +317,40 @@ class FleetPerfE2ETest {
           }
           return scaled == n && running == 0;
         });
+  }
+
+  /**
+   * The last status writes (conditions after the scale-down) trail the objects by seconds: waits
+   * until no Rollout has changed for 10 s, or a minute has passed (a controller that keeps
+   * rewriting status while idle is measured idling that way).
+   */
+  private static void awaitRolloutsUnchanged(RealCluster cluster, int namespaces)
+      throws InterruptedException {
+    Instant giveUp = Instant.now().plusSeconds(60);
+    long newest = -1;
+    Instant changed = Instant.now();
+    while (Instant.now().isBefore(giveUp)) {
+      long version = 0;
+      for (int ns = 0; ns < namespaces; ns++) {
+        for (GenericKubernetesResource rollout :
+            cluster
+                .client
+                .genericKubernetesResources(ROLLOUTS)
+                .inNamespace("perf-" + ns)
+                .list()
+                .getItems()) {
+          version = Math.max(version, Long.parseLong(rollout.getMetadata().getResourceVersion()));
+        }
+      }
+      if (version != newest) {
+        newest = version;
+        changed = Instant.now();
+      } else if (Duration.between(changed, Instant.now()).toSeconds() >= 10) {
+        return;
+      }
+      Thread.sleep(1_000);
+    }
+    System.out.println("perf: Rollouts still changing a minute after the fleet settled");
   }
 
   /** The controller's API requests in [from, to], by "verb resource[/subresource]". */
