@@ -133,6 +133,15 @@ public final class BenchmarkSuite {
                   + " KB",
               "< 50 KB per rollout"));
     }
+    Map<String, String> cache = inFreshJvm(CacheFootprint.class, "20", "cache ", 1024, shared);
+    rows.add(
+        new Row(
+            "informer cache: heap per object, decoded / compact",
+            cache.getOrDefault("decoded_bytes_per_object", "?")
+                + " B / "
+                + cache.getOrDefault("compact_bytes_per_object", "?")
+                + " B",
+            "—"));
     System.out.println();
     System.out.printf(
         Locale.ROOT, "| %-52s | %-26s | %-20s |%n", "benchmark", "measured", "target");
@@ -152,6 +161,13 @@ public final class BenchmarkSuite {
   private static Map<String, String> fleet(int n, String shared)
       throws IOException, InterruptedException {
     long heapMb = Math.max(2048, 2048L + n / 10000L * 10240);
+    return inFreshJvm(FleetSimulation.class, Integer.toString(n), "fleet ", heapMb, shared);
+  }
+
+  /** Runs {@code main} in a fresh JVM; the key=value pairs of its line that starts with prefix. */
+  private static Map<String, String> inFreshJvm(
+      Class<?> main, String argument, String prefix, long heapMb, String shared)
+      throws IOException, InterruptedException {
     Process process =
         new ProcessBuilder(
                 System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
@@ -159,8 +175,8 @@ public final class BenchmarkSuite {
                 "-Drollout4j.shared.dir=" + shared,
                 "-cp",
                 System.getProperty("java.class.path"),
-                FleetSimulation.class.getName(),
-                Integer.toString(n))
+                main.getName(),
+                argument)
             .redirectErrorStream(true)
             .start();
     Map<String, String> values = new LinkedHashMap<>();
@@ -169,9 +185,9 @@ public final class BenchmarkSuite {
             new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = out.readLine()) != null) {
-        if (line.startsWith("fleet ")) {
+        if (line.startsWith(prefix)) {
           System.out.println(line);
-          for (String pair : line.substring(6).split(" ")) {
+          for (String pair : line.substring(prefix.length()).split(" ")) {
             int eq = pair.indexOf('=');
             if (eq > 0) {
               values.put(pair.substring(0, eq), pair.substring(eq + 1));
