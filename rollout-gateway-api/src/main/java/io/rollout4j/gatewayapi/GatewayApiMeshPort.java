@@ -3,13 +3,10 @@ package io.rollout4j.gatewayapi;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.rollout4j.k8s.store.KubernetesErrors;
 import io.rollout4j.k8s.store.ResourceStore;
+import io.rollout4j.k8s.store.ServiceRevisions;
 import io.rollout4j.model.Rollout;
-import io.rollout4j.model.RolloutLabels;
 import io.rollout4j.port.InvalidReferenceException;
 import io.rollout4j.port.MeshPort;
 import io.rollout4j.port.TrafficSplit;
@@ -53,12 +50,14 @@ public final class GatewayApiMeshPort implements MeshPort, AutoCloseable {
 
   static final String IN_PROGRESS = "in-progress";
 
-  private final KubernetesClient client;
   private final ResourceStore store;
 
-  private GatewayApiMeshPort(KubernetesClient client, ResourceStore store) {
-    this.client = client;
+  /** The revision each Service of a split selects. */
+  private final ServiceRevisions services;
+
+  private GatewayApiMeshPort(ResourceStore store, ServiceRevisions services) {
     this.store = store;
+    this.services = services;
   }
 
   /** A port with the defaults: each kind in the version the cluster prefers, 5 conflict retries. */
@@ -74,6 +73,7 @@ public final class GatewayApiMeshPort implements MeshPort, AutoCloseable {
   public static final class Builder {
     private final KubernetesClient client;
     private final ResourceStore.Builder store;
+    private boolean informers;
 
     private Builder(KubernetesClient client) {
       this.client = Objects.requireNonNull(client, "client");
@@ -87,17 +87,18 @@ public final class GatewayApiMeshPort implements MeshPort, AutoCloseable {
     }
 
     /**
-     * Whether routes are read from informers (one per kind, version and namespace, started when a
-     * route is first found) instead of a GET on every reconcile; off by default. {@link #close}
-     * stops them.
+     * Whether routes and the Services they send traffic to are read from informers (one per kind,
+     * version and namespace, started when an object is first found) instead of a GET on every
+     * reconcile; off by default. {@link #close} stops them.
      */
     public Builder informers(boolean informers) {
       store.informers(informers);
+      this.informers = informers;
       return this;
     }
 
     public GatewayApiMeshPort build() {
-      return new GatewayApiMeshPort(client, store.build());
+      return new GatewayApiMeshPort(store.build(), ServiceRevisions.of(client, informers));
     }
   }
 
@@ -183,8 +184,8 @@ public final class GatewayApiMeshPort implements MeshPort, AutoCloseable {
     return Optional.of(
         new TrafficSplit(
             weights.iterator().next(),
-            selectorHash(String.valueOf(rollout.namespace()), config.canaryService()),
-            selectorHash(String.valueOf(rollout.namespace()), config.stableService()),
+            services.selected(String.valueOf(rollout.namespace()), config.canaryService()),
+            services.selected(String.valueOf(rollout.namespace()), config.stableService()),
             headers == null ? List.of() : headers,
             mirrors == null ? List.of() : mirrors));
   }
@@ -193,6 +194,7 @@ public final class GatewayApiMeshPort implements MeshPort, AutoCloseable {
   @Override
   public void close() {
     store.close();
+    services.close();
   }
 
   // ---------------------------------------------------------------- reads and edits
@@ -265,19 +267,6 @@ public final class GatewayApiMeshPort implements MeshPort, AutoCloseable {
 
   private static InvalidReferenceException notFound(PluginConfig.RouteRef ref, String namespace) {
     return new InvalidReferenceException(ref.field(), ref.notFound(namespace));
-  }
-
-  private @Nullable String selectorHash(String namespace, String service) {
-    Service found;
-    try {
-      found = client.services().inNamespace(namespace).withName(service).get();
-    } catch (KubernetesClientException e) {
-      throw KubernetesErrors.translate("Service " + namespace + "/" + service, e);
-    }
-    if (found == null || found.getSpec() == null || found.getSpec().getSelector() == null) {
-      return null;
-    }
-    return found.getSpec().getSelector().get(RolloutLabels.POD_TEMPLATE_HASH);
   }
 
   static Map<String, Object> specOf(GenericKubernetesResource resource) {

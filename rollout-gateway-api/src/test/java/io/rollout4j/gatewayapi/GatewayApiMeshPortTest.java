@@ -6,12 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.rollout4j.manifest.Manifests;
 import io.rollout4j.model.Rollout;
 import io.rollout4j.port.InvalidReferenceException;
 import io.rollout4j.port.TrafficSplit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +22,7 @@ import org.junit.jupiter.api.Test;
 @EnableKubernetesMockClient(crud = true)
 class GatewayApiMeshPortTest {
   KubernetesClient client;
+  KubernetesMockServer server;
   private GatewayApiMeshPort port;
 
   @BeforeEach
@@ -139,6 +143,45 @@ class GatewayApiMeshPortTest {
 
     // What the engine compares with the split it wants: equal, so it writes nothing again.
     assertThat(port.current(managed)).contains(wanted);
+  }
+
+  /**
+   * Which revision each side of a split reaches is read from the Services on every reconcile: with
+   * informers from a cache that follows their selectors, without a request each time.
+   */
+  @Test
+  void withInformersTheServicesRevisionsComeFromACacheThatFollowsTheirSelectors()
+      throws InterruptedException {
+    Rollout rollout = load("single-httproute");
+    GatewayCluster.point(client, "single-httproute-canary-service", "canary-hash");
+    GatewayCluster.point(client, "single-httproute-stable-service", "stable-hash");
+    try (GatewayApiMeshPort cached = GatewayApiMeshPort.builder(client).informers(true).build()) {
+      cached.apply(rollout, split(30));
+      assertThat(cached.current(rollout)).contains(split(30));
+      assertThat(cached.current(rollout)).contains(split(30));
+
+      GatewayCluster.point(client, "single-httproute-canary-service", "new-hash");
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (!"new-hash".equals(cached.current(rollout).orElseThrow().canaryHash())
+          && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(cached.current(rollout).orElseThrow().canaryHash()).isEqualTo("new-hash");
+
+      while (server.takeRequest(10, TimeUnit.MILLISECONDS) != null) {
+        // what came before
+      }
+      for (int i = 0; i < 5; i++) {
+        cached.current(rollout);
+      }
+      List<String> requests = new ArrayList<>();
+      for (var r = server.takeRequest(100, TimeUnit.MILLISECONDS);
+          r != null;
+          r = server.takeRequest(100, TimeUnit.MILLISECONDS)) {
+        requests.add(r.getMethod() + " " + r.getPath());
+      }
+      assertThat(requests).as("requests of five reads of the split").isEmpty();
+    }
   }
 
   @Test

@@ -3,12 +3,10 @@ package io.rollout4j.istio;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.rollout4j.istio.VirtualServiceRoutes.JsonTrees;
-import io.rollout4j.k8s.store.KubernetesErrors;
 import io.rollout4j.k8s.store.ResourceStore;
+import io.rollout4j.k8s.store.ServiceRevisions;
 import io.rollout4j.model.CanaryStrategy;
 import io.rollout4j.model.IstioTrafficRouting;
 import io.rollout4j.model.Rollout;
@@ -61,14 +59,15 @@ public final class IstioMeshPort implements MeshPort, AutoCloseable {
   /** The annotation Argo writes on the DestinationRules it manages. */
   static final String MANAGED_BY = RolloutLabels.MANAGED_BY;
 
-  private final KubernetesClient client;
-
   /** Reads and writes VirtualServices and DestinationRules in the versions the cluster serves. */
   private final ResourceStore store;
 
-  private IstioMeshPort(KubernetesClient client, ResourceStore store) {
-    this.client = client;
+  /** Host-level routing: the revision each Service selects. */
+  private final ServiceRevisions services;
+
+  private IstioMeshPort(ResourceStore store, ServiceRevisions services) {
     this.store = store;
+    this.services = services;
   }
 
   /** A port with the defaults: the API version the cluster prefers, 5 retries on conflict. */
@@ -84,6 +83,7 @@ public final class IstioMeshPort implements MeshPort, AutoCloseable {
   public static final class Builder {
     private final KubernetesClient client;
     private final ResourceStore.Builder store;
+    private boolean informers;
 
     private Builder(KubernetesClient client) {
       this.client = Objects.requireNonNull(client, "client");
@@ -108,18 +108,19 @@ public final class IstioMeshPort implements MeshPort, AutoCloseable {
     }
 
     /**
-     * Whether VirtualServices and DestinationRules are read from informers (one per kind, version
-     * and namespace, started when an object is first found) instead of a GET on every reconcile;
-     * off by default. A write still reads the object fresh after a conflict. {@link #close} stops
-     * them.
+     * Whether VirtualServices, DestinationRules and (with host-level routing) Services are read
+     * from informers (one per kind, version and namespace, started when an object is first found)
+     * instead of a GET on every reconcile; off by default. A write still reads the object fresh
+     * after a conflict. {@link #close} stops them.
      */
     public Builder informers(boolean informers) {
       store.informers(informers);
+      this.informers = informers;
       return this;
     }
 
     public IstioMeshPort build() {
-      return new IstioMeshPort(client, store.build());
+      return new IstioMeshPort(store.build(), ServiceRevisions.of(client, informers));
     }
   }
 
@@ -394,6 +395,7 @@ public final class IstioMeshPort implements MeshPort, AutoCloseable {
   @Override
   public void close() {
     store.close();
+    services.close();
   }
 
   /** One object to write, with the edit that is redone on a fresh read after a conflict. */
@@ -456,16 +458,7 @@ public final class IstioMeshPort implements MeshPort, AutoCloseable {
       return null;
     }
     ObjectName name = ObjectName.parse(service, namespace);
-    Service found;
-    try {
-      found = client.services().inNamespace(name.namespace()).withName(name.name()).get();
-    } catch (KubernetesClientException e) {
-      throw KubernetesErrors.translate("Service " + name, e);
-    }
-    if (found == null || found.getSpec() == null || found.getSpec().getSelector() == null) {
-      return null;
-    }
-    return found.getSpec().getSelector().get(RolloutLabels.POD_TEMPLATE_HASH);
+    return services.selected(name.namespace(), name.name());
   }
 
   // ---------------------------------------------------------------- generic resource helpers
