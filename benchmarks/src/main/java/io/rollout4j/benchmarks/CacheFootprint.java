@@ -3,16 +3,13 @@ package io.rollout4j.benchmarks;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.rollout4j.k8s.store.CompactItemStore;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.rollout4j.manifest.Manifests;
+import io.rollout4j.model.Resource;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
 
 /**
  * What an informer cache holds per object: every Kubernetes object of the conformance corpus
@@ -29,7 +26,7 @@ public final class CacheFootprint {
 
   private CacheFootprint() {}
 
-  public static void main(String[] args) throws IOException {
+  public static void main(String[] args) {
     int namespaces = Integer.parseInt(args.length > 0 ? args[0] : "20");
     List<String> corpus = corpus();
     double decoded = retainedPerObject(corpus, namespaces, CacheFootprint::withoutManagedFields);
@@ -68,31 +65,15 @@ public final class CacheFootprint {
     return object;
   }
 
-  /** Every object of the corpus's YAML files, as JSON text. */
-  private static List<String> corpus() throws IOException {
-    Path root =
-        Path.of(System.getProperty("rollout4j.shared.dir", "../shared")).resolve("conformance");
+  /** Every object of the corpus's manifests, as the API server would send it: JSON text. */
+  private static List<String> corpus() {
     List<String> objects = new ArrayList<>();
-    try (Stream<Path> files = Files.walk(root)) {
-      for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
-        for (String document : Files.readString(file).split("(?m)^---\\s*$")) {
-          if (!document.contains("kind:") || !document.contains("metadata:")) {
-            continue;
-          }
-          try {
-            Object parsed = JSON.unmarshal(document, GenericKubernetesResource.class);
-            if (parsed instanceof GenericKubernetesResource object
-                && object.getMetadata() != null
-                && object.getMetadata().getName() != null) {
-              objects.add(JSON.asJson(object));
-            }
-          } catch (RuntimeException notAnObject) {
-            // Templates with placeholders and fragments are not objects.
-          }
+    for (String manifest : CorpusParseBenchmark.parseable()) {
+      for (Resource resource : Manifests.parse(manifest)) {
+        if (resource.metadata().name() != null) {
+          objects.add(Manifests.toJson(resource));
         }
       }
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
     }
     return objects;
   }

@@ -221,36 +221,42 @@ class FleetPerfE2ETest {
             throw new IllegalStateException(controller.which + " controller exited");
           }
           int healthy = 0;
-          for (int ns = 0; ns < namespaces; ns++) {
-            for (GenericKubernetesResource r :
-                cluster
-                    .client
-                    .genericKubernetesResources(ROLLOUTS)
-                    .inNamespace("perf-" + ns)
-                    .list()
-                    .getItems()) {
-              JsonNode tree = JSON.valueToTree(r);
-              JsonNode status = tree.path("status");
-              boolean onTag =
-                  tree.at("/spec/template/spec/containers/0/image").asText().endsWith(":" + tag);
-              boolean settled =
-                  "Healthy".equals(status.path("phase").asText())
-                      && status
-                          .path("observedGeneration")
-                          .asText()
-                          .equals(String.valueOf(r.getMetadata().getGeneration()))
-                      && !status.path("currentPodHash").asText().isEmpty()
-                      && status
-                          .path("currentPodHash")
-                          .asText()
-                          .equals(status.path("stableRS").asText());
-              if (onTag && settled) {
-                healthy++;
-              }
+          for (GenericKubernetesResource r : rollouts(cluster, namespaces)) {
+            JsonNode tree = JSON.valueToTree(r);
+            JsonNode status = tree.path("status");
+            boolean onTag =
+                tree.at("/spec/template/spec/containers/0/image").asText().endsWith(":" + tag);
+            boolean settled =
+                "Healthy".equals(status.path("phase").asText())
+                    && status
+                        .path("observedGeneration")
+                        .asText()
+                        .equals(String.valueOf(r.getMetadata().getGeneration()))
+                    && !status.path("currentPodHash").asText().isEmpty()
+                    && status
+                        .path("currentPodHash")
+                        .asText()
+                        .equals(status.path("stableRS").asText());
+            if (onTag && settled) {
+              healthy++;
             }
           }
           return healthy == n;
         });
+  }
+
+  private static List<GenericKubernetesResource> rollouts(RealCluster cluster, int namespaces) {
+    List<GenericKubernetesResource> all = new ArrayList<>();
+    for (int ns = 0; ns < namespaces; ns++) {
+      all.addAll(
+          cluster
+              .client
+              .genericKubernetesResources(ROLLOUTS)
+              .inNamespace("perf-" + ns)
+              .list()
+              .getItems());
+    }
+    return all;
   }
 
   /**
@@ -331,16 +337,8 @@ class FleetPerfE2ETest {
     Instant changed = Instant.now();
     while (Instant.now().isBefore(giveUp)) {
       long version = 0;
-      for (int ns = 0; ns < namespaces; ns++) {
-        for (GenericKubernetesResource rollout :
-            cluster
-                .client
-                .genericKubernetesResources(ROLLOUTS)
-                .inNamespace("perf-" + ns)
-                .list()
-                .getItems()) {
-          version = Math.max(version, Long.parseLong(rollout.getMetadata().getResourceVersion()));
-        }
+      for (GenericKubernetesResource rollout : rollouts(cluster, namespaces)) {
+        version = Math.max(version, Long.parseLong(rollout.getMetadata().getResourceVersion()));
       }
       if (version != newest) {
         newest = version;
