@@ -1,5 +1,7 @@
 package io.rollout4j.action;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rollout4j.manifest.Manifests;
 import io.rollout4j.model.AnalysisPhase;
 import io.rollout4j.model.CanaryStrategy;
@@ -30,6 +32,8 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  */
 public final class RolloutActions {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private RolloutActions() {}
 
   /**
@@ -315,16 +319,10 @@ public final class RolloutActions {
     String original = rs.metadata().annotations().get(RolloutLabels.TEMPLATE_METADATA);
     if (original != null) {
       // The template's own labels and annotations, recorded before ephemeral metadata went on.
-      Object recorded =
-          Manifests.parseOne(
-                  "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"p\"},\"data\":"
-                      + original
-                      + "}",
-                  GenericResource.class)
-              .get("data");
-      if (recorded instanceof Map<?, ?> data) {
-        labels = strings(data.get("labels"));
-        annotations = strings(data.get("annotations"));
+      Map<?, ?> recorded = jsonObject(original);
+      if (recorded != null) {
+        labels = strings(recorded.get("labels"));
+        annotations = strings(recorded.get("annotations"));
       }
     }
     Map<String, Object> metadata = new LinkedHashMap<>();
@@ -337,6 +335,15 @@ public final class RolloutActions {
     template.put("metadata", metadata);
     template.put("spec", spec == null ? Map.of() : spec);
     return template;
+  }
+
+  /** The JSON object in {@code text}; null when it is not one (an annotation someone edited). */
+  private static @Nullable Map<?, ?> jsonObject(String text) {
+    try {
+      return JSON.readValue(text, Map.class);
+    } catch (JsonProcessingException e) {
+      return null;
+    }
   }
 
   private static Map<String, String> strings(@Nullable Object node) {

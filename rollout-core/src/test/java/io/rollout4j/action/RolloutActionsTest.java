@@ -166,6 +166,40 @@ class RolloutActionsTest {
         .hasMessage("no revision found for rollout \"web\"");
   }
 
+  /** canaryMetadata/stableMetadata labels on a ReplicaSet's pods are not part of its revision. */
+  @Test
+  void undoRestoresTheTemplateAsWrittenWithoutTheEphemeralMetadataOfItsPods() {
+    Rollout rollout = canary("{currentPodHash: h2, stableRS: h2}", "");
+    GenericResource stable =
+        Manifests.parseOne(
+            """
+            apiVersion: apps/v1
+            kind: ReplicaSet
+            metadata:
+              name: web-1
+              namespace: shop
+              annotations:
+                rollout.argoproj.io/revision: "1"
+                rollout4j.io/pod-template-metadata: '{"labels":{"app":"web"},"annotations":{"team":"shop"}}'
+              ownerReferences: [{apiVersion: argoproj.io/v1alpha1, kind: Rollout, name: web, uid: u-1, controller: true}]
+            spec:
+              template:
+                metadata:
+                  labels: {app: web, role: stable, rollouts-pod-template-hash: h1}
+                  annotations: {team: shop, injected: "yes"}
+                spec: {containers: [{name: web, image: "web:1"}]}
+            """,
+            GenericResource.class);
+
+    Rollout undone =
+        RolloutActions.undo(rollout, List.of(stable, replicaSet(2, "web:2", "web")), 0)
+            .withSpecPatch(rollout);
+
+    assertThat(undone.spec().template().metadata().labels()).isEqualTo(Map.of("app", "web"));
+    assertThat(undone.spec().template().metadata().annotations())
+        .isEqualTo(Map.of("team", "shop"));
+  }
+
   @Test
   void mergePatchReplacesMergesAndRemoves() {
     java.util.Map<String, Object> patch = new java.util.LinkedHashMap<>();
