@@ -3,6 +3,7 @@ package io.rollout4j.port;
 import io.rollout4j.model.Rollout;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /** The service mesh (or ingress) that carries a rollout's traffic split. */
@@ -34,6 +35,15 @@ public interface MeshPort {
 
   /** The split actually present in the mesh, empty when it cannot be read. */
   Optional<TrafficSplit> current(Rollout rollout);
+
+  /**
+   * Asks the port to call {@code rollouts} with the key ({@code namespace/name}) of each rollout
+   * whose routing objects someone else changed (a GitOps sync putting weights back, a hand edit),
+   * so a controller reconciles it at once, as Argo's controller does on a VirtualService or
+   * DestinationRule event, instead of at its next resync. A port that watches nothing never calls
+   * it (the default).
+   */
+  default void onChange(Consumer<String> rollouts) {}
 
   /**
    * The traffic routers this port serves, by their field names under {@code

@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -71,6 +72,13 @@ public final class MeshPorts implements MeshPort, AutoCloseable {
   public Optional<TrafficSplit> current(Rollout rollout) {
     List<MeshPort> serving = serving(rollout);
     return serving.isEmpty() ? Optional.empty() : serving.get(0).current(rollout);
+  }
+
+  @Override
+  public void onChange(Consumer<String> rollouts) {
+    for (MeshPort port : ports) {
+      port.onChange(rollouts);
+    }
   }
 
   /** Closes every port that holds resources (informers, clients). */

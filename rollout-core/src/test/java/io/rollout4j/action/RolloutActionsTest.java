@@ -196,8 +196,7 @@ class RolloutActionsTest {
             .withSpecPatch(rollout);
 
     assertThat(undone.spec().template().metadata().labels()).isEqualTo(Map.of("app", "web"));
-    assertThat(undone.spec().template().metadata().annotations())
-        .isEqualTo(Map.of("team", "shop"));
+    assertThat(undone.spec().template().metadata().annotations()).isEqualTo(Map.of("team", "shop"));
   }
 
   @Test

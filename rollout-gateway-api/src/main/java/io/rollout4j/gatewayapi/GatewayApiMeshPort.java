@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -121,7 +122,7 @@ public final class GatewayApiMeshPort implements MeshPort, AutoCloseable {
     List<PluginConfig.RouteRef> refs = new ArrayList<>();
     // Read and edit every route before the first write: a bad one stops all of them.
     for (PluginConfig.RouteRef ref : config.routes()) {
-      GenericKubernetesResource route = read(config, ref);
+      GenericKubernetesResource route = read(rollout, config, ref);
       GenericKubernetesResource edited = edit(route, config, ref, managed, split);
       if (edited != null) {
         planned.add(edited);
@@ -150,7 +151,7 @@ public final class GatewayApiMeshPort implements MeshPort, AutoCloseable {
     List<TrafficSplit.HeaderRoute> headers = null;
     List<TrafficSplit.MirrorRoute> mirrors = null;
     for (PluginConfig.RouteRef ref : config.routes()) {
-      Map<String, Object> spec = specOf(read(config, ref));
+      Map<String, Object> spec = specOf(read(rollout, config, ref));
       List<Integer> found =
           RouteEdits.canaryWeights(spec, config.stableService(), config.canaryService(), managed);
       if (found.isEmpty()) {
@@ -199,10 +200,21 @@ public final class GatewayApiMeshPort implements MeshPort, AutoCloseable {
 
   // ---------------------------------------------------------------- reads and edits
 
-  private GenericKubernetesResource read(PluginConfig config, PluginConfig.RouteRef ref) {
+  private GenericKubernetesResource read(
+      Rollout rollout, PluginConfig config, PluginConfig.RouteRef ref) {
     return store
-        .get(ref.kind().kind(), config.namespace(), ref.name())
+        .getFor(
+            rollout.namespace() + "/" + rollout.name(),
+            ref.kind().kind(),
+            config.namespace(),
+            ref.name())
         .orElseThrow(() -> notFound(ref, config.namespace()));
+  }
+
+  /** Reports the rollouts whose routes someone else changed. */
+  @Override
+  public void onChange(Consumer<String> rollouts) {
+    store.onChange(rollouts);
   }
 
   /** The route with the split applied, or null when it already carries it. */

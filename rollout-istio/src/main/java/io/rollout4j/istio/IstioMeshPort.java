@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -365,6 +366,7 @@ public final class IstioMeshPort implements MeshPort, AutoCloseable {
     if (ref != null) {
       GenericKubernetesResource found =
           get(
+              routing,
               DESTINATION_RULE,
               ObjectName.parse(ref.name(), routing.namespace),
               routing.ruleField());
@@ -380,15 +382,22 @@ public final class IstioMeshPort implements MeshPort, AutoCloseable {
     List<GenericKubernetesResource> services = new ArrayList<>();
     for (int i = 0; i < routing.virtualServices.size(); i++) {
       ObjectName name = ObjectName.parse(routing.virtualServices.get(i).name(), routing.namespace);
-      services.add(get(VIRTUAL_SERVICE, name, routing.virtualServiceField(i)));
+      services.add(get(routing, VIRTUAL_SERVICE, name, routing.virtualServiceField(i)));
     }
     return new Snapshot(rule, services);
   }
 
-  private GenericKubernetesResource get(String kind, ObjectName name, String field) {
+  private GenericKubernetesResource get(
+      Routing routing, String kind, ObjectName name, String field) {
     return store
-        .get(kind, name.namespace(), name.name())
+        .getFor(routing.namespace + "/" + routing.rolloutName, kind, name.namespace(), name.name())
         .orElseThrow(() -> notFound(field, name.name(), kind, name));
+  }
+
+  /** Reports the rollouts whose VirtualServices or DestinationRules someone else changed. */
+  @Override
+  public void onChange(Consumer<String> rollouts) {
+    store.onChange(rollouts);
   }
 
   /** Stops the informers, if any. */

@@ -18,6 +18,7 @@ import io.rollout4j.port.TrafficSplit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -64,6 +65,33 @@ class IstioMeshPortTest {
           d.get("host") + (d.get("subset") == null ? "" : "/" + d.get("subset")), t.get("weight"));
     }
     return out;
+  }
+
+  /**
+   * A VirtualService someone else edits (a GitOps sync putting git's weights back) wakes the
+   * rollout that routes through it, as Argo's Istio controller does; the port's own writes do not.
+   */
+  @Test
+  void aVirtualServiceChangedBySomeoneElseIsReportedForItsRollout() throws InterruptedException {
+    Rollout rollout = load("argo-rollouts-examples/test/e2e/istio/istio-host-split.yaml");
+    List<String> woken = new CopyOnWriteArrayList<>();
+    try (IstioMeshPort port = IstioMeshPort.builder(client).informers(true).build()) {
+      port.onChange(woken::add);
+      port.current(rollout);
+      port.apply(rollout, TrafficSplit.of(30, "h2", "h1"));
+      Thread.sleep(300);
+      assertThat(woken).as("the port's own write").isEmpty();
+
+      GenericKubernetesResource reverted = vs("istio-host-split-vsvc");
+      routes(reverted, "http").get(0).put("retries", Map.of("attempts", 3));
+      IstioCluster.update(client, reverted);
+
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (woken.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(woken).contains(NS + "/" + rollout.name());
+    }
   }
 
   @Test

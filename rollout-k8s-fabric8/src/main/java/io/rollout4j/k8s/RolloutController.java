@@ -374,6 +374,8 @@ public final class RolloutController implements AutoCloseable {
    */
   public RolloutController startWithoutWorkers() {
     cluster.onRolloutEvent(queue::add);
+    // A route put back by a GitOps sync mid-canary is repaired now, not at the next resync.
+    mesh.onChange(queue::add);
     try {
       cluster.start();
     } catch (RuntimeException e) {

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.rollout4j.port.ConflictException;
 import java.util.LinkedHashSet;
@@ -15,9 +16,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -59,6 +62,14 @@ public final class ResourceStore implements AutoCloseable {
 
   /** What this store last wrote, served until the informer has that version. */
   private final Map<String, GenericKubernetesResource> written = new ConcurrentHashMap<>();
+
+  /** The resourceVersion of this store's last write of each object it wrote. */
+  private final Map<String, Long> writtenVersions = new ConcurrentHashMap<>();
+
+  /** The rollouts ("namespace/name") that read each object, by "kind namespace/name". */
+  private final Map<String, Set<String>> readers = new ConcurrentHashMap<>();
+
+  private final List<Consumer<String>> changeListeners = new CopyOnWriteArrayList<>();
 
   private ResourceStore(Builder builder) {
     this.client = builder.client;
@@ -152,6 +163,28 @@ public final class ResourceStore implements AutoCloseable {
     return fetch(kind, namespace, name);
   }
 
+  /**
+   * As {@link #get}, for a rollout ({@code namespace/name}): when an informer later sees someone
+   * else change or delete the object, {@link #onChange} listeners are told that rollout.
+   */
+  public Optional<GenericKubernetesResource> getFor(
+      String rollout, String kind, String namespace, String name) {
+    readers
+        .computeIfAbsent(key(kind, namespace, name), k -> ConcurrentHashMap.newKeySet())
+        .add(rollout);
+    return get(kind, namespace, name);
+  }
+
+  /**
+   * Calls {@code listener} with the key ({@code namespace/name}) of each rollout that read an
+   * object through {@link #getFor} which an informer then saw changed or deleted by someone else (a
+   * GitOps sync, a hand edit), so the rollout can be reconciled at once rather than at its next
+   * resync. This store's own writes are not reported. Without informers it is never called.
+   */
+  public void onChange(Consumer<String> listener) {
+    changeListeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
   /** The object read fresh from the API server, in the version it was last seen in first. */
   public Optional<GenericKubernetesResource> fetch(String kind, String namespace, String name) {
     String key = key(kind, namespace, name);
@@ -200,6 +233,7 @@ public final class ResourceStore implements AutoCloseable {
                 .update();
         if (informers) {
           written.put(key, updated);
+          writtenVersions.put(key, KubernetesErrors.resourceVersionOf(updated));
         }
         LOG.debug("{} {}/{} updated", kind, namespace, name);
         return true;
@@ -244,6 +278,7 @@ public final class ResourceStore implements AutoCloseable {
                       .inNamespace(namespace)
                       .runnableInformer(0);
               started.itemStore(new CompactItemStore());
+              started.addEventHandler(changeHandler(kind));
               started.run();
               return started;
             });
@@ -258,6 +293,46 @@ public final class ResourceStore implements AutoCloseable {
       written.remove(key, mine);
     }
     return seen;
+  }
+
+  private ResourceEventHandler<GenericKubernetesResource> changeHandler(String kind) {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(GenericKubernetesResource object) {
+        // The informer's first list, or an object created after a rollout found it missing (that
+        // rollout is retried with a backoff already).
+      }
+
+      @Override
+      public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {
+        if (!Objects.equals(
+            before.getMetadata().getResourceVersion(), after.getMetadata().getResourceVersion())) {
+          changed(kind, after, false);
+        }
+      }
+
+      @Override
+      public void onDelete(GenericKubernetesResource object, boolean unknownFinalState) {
+        changed(kind, object, true);
+      }
+    };
+  }
+
+  private void changed(String kind, GenericKubernetesResource object, boolean deleted) {
+    String key = key(kind, object.getMetadata().getNamespace(), object.getMetadata().getName());
+    Set<String> rollouts = readers.get(key);
+    if (rollouts == null || rollouts.isEmpty()) {
+      return;
+    }
+    Long mine = writtenVersions.get(key);
+    if (!deleted && mine != null && mine == KubernetesErrors.resourceVersionOf(object)) {
+      return;
+    }
+    for (String rollout : rollouts) {
+      for (Consumer<String> listener : changeListeners) {
+        listener.accept(rollout);
+      }
+    }
   }
 
   /** Stops the informers, if any, waiting briefly until each watch is really gone. */
