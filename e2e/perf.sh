@@ -77,7 +77,7 @@ largest=$(cut -f2 "$results" | sort -n | tail -1)
 awk -F'\t' -v n="$largest" '
   $2 == n { rss[$1] = $7; cpu[$1] = $9; req[$1] = $11 + $12; t[$1] = $5 }
   END {
-    if (rss["argo"] > 0 && cpu["argo"] > 0 && req["argo"] > 0 && t["argo"] > 0)
+    if (rss["argo"] > 0 && cpu["argo"] > 0 && req["argo"] > 0 && t["argo"] > 0 && rss["rollout4j"] > 0)
       printf "ratio rollout4j/argo (N=%d): rss %.2f, cpu %.2f, requests %.2f, time-to-healthy %.2f\n",
         n, rss["rollout4j"] / rss["argo"], cpu["rollout4j"] / cpu["argo"],
         req["rollout4j"] / req["argo"], t["rollout4j"] / t["argo"]
