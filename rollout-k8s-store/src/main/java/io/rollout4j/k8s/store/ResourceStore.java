@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.rollout4j.port.ConflictException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -70,6 +72,15 @@ public final class ResourceStore implements AutoCloseable {
   private final Map<String, Set<String>> readers = new ConcurrentHashMap<>();
 
   private final List<Consumer<String>> changeListeners = new CopyOnWriteArrayList<>();
+
+  /**
+   * The resourceVersions the informers saw of each object while this store was writing it (-1: a
+   * delete). The watch event of a write can arrive before the write's response tells its version,
+   * so events during a write are held here and judged when the write is done.
+   */
+  private final Map<String, List<Long>> seenDuringWrite = new HashMap<>();
+
+  private final Object writeLock = new Object();
 
   private ResourceStore(Builder builder) {
     this.client = builder.client;
@@ -218,6 +229,39 @@ public final class ResourceStore implements AutoCloseable {
   public boolean update(
       GenericKubernetesResource desired,
       Function<GenericKubernetesResource, @Nullable GenericKubernetesResource> redo) {
+    if (!informers) {
+      return write(desired, redo);
+    }
+    String key =
+        key(
+            String.valueOf(desired.getKind()),
+            desired.getMetadata().getNamespace(),
+            desired.getMetadata().getName());
+    synchronized (writeLock) {
+      seenDuringWrite.putIfAbsent(key, new ArrayList<>());
+    }
+    try {
+      return write(desired, redo);
+    } finally {
+      boolean someoneElse = false;
+      synchronized (writeLock) {
+        List<Long> seen = seenDuringWrite.remove(key);
+        Long mine = writtenVersions.get(key);
+        if (seen != null) {
+          for (Long version : seen) {
+            someoneElse |= !version.equals(mine);
+          }
+        }
+      }
+      if (someoneElse) {
+        notifyReaders(key);
+      }
+    }
+  }
+
+  private boolean write(
+      GenericKubernetesResource desired,
+      Function<GenericKubernetesResource, @Nullable GenericKubernetesResource> redo) {
     String kind = String.valueOf(desired.getKind());
     String namespace = desired.getMetadata().getNamespace();
     String name = desired.getMetadata().getName();
@@ -324,8 +368,24 @@ public final class ResourceStore implements AutoCloseable {
     if (rollouts == null || rollouts.isEmpty()) {
       return;
     }
+    long version = deleted ? -1 : KubernetesErrors.resourceVersionOf(object);
+    synchronized (writeLock) {
+      List<Long> seen = seenDuringWrite.get(key);
+      if (seen != null) {
+        seen.add(version);
+        return;
+      }
+    }
     Long mine = writtenVersions.get(key);
-    if (!deleted && mine != null && mine == KubernetesErrors.resourceVersionOf(object)) {
+    if (mine != null && mine == version) {
+      return;
+    }
+    notifyReaders(key);
+  }
+
+  private void notifyReaders(String key) {
+    Set<String> rollouts = readers.get(key);
+    if (rollouts == null) {
       return;
     }
     for (String rollout : rollouts) {
