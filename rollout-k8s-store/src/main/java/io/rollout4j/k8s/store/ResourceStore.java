@@ -8,7 +8,9 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.rollout4j.port.ConflictException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -65,8 +67,14 @@ public final class ResourceStore implements AutoCloseable {
   /** What this store last wrote, served until the informer has that version. */
   private final Map<String, GenericKubernetesResource> written = new ConcurrentHashMap<>();
 
-  /** The resourceVersion of this store's last write of each object it wrote. */
-  private final Map<String, Long> writtenVersions = new ConcurrentHashMap<>();
+  /**
+   * The resourceVersions of this store's last few writes of each object it wrote (guarded by {@link
+   * #writeLock}): two writes in quick succession can both have their watch events still in flight,
+   * and neither is someone else's change.
+   */
+  private final Map<String, Deque<Long>> writtenVersions = new HashMap<>();
+
+  private static final int OWN_VERSIONS_KEPT = 8;
 
   /** The rollouts ("namespace/name") that read each object, by "kind namespace/name". */
   private final Map<String, Set<String>> readers = new ConcurrentHashMap<>();
@@ -246,10 +254,9 @@ public final class ResourceStore implements AutoCloseable {
       boolean someoneElse = false;
       synchronized (writeLock) {
         List<Long> seen = seenDuringWrite.remove(key);
-        Long mine = writtenVersions.get(key);
         if (seen != null) {
           for (Long version : seen) {
-            someoneElse |= !version.equals(mine);
+            someoneElse |= !isOwnWrite(key, version);
           }
         }
       }
@@ -277,7 +284,7 @@ public final class ResourceStore implements AutoCloseable {
                 .update();
         if (informers) {
           written.put(key, updated);
-          writtenVersions.put(key, KubernetesErrors.resourceVersionOf(updated));
+          rememberOwnWrite(key, KubernetesErrors.resourceVersionOf(updated));
         }
         LOG.debug("{} {}/{} updated", kind, namespace, name);
         return true;
@@ -375,12 +382,28 @@ public final class ResourceStore implements AutoCloseable {
         seen.add(version);
         return;
       }
-    }
-    Long mine = writtenVersions.get(key);
-    if (mine != null && mine == version) {
-      return;
+      if (isOwnWrite(key, version)) {
+        return;
+      }
     }
     notifyReaders(key);
+  }
+
+  private void rememberOwnWrite(String key, long version) {
+    synchronized (writeLock) {
+      Deque<Long> mine =
+          writtenVersions.computeIfAbsent(key, k -> new ArrayDeque<>(OWN_VERSIONS_KEPT));
+      if (mine.size() == OWN_VERSIONS_KEPT) {
+        mine.removeFirst();
+      }
+      mine.addLast(version);
+    }
+  }
+
+  /** Called with {@link #writeLock} held. */
+  private boolean isOwnWrite(String key, long version) {
+    Deque<Long> mine = writtenVersions.get(key);
+    return mine != null && mine.contains(version);
   }
 
   private void notifyReaders(String key) {

@@ -63,6 +63,33 @@ class ResourceStoreChangesTest {
     }
   }
 
+  @Test
+  void writesInQuickSuccessionAreNotReportedWhileTheirWatchEventsAreStillInFlight()
+      throws InterruptedException {
+    create("cart");
+    try (ResourceStore store =
+        ResourceStore.builder(client, "", List.of("v1"), "v1")
+            .apiVersion("v1")
+            .informers(true)
+            .build()) {
+      List<String> told = new CopyOnWriteArrayList<>();
+      store.onChange(told::add);
+      store.getFor("shop/cart-rollout", "Service", "shop", "cart");
+      store.getFor("shop/cart-rollout", "Service", "shop", "cart");
+
+      for (int step = 0; step < 6; step++) {
+        GenericKubernetesResource mine = JSON.clone(store.get("Service", "shop", "cart").get());
+        mine.getMetadata().getLabels().put("step", String.valueOf(step));
+        assertThat(store.update(mine, fresh -> null)).isTrue();
+      }
+      client.services().inNamespace("shop").withName("cart").edit(s -> label(s, "by", "git"));
+
+      // Watch events arrive in order: once the sync's edit is seen, so were all six writes.
+      await(told, "shop/cart-rollout");
+      assertThat(told).as("the sync's change only").containsExactly("shop/cart-rollout");
+    }
+  }
+
   private void create(String name) {
     client
         .services()
