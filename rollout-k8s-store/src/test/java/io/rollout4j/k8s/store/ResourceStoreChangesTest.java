@@ -28,13 +28,8 @@ class ResourceStoreChangesTest {
       throws InterruptedException {
     create("cart");
     create("other");
-    try (ResourceStore store =
-        ResourceStore.builder(client, "", List.of("v1"), "v1")
-            .apiVersion("v1")
-            .informers(true)
-            .build()) {
-      List<String> told = new CopyOnWriteArrayList<>();
-      store.onChange(told::add);
+    List<String> told = new CopyOnWriteArrayList<>();
+    try (ResourceStore store = informedStore(told)) {
       for (int read = 0; read < 2; read++) {
         // The first read finds the object, the second starts the namespace's informer.
         store.getFor("shop/cart-rollout", "Service", "shop", "cart");
@@ -67,13 +62,8 @@ class ResourceStoreChangesTest {
   void writesInQuickSuccessionAreNotReportedWhileTheirWatchEventsAreStillInFlight()
       throws InterruptedException {
     create("cart");
-    try (ResourceStore store =
-        ResourceStore.builder(client, "", List.of("v1"), "v1")
-            .apiVersion("v1")
-            .informers(true)
-            .build()) {
-      List<String> told = new CopyOnWriteArrayList<>();
-      store.onChange(told::add);
+    List<String> told = new CopyOnWriteArrayList<>();
+    try (ResourceStore store = informedStore(told)) {
       store.getFor("shop/cart-rollout", "Service", "shop", "cart");
       store.getFor("shop/cart-rollout", "Service", "shop", "cart");
 
@@ -88,6 +78,17 @@ class ResourceStoreChangesTest {
       await(told, "shop/cart-rollout");
       assertThat(told).as("the sync's change only").containsExactly("shop/cart-rollout");
     }
+  }
+
+  /** A store of core objects read through informers, telling {@code told} of changes. */
+  private ResourceStore informedStore(List<String> told) {
+    ResourceStore store =
+        ResourceStore.builder(client, "", List.of("v1"), "v1")
+            .apiVersion("v1")
+            .informers(true)
+            .build();
+    store.onChange(told::add);
+    return store;
   }
 
   private void create(String name) {
